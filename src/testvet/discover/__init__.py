@@ -1,0 +1,1 @@
+"""The discover stage of the audit (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""testvet.harness: pytest fixtures and helpers to write reliability tests."""

@@ -1,0 +1,1 @@
+"""The ``pytest11`` entry point of testvet.harness: registers its fixtures."""

@@ -1,0 +1,1 @@
+"""The mutate stage of the audit (see DESIGN.md)."""

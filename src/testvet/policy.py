@@ -1,0 +1,130 @@
+"""The policy stage: severity overrides, ignores, the baseline ratchet and the verdict."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from testvet.config import Config, FailRule
+from testvet.errors import ConfigError
+from testvet.model import Audit, Finding, Verdict
+
+if TYPE_CHECKING:
+    from testvet.core import StageContext
+
+BASELINE_SCHEMA = "testvet-baseline/1"
+
+
+def matches(rule: FailRule, finding: Finding) -> bool:
+    """Whether ``finding`` is one the ``fail_on`` entry ``rule`` fails the build on."""
+    if rule.target not in (finding.category.value, finding.code):
+        return False
+    return rule.min_severity is None or finding.severity.rank >= rule.min_severity.rank
+
+
+def adjust(findings: Iterable[Finding], config: Config) -> tuple[Finding, ...]:
+    """Drop ignored codes/categories and apply per-code severity overrides."""
+    ignored = set(config.ignore)
+    out = []
+    for finding in findings:
+        if finding.code in ignored or finding.category.value in ignored:
+            continue
+        override = config.severity.get(finding.code)
+        if override is not None and override is not finding.severity:
+            finding = replace(finding, severity=override)
+        out.append(finding)
+    return tuple(out)
+
+
+def load_baseline(path: Path) -> Counter[str]:
+    """Fingerprint -> count of the findings a baseline file accepts."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"baseline {path}: no such file (create it: testvet baseline write)"
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"baseline {path}: cannot read: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"baseline {path}: not a testvet baseline (invalid JSON: {exc})") from exc
+    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA:
+        raise ConfigError(
+            f"baseline {path}: not a testvet baseline (expected schema {BASELINE_SCHEMA})"
+        )
+    entries = data.get("findings")
+    if not isinstance(entries, list):
+        raise ConfigError(f"baseline {path}: 'findings' must be a list")
+    counts: Counter[str] = Counter()
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+            raise ConfigError(f"baseline {path}: findings[{i}] has no 'fingerprint'")
+        counts[entry["fingerprint"]] += 1
+    return counts
+
+
+def baseline_document(audit: Audit) -> dict[str, Any]:
+    """The baseline file content accepting every finding of ``audit``."""
+    return {
+        "schema": BASELINE_SCHEMA,
+        "tool": {"name": "testvet", "version": audit.tool_version},
+        "findings": [
+            {
+                "fingerprint": f.fingerprint,
+                "code": f.code,
+                "category": f.category.value,
+                "path": f.path,
+                "line": f.line,
+                "message": f.message,
+            }
+            for f in sorted(audit.findings, key=lambda f: (f.path, f.line or 0, f.code))
+        ],
+    }
+
+
+def decide(findings: tuple[Finding, ...], config: Config, baseline: Counter[str]) -> Verdict:
+    """Which findings fail the build: those matching ``fail_on`` and not in the baseline."""
+    remaining = Counter(baseline)
+    failing: list[str] = []
+    baselined = 0
+    reasons: Counter[str] = Counter()
+    for finding in findings:
+        if remaining[finding.fingerprint] > 0:
+            remaining[finding.fingerprint] -= 1
+            baselined += 1
+            continue
+        rule = next((r for r in config.fail_on if matches(r, finding)), None)
+        if rule is not None:
+            failing.append(finding.fingerprint)
+            reasons[str(rule)] += 1
+    return Verdict(
+        passed=not failing,
+        failing=tuple(failing),
+        baselined=baselined,
+        reasons=tuple(
+            f"{n} finding{'s' if n != 1 else ''} matching fail_on {rule!r}"
+            for rule, n in sorted(reasons.items())
+        ),
+    )
+
+
+def run(audit: Audit, ctx: StageContext) -> Audit:
+    """The policy stage."""
+    findings = adjust(audit.findings, audit.config)
+    baseline: Counter[str] = Counter()
+    if audit.config.baseline:
+        path = Path(audit.config.baseline)
+        if not path.is_absolute():
+            cwd_path = Path.cwd() / path
+            path = cwd_path if cwd_path.exists() else audit.project.root / path
+        baseline = load_baseline(path)
+    findings = tuple(sorted(findings, key=_order))
+    return replace(audit, findings=findings, verdict=decide(findings, audit.config, baseline))
+
+
+def _order(f: Finding) -> tuple[int, str, int, str]:
+    return (-f.severity.rank, f.path, f.line or 0, f.code)

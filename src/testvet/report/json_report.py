@@ -1,0 +1,94 @@
+"""The JSON report: the public contract of REPORT_CONTRACT.md, plus documented extras.
+
+``SCHEMA`` is bumped only when a contract field is renamed or removed:
+
+- ``testvet-report/1``: first version (summary, findings; extras: inventory, run,
+  mutation, scenarios, policy, timings).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from testvet.model import Audit, Finding
+
+SCHEMA = "testvet-report/1"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """One finding in contract form (contract fields first, then extras)."""
+    return {
+        "code": f.code,
+        "category": f.category.value,
+        "severity": f.severity.value,
+        "path": f.path,
+        "line": f.line,
+        "test": f.test,
+        "function": f.function,
+        "scenario": f.scenario,
+        "requirement": f.requirement,
+        "message": f.message,
+        "end_line": f.end_line,
+        "hint": f.hint,
+        "fingerprint": f.fingerprint,
+        "detail": dict(f.detail),
+    }
+
+
+def document(audit: Audit) -> dict[str, Any]:
+    """The report as plain JSON-able data."""
+    verdict = audit.verdict.word if audit.verdict else "pass"
+    inv = audit.inventory
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "tool": {"name": "testvet", "version": audit.tool_version},
+        "project": {"root": str(audit.project.root), "name": audit.project.name},
+        "summary": {
+            "tests": len(inv.tests),
+            "findings": len(audit.findings),
+            "by_category": audit.by_category(),
+            "verdict": verdict,
+            "failing": len(audit.verdict.failing) if audit.verdict else 0,
+            "baselined": audit.verdict.baselined if audit.verdict else 0,
+            "reasons": list(audit.verdict.reasons) if audit.verdict else [],
+        },
+        "findings": [finding_dict(f) for f in audit.findings],
+        "started": audit.started.isoformat(),
+        "timings": dict(audit.timings),
+        "skipped_stages": dict(audit.skipped_stages),
+        "inventory": {
+            "collected_with": inv.collected_with,
+            "files": [
+                {
+                    "path": tf.path,
+                    "kind": tf.kind.value,
+                    "tests": tf.tests,
+                    "imports": list(tf.imports),
+                    "reaches": list(tf.reaches),
+                }
+                for tf in inv.files
+            ],
+            "modules": [
+                {"name": m.name, "path": m.path, "coverage": m.coverage, "tests": m.tests}
+                for m in inv.modules
+            ],
+        },
+        "policy": [
+            {
+                "kind": c.kind,
+                "target": c.target,
+                "floor": c.floor,
+                "actual": c.actual,
+                "files": c.files,
+                "passed": c.passed,
+            }
+            for c in audit.policy_checks
+        ],
+    }
+    return doc
+
+
+def render(audit: Audit) -> str:
+    """The JSON text, stable key order, two-space indent."""
+    return json.dumps(document(audit), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""The run stage of the audit (see DESIGN.md)."""

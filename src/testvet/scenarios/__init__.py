@@ -1,0 +1,1 @@
+"""The scenarios stage of the audit (see DESIGN.md)."""

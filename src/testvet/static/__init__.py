@@ -1,0 +1,1 @@
+"""The static stage of the audit (see DESIGN.md)."""

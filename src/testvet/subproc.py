@@ -1,0 +1,72 @@
+"""Running pytest in a child process with the audited project's interpreter.
+
+The child gets testvet's standalone plugins (``testvet/_plugins``) on ``PYTHONPATH``,
+never writes bytecode or pytest's cache into the project, and runs from the project
+root so the project's own pytest configuration (addopts, markers, conftest) applies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from testvet.errors import SuiteError
+
+#: Directory of the standalone plugin modules injected into the child.
+PLUGIN_DIR = Path(__file__).parent / "_plugins"
+
+#: pytest options testvet always adds: no cache written into the project.
+PYTEST_SAFETY_ARGS: tuple[str, ...] = ("-p", "no:cacheprovider")
+
+
+def find_python(root: Path, configured: str | None) -> str:
+    """The interpreter to run the suite with.
+
+    ``--python``/``python =`` first, then an active virtualenv, then ``ROOT/.venv``,
+    then testvet's own interpreter.
+    """
+    if configured:
+        found = shutil.which(configured) if os.sep not in configured else configured
+        if not found or not Path(found).exists():
+            raise SuiteError(f"--python {configured}: no such interpreter")
+        return str(Path(found))
+    active = os.environ.get("VIRTUAL_ENV")
+    candidates = []
+    if active:
+        candidates.append(Path(active) / "bin" / "python")
+    candidates.append(root / ".venv" / "bin" / "python")
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
+    return sys.executable
+
+
+def child_env(
+    extra_paths: Sequence[Path] = (), extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a pytest child: plugins on the path, no bytecode written."""
+    env = dict(os.environ)
+    paths = [str(PLUGIN_DIR), *map(str, extra_paths)]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Keep the child's own progress output plain and its hash seed stable.
+    env.setdefault("PYTHONHASHSEED", "0")
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTEST_PLUGINS", None)
+    env["NO_COLOR"] = "1"
+    if extra:
+        env.update(extra)
+    return env
+
+
+def pytest_command(python: str, plugins: Sequence[str], args: Sequence[str]) -> list[str]:
+    """``python -m pytest -p no:cacheprovider -p PLUGIN... ARGS``."""
+    cmd = [python, "-m", "pytest", *PYTEST_SAFETY_ARGS]
+    for plugin in plugins:
+        cmd += ["-p", plugin]
+    return [*cmd, *args]

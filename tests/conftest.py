@@ -1,0 +1,29 @@
+"""Fixtures shared by every test area. Area-specific fixtures live in tests/<area>/conftest.py."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+#: Fixture projects audited by the tests (never collected as our own tests).
+PROJECTS = TESTS / "projects"
+
+
+def tree_digest(root: Path) -> str:
+    """A content hash of every file under ``root`` (names, modes and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(oct(path.lstat().st_mode).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def projects_dir() -> Path:
+    """The directory holding the fixture projects."""
+    return PROJECTS
