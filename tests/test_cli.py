@@ -1,0 +1,126 @@
+"""The command line, called in-process: options, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from testvet import __version__, core
+from testvet.cli import main
+from testvet.errors import ExitCode
+
+BAD_TEST = """
+def test_always_green():
+    result = 1 + 1
+    return True  # don't fail CI
+"""
+
+GOOD_TEST = """
+def test_adds():
+    assert 1 + 1 == 2
+"""
+
+
+def make_project(root: Path, test_source: str, pyproject: str = "") -> Path:
+    (root / "tests").mkdir(parents=True)
+    (root / "tests" / "test_it.py").write_text(test_source)
+    if pyproject:
+        (root / "pyproject.toml").write_text(pyproject)
+    return root
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == ExitCode.OK
+    assert capsys.readouterr().out.strip() == f"testvet {__version__}"
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--help"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "testvet audit path/to/project --static-only" in out
+    assert "1 verdict fail" in out
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == ExitCode.USAGE_ERROR
+    assert "usage: testvet" in capsys.readouterr().out
+
+
+def test_missing_path_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope"
+    code = main(["audit", str(missing), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.USAGE_ERROR
+    assert err == f"testvet: error: {missing}: no such file or directory\n"
+
+
+def test_unknown_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["audit", str(tmp_path), "-f", "pdf", "-o", str(tmp_path / "out")])
+    assert code == ExitCode.USAGE_ERROR
+    assert "--format 'pdf': unknown format" in capsys.readouterr().err
+
+
+def test_bad_config_key_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(tmp_path / "p", GOOD_TEST, "[tool.testvet]\nfial_on = []\n")
+    code = main(["audit", str(project), "--static-only", "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.USAGE_ERROR
+    assert "unknown key 'fial_on' (did you mean 'fail_on'?)" in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_internal_error_hides_traceback_unless_debug(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(audit: object, ctx: object) -> object:
+        raise RuntimeError("stage exploded")
+
+    monkeypatch.setattr(core, "_stages", lambda: [("broken", broken)])
+    args = ["audit", str(tmp_path), "--static-only", "-o", str(tmp_path / "out")]
+    assert main(args) == ExitCode.INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: stage exploded (rerun with --debug" in err
+    assert "Traceback" not in err
+    assert main([*args, "--debug"]) == ExitCode.INTERNAL_ERROR
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_static_audit_writes_json_and_gitignore(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", GOOD_TEST)
+    out = tmp_path / "out"
+    code = main(["audit", str(project), "--static-only", "-f", "json", "-o", str(out)])
+    assert code == ExitCode.OK
+    report = json.loads((out / "report.json").read_text())
+    assert report["schema"] == "testvet-report/1"
+    assert report["summary"]["verdict"] == "pass"
+    assert report["project"]["root"] == str(project.resolve())
+    assert (out / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert sorted(p.name for p in out.iterdir()) == [".gitignore", "report.json"]
+
+
+def test_verdict_fail_then_baseline_makes_it_pass(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", BAD_TEST)
+    out = tmp_path / "out"
+    common = [str(project), "--static-only", "-f", "json", "-o", str(out)]
+    assert main(["audit", *common]) == ExitCode.FAILED
+    report = json.loads((out / "report.json").read_text())
+    assert report["summary"]["verdict"] == "fail"
+    assert "cannot-fail" in report["summary"]["by_category"]
+
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", "write", *common, "-O", str(baseline)]) == ExitCode.OK
+    assert json.loads(baseline.read_text())["schema"] == "testvet-baseline/1"
+    assert main(["audit", *common, "--baseline", str(baseline)]) == ExitCode.OK
+
+    # A new defect is not covered by the baseline.
+    (project / "tests" / "test_new.py").write_text(BAD_TEST.replace("always_green", "also"))
+    assert main(["audit", *common, "--baseline", str(baseline)]) == ExitCode.FAILED
+
+
+def test_rules_lists_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == ExitCode.OK
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("TV1") and "cannot-fail" in line for line in lines)

@@ -1,0 +1,151 @@
+"""The verdict: fail_on matching, ignores and overrides, and the baseline ratchet."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from testvet.config import FailRule, from_mapping
+from testvet.core import AuditOptions, StageContext
+from testvet.errors import ConfigError
+from testvet.model import Audit, Category, Finding, Project, Severity
+from testvet.policy import adjust, baseline_document, decide, load_baseline, matches
+from testvet.policy import run as policy_stage
+
+
+def finding(
+    code: str = "TV101",
+    category: Category = Category.CANNOT_FAIL,
+    severity: Severity = Severity.HIGH,
+    line: int = 10,
+    snippet: str = "return True",
+    test: str = "tests/test_a.py::test_x",
+) -> Finding:
+    return Finding(
+        code=code,
+        category=category,
+        severity=severity,
+        path="tests/test_a.py",
+        line=line,
+        message="m",
+        test=test,
+        snippet=snippet,
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "severity", "expected"),
+    [
+        (FailRule("cannot-fail"), Severity.LOW, True),
+        (FailRule("cannot-fail", Severity.HIGH), Severity.MEDIUM, False),
+        (FailRule("cannot-fail", Severity.MEDIUM), Severity.HIGH, True),
+        (FailRule("cannot-fail", Severity.MEDIUM), Severity.MEDIUM, True),
+        (FailRule("nondeterministic"), Severity.HIGH, False),
+        (FailRule("TV101"), Severity.LOW, True),
+        (FailRule("TV102"), Severity.HIGH, False),
+    ],
+)
+def test_matches(rule: FailRule, severity: Severity, expected: bool) -> None:
+    assert matches(rule, finding(severity=severity)) is expected
+
+
+def test_fingerprint_survives_line_shift_but_not_other_changes() -> None:
+    base = finding()
+    assert replace(base, line=99, end_line=101).fingerprint == base.fingerprint
+    assert replace(base, snippet="return  True ").fingerprint == base.fingerprint
+    assert replace(base, test="tests/test_a.py::test_x[2]").fingerprint == base.fingerprint
+    assert replace(base, snippet="return False").fingerprint != base.fingerprint
+    assert replace(base, code="TV102").fingerprint != base.fingerprint
+    assert replace(base, test="tests/test_a.py::test_y").fingerprint != base.fingerprint
+
+
+def test_adjust_drops_ignored_and_overrides_severity() -> None:
+    cfg = from_mapping({"ignore": ["TV102", "flaky"], "severity": {"TV101": "low"}})
+    kept = adjust(
+        [
+            finding(),
+            finding(code="TV102"),
+            finding(code="TV301", category=Category.FLAKY),
+            finding(code="TV150", category=Category.NONDETERMINISTIC),
+        ],
+        cfg,
+    )
+    assert [(f.code, f.severity) for f in kept] == [
+        ("TV101", Severity.LOW),
+        ("TV150", Severity.HIGH),
+    ]
+
+
+def test_decide_fails_on_matching_findings_only() -> None:
+    cfg = from_mapping({"fail_on": ["cannot-fail:high"]})
+    failing = finding()
+    harmless = finding(code="TV150", category=Category.NONDETERMINISTIC)
+    verdict = decide((failing, harmless), cfg, Counter())
+    assert verdict.passed is False
+    assert verdict.failing == (failing.fingerprint,)
+    assert verdict.reasons == ("1 finding matching fail_on 'cannot-fail:high'",)
+    assert decide((harmless,), cfg, Counter()).passed is True
+
+
+def test_baseline_accepts_known_findings_and_counts_duplicates() -> None:
+    cfg = from_mapping({"fail_on": ["cannot-fail"]})
+    a = finding(line=3)
+    twin = finding(line=40)  # same fingerprint: the same defect written twice
+    baseline = Counter({a.fingerprint: 1})
+    verdict = decide((a, twin), cfg, baseline)
+    assert verdict.baselined == 1
+    assert verdict.failing == (twin.fingerprint,)
+    assert decide((a,), cfg, baseline).passed is True
+
+
+def _audit(tmp_path: Path, findings: tuple[Finding, ...], **cfg: object) -> Audit:
+    return Audit(
+        project=Project(root=tmp_path, name="p"),
+        config=from_mapping(cfg),
+        tool_version="0",
+        started=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        findings=findings,
+    )
+
+
+def test_baseline_round_trip_through_the_policy_stage(tmp_path: Path) -> None:
+    old = finding(line=5)
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps(baseline_document(_audit(tmp_path, (old,)))))
+    assert load_baseline(path) == Counter({old.fingerprint: 1})
+
+    shifted = replace(old, line=25)  # an unrelated edit moved the test down
+    new = finding(snippet="assert x == x", line=30)
+    audit = _audit(tmp_path, (shifted, new), baseline=str(path))
+    ctx = StageContext(options=AuditOptions(path=tmp_path, output_dir=tmp_path))
+    done = policy_stage(audit, ctx)
+    assert done.verdict is not None
+    assert done.verdict.baselined == 1
+    assert done.verdict.failing == (new.fingerprint,)
+    assert [f.fingerprint for f in done.failing_findings()] == [new.fingerprint]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("{not json", "invalid JSON"),
+        ('{"schema": "other"}', "expected schema testvet-baseline/1"),
+        ('{"schema": "testvet-baseline/1", "findings": [{}]}', "findings[0] has no 'fingerprint'"),
+    ],
+)
+def test_bad_baseline_is_a_one_line_config_error(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "b.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ConfigError) as info:
+        load_baseline(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
