@@ -1,0 +1,193 @@
+"""pytest plugin loaded with ``-p testvet_collect`` in the audited project's interpreter.
+
+It records what ``pytest --collect-only`` found (items and collection errors) as JSON in
+the file named by ``TESTVET_COLLECT_OUT``; node ids are made relative to
+``TESTVET_COLLECT_ROOT`` (the project root). While collecting it appends each file it
+starts on to ``TESTVET_COLLECT_OUT + ".progress"`` so that a parent which has to kill a
+hanging collection knows where it hung. Standard library and pytest only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_OUT = "TESTVET_COLLECT_OUT"
+_ROOT = "TESTVET_COLLECT_ROOT"
+_MAX_TEXT = 4000
+
+
+class _Recorder:
+    def __init__(self, out: Path, root: Path) -> None:
+        self.out = out
+        self.root = root
+        self.items: list[dict[str, Any]] = []
+        self.errors: dict[str, dict[str, Any]] = {}
+        self.causes: dict[str, dict[str, Any]] = {}
+        self.collected = False
+        self.progress = open(str(out) + ".progress", "a", encoding="utf-8")  # noqa: SIM115
+
+    # ------------------------------------------------------------------ helpers
+    def rel(self, path: Any) -> str:
+        p = Path(str(path))
+        try:
+            return p.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def nodeid(self, node_path: Any, nodeid: str) -> str:
+        """The node id with its file part made relative to the project root."""
+        if node_path is None:
+            return nodeid
+        _head, sep, tail = nodeid.partition("::")
+        return self.rel(node_path) + (sep + tail if sep else "")
+
+    # ------------------------------------------------------------------ hooks
+    def pytest_collectstart(self, collector: pytest.Collector) -> None:
+        if isinstance(collector, pytest.File):
+            self.progress.write(self.rel(collector.path) + "\n")
+            self.progress.flush()
+
+    def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
+        if not isinstance(report, pytest.CollectReport) or call.excinfo is None:
+            return
+        node_path = getattr(node, "path", None)
+        own = self.rel(node_path) if node_path is not None else None
+        self.causes[report.nodeid] = _describe(call.excinfo.value, self, own)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if not report.failed:
+            return
+        path = getattr(report, "fspath", None)
+        text = report.longreprtext or ""
+        self.errors[report.nodeid] = {
+            "nodeid": report.nodeid,
+            "path": self.rel(path) if path else report.nodeid.split("::")[0],
+            "text": text[-_MAX_TEXT:],
+            "cause": _last_error_line(text),
+        }
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.collected = True
+        for item in session.items:
+            self.items.append(self.item(item))
+
+    def item(self, item: pytest.Item) -> dict[str, Any]:
+        path = getattr(item, "path", None) or Path(str(item.fspath))
+        cls = getattr(item, "cls", None)
+        callspec = getattr(item, "callspec", None)
+        markers: list[str] = []
+        for mark in item.iter_markers():
+            if mark.name != "parametrize" and mark.name not in markers:
+                markers.append(mark.name)
+        line = item.location[1]
+        is_unittest = False
+        if cls is not None:
+            import unittest
+
+            is_unittest = isinstance(cls, type) and issubclass(cls, unittest.TestCase)
+        return {
+            "nodeid": self.nodeid(path, item.nodeid),
+            "path": self.rel(path),
+            "function": getattr(item, "originalname", None) or item.name,
+            "cls": cls.__name__ if cls is not None else None,
+            "line": line + 1 if isinstance(line, int) else None,
+            "markers": markers,
+            "params": getattr(callspec, "id", None) if callspec is not None else None,
+            "unittest": is_unittest,
+            "type": type(item).__name__,
+        }
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        errors = []
+        for nodeid, error in self.errors.items():
+            error.update(self.causes.get(nodeid, {}))
+            errors.append(error)
+        doc = {
+            "pytest": pytest.__version__,
+            "python": sys.version.split()[0],
+            "rootdir": str(session.config.rootpath),
+            "inifile": str(session.config.inipath) if session.config.inipath else None,
+            "collected": self.collected,
+            "items": self.items,
+            "errors": errors,
+            "exitstatus": int(exitstatus),
+        }
+        tmp = self.out.with_name(self.out.name + ".tmp")
+        tmp.write_text(json.dumps(doc), encoding="utf-8")
+        os.replace(tmp, self.out)
+        self.progress.close()
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The exception behind pytest's wrappers (CollectError, ConftestImportFailure)."""
+    seen = 0
+    while seen < 10:
+        seen += 1
+        inner = getattr(exc, "cause", None)  # ConftestImportFailure
+        if isinstance(inner, BaseException):
+            exc = inner
+            continue
+        if exc.__cause__ is not None:
+            exc = exc.__cause__
+            continue
+        break
+    return exc
+
+
+def _describe(exc: BaseException, rec: _Recorder, own: str | None) -> dict[str, Any]:
+    """Structured facts about a collection failure."""
+    info: dict[str, Any] = {}
+    conftest = getattr(exc, "path", None)
+    if type(exc).__name__ == "ConftestImportFailure" and conftest is not None:
+        info["conftest"] = rec.rel(conftest)
+    cause = _root_cause(exc)
+    if cause is exc and type(exc).__name__ == "CollectError":
+        return info  # a message pytest wrote itself (e.g. import file mismatch)
+    info["exception"] = type(cause).__name__
+    info["message"] = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        info["missing_module"] = cause.name
+    frames = _frames(cause, rec)
+    if frames:
+        info["file"], info["line"] = frames[-1]
+        # The line of the failing file itself (a test module's import of a broken module).
+        mine = [line for path, line in frames if path == own or path == info.get("conftest")]
+        if mine:
+            info["own_line"] = mine[-1]
+    return info
+
+
+def _frames(exc: BaseException, rec: _Recorder) -> list[tuple[str, int]]:
+    """(file, line) of the traceback frames inside the project, outermost first."""
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        return [(rec.rel(exc.filename), exc.lineno)]
+    found = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        rel = rec.rel(frame.filename)
+        foreign = rel.startswith(("/", "<")) or "site-packages" in rel
+        if not foreign and frame.lineno:
+            found.append((rel, frame.lineno))
+    return found
+
+
+def _last_error_line(text: str) -> str:
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    marked = [line for line in lines if line.startswith("E ")]
+    if marked:
+        return marked[-1][1:].strip()
+    return lines[-1].strip() if lines else "unknown collection error"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    out = os.environ.get(_OUT)
+    if not out:
+        return
+    root = Path(os.environ.get(_ROOT) or config.rootpath).resolve()
+    config.pluginmanager.register(_Recorder(Path(out), root), "testvet-collect-recorder")

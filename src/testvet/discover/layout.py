@@ -1,0 +1,264 @@
+"""Project layout on disk: name, source roots, packages, test paths and project modules.
+
+Rules, in order (the first that gives an answer wins):
+
+- name: ``[project].name``, ``[tool.poetry].name``, else the directory name;
+- source roots: ``[tool.testvet] src``; ``src/`` when it holds a package; else ``.``;
+- test paths: ``[tool.testvet] tests``; pytest's ``testpaths`` (pytest.ini,
+  pyproject.toml, tox.ini, setup.cfg: pytest's own precedence); ``tests/`` or ``test/``;
+  else ``.``;
+- project modules: every ``.py`` under the packages of the source roots, minus test
+  files (``test_*.py``, ``*_test.py``, ``conftest.py``), ``tests``/``test`` directories
+  and anything under a test path.
+"""
+
+from __future__ import annotations
+
+import configparser
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from testvet.model import ModuleInfo
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+#: Directories never searched for project code or tests.
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "env",
+        ".eggs",
+        "build",
+        "dist",
+        "node_modules",
+        "__pycache__",
+        "site-packages",
+        ".testvet",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+    }
+)
+#: Top-level directories of a flat layout that are not the project's code.
+NOT_PACKAGES = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "benchmarks"})
+#: Top-level modules of a flat layout that are tooling, not the project's code.
+NOT_MODULES = frozenset({"setup", "conftest", "noxfile", "tasks", "fabfile", "manage"})
+TEST_DIR_NAMES = frozenset({"tests", "test"})
+
+
+def read_pyproject(root: Path) -> Mapping[str, Any]:
+    """The parsed pyproject.toml (empty when absent or unreadable; config.load reports errors)."""
+    try:
+        data: dict[str, Any] = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    return data
+
+
+def project_name(root: Path, pyproject: Mapping[str, Any]) -> str:
+    """``[project].name``, ``[tool.poetry].name``, or the directory name."""
+    for table in (pyproject.get("project"), pyproject.get("tool", {}).get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+            return str(table["name"])
+    return root.name
+
+
+def is_test_file(name: str) -> bool:
+    """pytest's default ``python_files`` patterns, plus conftest.py."""
+    return name == "conftest.py" or (
+        name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+    )
+
+
+def _has_code(directory: Path) -> bool:
+    return any(p.suffix == ".py" for p in directory.iterdir() if p.is_file())
+
+
+def _packages_in(source_root: Path, flat: bool) -> list[str]:
+    names = []
+    for entry in sorted(source_root.iterdir()):
+        if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+            continue
+        if entry.is_dir() and entry.name.isidentifier():
+            if flat and (entry.name in NOT_PACKAGES or not (entry / "__init__.py").is_file()):
+                continue
+            if not flat and not _has_code(entry) and not (entry / "__init__.py").is_file():
+                continue
+            names.append(entry.name)
+        elif entry.is_file() and entry.suffix == ".py" and entry.stem.isidentifier():
+            if entry.stem in NOT_MODULES or is_test_file(entry.name):
+                continue
+            names.append(entry.stem)
+    return names
+
+
+def source_roots(root: Path, configured: tuple[str, ...]) -> tuple[str, ...]:
+    """Directories (relative) holding the project's importable code."""
+    if configured:
+        return tuple(_norm(c) for c in configured)
+    src = root / "src"
+    if src.is_dir() and _packages_in(src, flat=False):
+        return ("src",)
+    return (".",)
+
+
+def packages(root: Path, roots: tuple[str, ...]) -> tuple[str, ...]:
+    """Top-level import names the source roots provide."""
+    found: list[str] = []
+    for rel in roots:
+        directory = root / rel
+        if directory.is_dir():
+            for name in _packages_in(directory, flat=rel == "."):
+                if name not in found:
+                    found.append(name)
+    return tuple(found)
+
+
+def _norm(path: str) -> str:
+    text = Path(path).as_posix().strip("/")
+    return text[2:] if text.startswith("./") else (text or ".")
+
+
+def _ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """pytest's ``testpaths`` from the file pytest itself would read, None when unset."""
+    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
+        path = root / name
+        if path.is_file():
+            return _from_ini(path, section)
+    ini_options = pyproject.get("tool", {}).get("pytest", {}).get("ini_options")
+    if isinstance(ini_options, dict):
+        value = ini_options.get("testpaths")
+        if isinstance(value, str):
+            return tuple(value.split())
+        if isinstance(value, list):
+            return tuple(str(v) for v in value)
+        return None
+    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+        path = root / name
+        if path.is_file():
+            parser = _parse_ini(path)
+            if parser is not None and parser.has_section(section):
+                return _from_ini(path, section)
+    return None
+
+
+def _parse_ini(path: Path) -> configparser.RawConfigParser | None:
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    return parser
+
+
+def _from_ini(path: Path, section: str) -> tuple[str, ...] | None:
+    parser = _parse_ini(path)
+    if parser is None or not parser.has_option(section, "testpaths"):
+        return None
+    return tuple(parser.get(section, "testpaths").split())
+
+
+def test_paths(
+    root: Path, configured: tuple[str, ...], pyproject: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """The paths handed to pytest (relative to the root)."""
+    if configured:
+        return tuple(_norm(c) for c in configured)
+    from_ini = _ini_testpaths(root, pyproject)
+    if from_ini:
+        existing = [
+            _norm(p.relative_to(root).as_posix())
+            for pattern in from_ini
+            for p in sorted(root.glob(pattern))
+            if p.exists()
+        ]
+        if existing:
+            return tuple(dict.fromkeys(existing))
+    for name in ("tests", "test"):
+        if (root / name).is_dir():
+            return (name,)
+    return (".",)
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    for entry in sorted(directory.iterdir()):
+        if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+            continue
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif entry.suffix == ".py":
+            yield entry
+
+
+def _under(rel: str, bases: tuple[str, ...]) -> bool:
+    return any(b != "." and (rel == b or rel.startswith(b + "/")) for b in bases)
+
+
+def modules(
+    root: Path, roots: tuple[str, ...], pkgs: tuple[str, ...], tests: tuple[str, ...]
+) -> tuple[ModuleInfo, ...]:
+    """Every project module (dotted name and relative path), test code excluded."""
+    out: dict[str, ModuleInfo] = {}
+    for rel_root in roots:
+        base = root / rel_root
+        for name in pkgs:
+            package_dir, module_file = base / name, base / f"{name}.py"
+            files = list(_walk(package_dir)) if package_dir.is_dir() else []
+            if module_file.is_file():
+                files.append(module_file)
+            for path in files:
+                rel = path.relative_to(root).as_posix()
+                inside = path.relative_to(base).with_suffix("").parts
+                if is_test_file(path.name) or _under(rel, tests):
+                    continue
+                if any(part in TEST_DIR_NAMES for part in inside[:-1]):
+                    continue
+                if not all(part.isidentifier() for part in inside):
+                    continue
+                parts = inside[:-1] if inside[-1] == "__init__" else inside
+                dotted = ".".join(parts)
+                out.setdefault(dotted, ModuleInfo(name=dotted, path=rel))
+    return tuple(sorted(out.values(), key=lambda m: m.name))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What :func:`discover` finds on disk (the interpreter is chosen elsewhere)."""
+
+    name: str
+    source_roots: tuple[str, ...]
+    packages: tuple[str, ...]
+    test_paths: tuple[str, ...]
+    modules: tuple[ModuleInfo, ...]
+    pyproject: str | None
+    #: ``[project.scripts]`` names -> ``module:function`` targets.
+    scripts: Mapping[str, str]
+
+
+def discover(root: Path, src: tuple[str, ...] = (), tests: tuple[str, ...] = ()) -> Layout:
+    """Read the project's layout; ``src``/``tests`` are the ``[tool.testvet]`` overrides."""
+    pyproject = read_pyproject(root)
+    roots = source_roots(root, src)
+    tpaths = test_paths(root, tests, pyproject)
+    pkgs = packages(root, roots)
+    scripts = pyproject.get("project", {}).get("scripts", {})
+    return Layout(
+        name=project_name(root, pyproject),
+        source_roots=roots,
+        packages=pkgs,
+        test_paths=tpaths,
+        modules=modules(root, roots, pkgs, tpaths),
+        pyproject="pyproject.toml" if (root / "pyproject.toml").is_file() else None,
+        scripts={str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {},
+    )

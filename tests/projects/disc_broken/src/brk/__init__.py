@@ -1,0 +1,1 @@
+"""A package whose tests have collection problems."""

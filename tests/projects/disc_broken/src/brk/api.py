@@ -1,0 +1,5 @@
+from brk.util import clean
+
+
+def handler(text):
+    return clean(text).upper()

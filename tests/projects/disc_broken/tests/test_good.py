@@ -1,0 +1,2 @@
+def test_arithmetic():
+    assert sum([1, 2, 3]) == 6

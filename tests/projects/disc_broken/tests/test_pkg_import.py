@@ -1,0 +1,5 @@
+from brk import util
+
+
+def test_clean():
+    assert util.clean(" a ") == "a"

@@ -1,0 +1,5 @@
+from src.brk.api import handler
+
+
+def test_handler():
+    assert handler(" a ") == "A"

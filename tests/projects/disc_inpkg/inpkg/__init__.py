@@ -1,0 +1,1 @@
+"""Tests live inside this package."""

@@ -1,0 +1,4 @@
+import pytest
+
+
+raise RuntimeError("conftest refuses to load")
