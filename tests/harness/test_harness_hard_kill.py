@@ -1,0 +1,207 @@
+"""hard_kill against a real key-value server: durable mode passes, lazy mode loses data."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testvet.harness import History, check_queue, check_set
+from testvet.harness.process import HardKill, HarnessProcessError, group_members
+
+RUNS = 3
+
+
+def _port(proc: Any) -> int:
+    assert proc.ready_match is not None
+    return int(proc.ready_match.group(1))
+
+
+def _write_until_killed(client: Any, history: History, prefix: str, limit: int) -> None:
+    """PUT keys until the connection dies; each PUT is one op of the history."""
+    for i in range(limit):
+        key = f"{prefix}{i}"
+        op = history.invoke(0, "add", key)
+        try:
+            reply = client.call(f"PUT {key} {i}")
+        except OSError as exc:
+            history.info(op, exc)
+            return
+        assert reply == "OK"
+        history.ok(op)
+
+
+def _read_keys(client: Any) -> list[str]:
+    reply = client.call("KEYS").split()
+    assert reply[0] == "KEYS"
+    return reply[1:]
+
+
+@pytest.mark.parametrize("mode", ["durable", "lazy"])
+def test_kill_point_after_ack(
+    mode: str, hard_kill: HardKill, tmp_path: Path, kv_cmd: Any, kv_client: Any
+) -> None:
+    """The server kills itself right after acknowledging the Nth write, N seeded."""
+    verdicts = []
+    for seed in hard_kill.seeds(RUNS):
+        data = tmp_path / f"run{seed}"
+        data.mkdir()
+        n = hard_kill.rng().randint(3, 30)
+        proc = hard_kill.start(
+            kv_cmd(data, mode),
+            ready=hard_kill.ready_line(r"ready port=(\d+)"),
+            kill_point=f"after-ack:{n}",
+        )
+        history = History()
+        _write_until_killed(kv_client(_port(proc)), history, f"s{seed}-", limit=1000)
+        assert proc.wait() == -signal.SIGKILL
+        proc.restart()
+        result = check_set(history, _read_keys(kv_client(_port(proc))))
+        assert result.acknowledged == n, result.message
+        verdicts.append(result)
+    if mode == "durable":
+        assert all(r.ok for r in verdicts), [r.message for r in verdicts]
+    else:
+        assert all(len(r.lost) == r.acknowledged > 0 for r in verdicts), [
+            r.message for r in verdicts
+        ]
+
+
+@pytest.mark.parametrize("mode", ["durable", "lazy"])
+def test_kill_at_random_moment(
+    mode: str, hard_kill: HardKill, tmp_path: Path, kv_cmd: Any, kv_client: Any
+) -> None:
+    """A seeded random SIGKILL while a client writes; restart; check nothing acked is lost."""
+    verdicts = []
+    for seed in hard_kill.seeds(RUNS):
+        data = tmp_path / f"run{seed}"
+        data.mkdir()
+        proc = hard_kill.start(kv_cmd(data, mode), ready=hard_kill.ready_line(r"ready port=(\d+)"))
+        client = kv_client(_port(proc))
+        history = History()
+        _write_until_killed(client, history, f"w{seed}-", limit=1)
+        delay = proc.kill_at_random(within=(0.01, 0.1))
+        assert 0.01 <= delay <= 0.1
+        _write_until_killed(client, history, f"r{seed}-", limit=1_000_000)
+        assert proc.wait() == -signal.SIGKILL
+        proc.restart()
+        verdicts.append(check_set(history, _read_keys(kv_client(_port(proc)))))
+    assert all(r.acknowledged >= 1 for r in verdicts)
+    if mode == "durable":
+        assert all(r.ok for r in verdicts), [r.message for r in verdicts]
+    else:
+        assert all(r.lost for r in verdicts), [r.message for r in verdicts]
+
+
+@pytest.mark.parametrize(("mode", "valid"), [("durable", True), ("lazy", False)])
+def test_queue_survives_a_kill_only_when_durable(
+    mode: str, valid: bool, hard_kill: HardKill, tmp_path: Path, kv_cmd: Any, kv_client: Any
+) -> None:
+    proc = hard_kill.start(
+        kv_cmd(tmp_path, mode),
+        ready=hard_kill.ready_line(r"ready port=(\d+)"),
+        kill_point="before-ack:12",
+    )
+    client = kv_client(_port(proc))
+    history = History()
+    for i in range(20):
+        with history.record(0, "enqueue", str(i)):
+            assert client.call(f"ENQ {i}") == "OK"
+    for _ in range(3):
+        with history.record(1, "dequeue") as result:
+            result.append(client.call("DEQ"))
+    assert proc.wait() == -signal.SIGKILL
+    proc.restart()
+    client = kv_client(_port(proc))
+    drained = []
+    while (reply := client.call("DEQ")) != "EMPTY":
+        drained.append(reply.split()[1])
+    verdict = check_queue(history, drained)
+    assert verdict.acknowledged == 11
+    assert verdict.ok is valid, verdict.message
+    if not valid:
+        assert verdict.lost == tuple(sorted(str(i) for i in range(11)))
+
+
+def _sleeper(path: str) -> None:
+    """A callable run in the child: announce readiness, then block."""
+    Path(path).write_text(str(os.getpid()))
+    signal.pause()
+
+
+def test_callable_target_with_ready_file_and_group_kill(
+    hard_kill: HardKill, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pid"
+    proc = hard_kill.start(_sleeper, args=(str(marker),), ready=hard_kill.ready_file(marker))
+    assert int(marker.read_text()) == proc.pid
+    assert group_members(proc.pid) == [proc.pid]
+    assert proc.kill() == -signal.SIGKILL
+    assert group_members(proc.pid) == []
+
+
+def test_grandchildren_die_with_the_group(hard_kill: HardKill, tmp_path: Path) -> None:
+    script = (
+        "import subprocess, sys; "
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
+    proc = hard_kill.start(
+        [sys.executable, "-c", "import time; " + script], ready=hard_kill.ready_line("ready")
+    )
+    assert len(group_members(proc.pid)) == 2
+    proc.kill()
+    assert group_members(proc.pid) == []
+
+
+def test_ready_port_waits_for_the_listener(
+    hard_kill: HardKill, tmp_path: Path, kv_cmd: Any, kv_client: Any
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = hard_kill.start(
+        kv_cmd(tmp_path, "durable", "--port", str(port)), ready=hard_kill.ready_port(port)
+    )
+    assert kv_client(port).call("PING") == "PONG"
+    assert proc.stop() == 0  # SIGTERM: graceful shutdown
+
+
+def test_a_program_that_exits_before_ready_fails_with_its_output(hard_kill: HardKill) -> None:
+    with pytest.raises(HarnessProcessError, match=r"exited with 3(.|\n)*boom"):
+        hard_kill.start(
+            [sys.executable, "-c", "print('boom'); raise SystemExit(3)"],
+            ready=hard_kill.ready_line("never"),
+        )
+
+
+def test_ready_timeout_is_reported(hard_kill: HardKill) -> None:
+    with pytest.raises(HarnessProcessError, match=r"not ready after 0.3s"):
+        hard_kill.start(
+            [sys.executable, "-c", "import time; time.sleep(30)"],
+            ready=hard_kill.ready_line("never"),
+            ready_timeout=0.3,
+        )
+
+
+def test_lambdas_are_refused(hard_kill: HardKill) -> None:
+    with pytest.raises(ValueError, match="module-level function"):
+        hard_kill.start(lambda: None)
+
+
+def test_seeds_are_printed_and_replayable(monkeypatch: pytest.MonkeyPatch) -> None:
+    notes: list[str] = []
+    manager = HardKill.for_test("tests/x.py::test_y", notes.append)
+    seeds = list(manager.seeds(3))
+    assert seeds == [seeds[0], seeds[0] + 1, seeds[0] + 2]
+    assert f"replay with TESTVET_SEED={seeds[1]}" in notes[1]
+    monkeypatch.setenv("TESTVET_SEED", "42")
+    replay = HardKill.for_test("tests/x.py::test_y", notes.append)
+    assert list(replay.seeds(3)) == [42]
+    assert replay.rng().random() == HardKill(42).rng(42).random()
