@@ -32,19 +32,23 @@ class FileReporter:
 
 
 def _registry() -> dict[str, FileReporter]:
-    from testvet.report import json_report, markdown
+    from testvet.report import html, json_report, junit, markdown, sarif, summary
 
     return {
         r.name: r
         for r in (
             FileReporter("json", "report.json", json_report.render),
             FileReporter("markdown", "report.md", markdown.render),
+            FileReporter("summary", "summary.md", summary.render),
+            FileReporter("sarif", "report.sarif", sarif.render),
+            FileReporter("junit", "report.junit.xml", junit.render),
+            FileReporter("html", "report.html", html.render),
         )
     }
 
 
 #: Every format name the ``--format`` option accepts.
-FORMATS: tuple[str, ...] = ("terminal", "markdown", "json")
+FORMATS: tuple[str, ...] = ("terminal", "markdown", "summary", "json", "sarif", "junit", "html")
 #: What ``testvet audit`` writes when no ``--format`` is given.
 DEFAULT_FORMATS: tuple[str, ...] = FORMATS
 
