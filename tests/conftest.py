@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,9 @@ def tree_digest(root: Path) -> str:
 def projects_dir() -> Path:
     """The directory holding the fixture projects."""
     return PROJECTS
+
+
+@pytest.fixture
+def digest_tree() -> Callable[[Path], str]:
+    """:func:`tree_digest` as a fixture, for test modules that cannot import this conftest."""
+    return tree_digest

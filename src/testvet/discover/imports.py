@@ -10,8 +10,8 @@ as ``pkg.auth``.
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -28,6 +28,8 @@ class FileFacts:
     strings: frozenset[str] = frozenset()
     #: True when the file is not valid Python (pytest will report it).
     syntax_error: bool = False
+    #: ``name`` / ``Class.name`` -> line of the ``def`` (decorators excluded).
+    defs: Mapping[str, int] = field(default_factory=dict)
 
 
 def _package_of(path: Path, root: Path) -> list[str]:
@@ -85,8 +87,27 @@ def scan(path: Path, root: Path) -> FileFacts:
         ):
             strings.add(node.value)
     return FileFacts(
-        imports=tuple(dict.fromkeys(imports)), calls=frozenset(calls), strings=frozenset(strings)
+        imports=tuple(dict.fromkeys(imports)),
+        calls=frozenset(calls),
+        strings=frozenset(strings),
+        defs=_defs(tree),
     )
+
+
+def _defs(tree: ast.Module) -> dict[str, int]:
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    out: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, functions):
+            out[node.name] = node.lineno
+        elif isinstance(node, ast.ClassDef):
+            for member in node.body:
+                if isinstance(member, functions):
+                    out[f"{node.name}.{member.name}"] = member.lineno
+    return out
+
+
+_TEST_PARTS = frozenset({"tests", "test", "conftest", "testing"})
 
 
 def _longest_module(name: str, modules: Collection[str]) -> str | None:
@@ -109,6 +130,8 @@ def project_modules(
             if name.startswith(prefix):
                 name = name[len(prefix) :]
                 break
+        if any(part in _TEST_PARTS or part.startswith("test_") for part in name.split(".")):
+            continue  # test helpers inside a package are not the code under test
         module = _longest_module(name, modules)
         if module:
             found.add(module)

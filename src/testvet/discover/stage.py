@@ -84,7 +84,11 @@ def build_inventory(
             touched[item.path] = (
                 kinds.file_kind(file_facts, lay.scripts, proj.packages) if file_facts else None
             )
-        item = replace(item, kind=kinds.item_kind(item.markers, item.path, touched[item.path]))
+        file_facts = facts(item.path)
+        qualname = f"{item.cls}.{item.function}" if item.cls else item.function
+        line = file_facts.defs.get(qualname, item.line) if file_facts else item.line
+        kind = kinds.item_kind(item.markers, item.path, touched[item.path])
+        item = replace(item, kind=kind, line=line)
         classified.append(item)
         by_file[item.path].append(item)
     for rel in extra_files:

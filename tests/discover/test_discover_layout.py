@@ -1,0 +1,124 @@
+"""Project layout rules on small trees built in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testvet.discover import layout
+
+
+def make(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_name_from_project_then_poetry_then_directory(tmp_path: Path) -> None:
+    assert layout.project_name(tmp_path, {"project": {"name": "alpha"}}) == "alpha"
+    poetry = {"tool": {"poetry": {"name": "beta"}}}
+    assert layout.project_name(tmp_path, poetry) == "beta"
+    assert layout.project_name(tmp_path, {}) == tmp_path.name
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pytest.ini": "[pytest]\ntestpaths = spec checks\n"}, ("spec", "checks")),
+        (
+            {"pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["checks"]\n'},
+            ("checks",),
+        ),
+        ({"tox.ini": "[pytest]\ntestpaths = checks\n"}, ("checks",)),
+        ({"setup.cfg": "[tool:pytest]\ntestpaths =\n    checks\n"}, ("checks",)),
+        ({}, ("tests",)),
+    ],
+)
+def test_testpaths_follow_pytest_config(
+    tmp_path: Path, files: dict[str, str], expected: tuple[str, ...]
+) -> None:
+    make(tmp_path, {**files, "spec/test_a.py": "", "checks/test_b.py": "", "tests/test_c.py": ""})
+    pyproject = layout.read_pyproject(tmp_path)
+    assert layout.test_paths(tmp_path, (), pyproject) == expected
+
+
+def test_pytest_ini_wins_over_pyproject(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pytest.ini": "[pytest]\ntestpaths = spec\n",
+            "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["checks"]\n',
+            "spec/test_a.py": "",
+            "checks/test_b.py": "",
+        },
+    )
+    assert layout.test_paths(tmp_path, (), layout.read_pyproject(tmp_path)) == ("spec",)
+
+
+def test_configured_tests_win_and_missing_testpaths_fall_back(tmp_path: Path) -> None:
+    make(tmp_path, {"pytest.ini": "[pytest]\ntestpaths = gone\n", "test/test_a.py": ""})
+    assert layout.test_paths(tmp_path, ("./qa/",), {}) == ("qa",)
+    assert layout.test_paths(tmp_path, (), {}) == ("test",)
+    assert layout.test_paths(tmp_path / "test", (), {}) == (".",)
+
+
+def test_src_layout_versus_flat_layout(tmp_path: Path) -> None:
+    src = make(tmp_path / "a", {"src/pkg/__init__.py": "", "src/pkg/mod.py": ""})
+    assert layout.source_roots(src, ()) == ("src",)
+    flat = make(
+        tmp_path / "b",
+        {
+            "pkg/__init__.py": "",
+            "tool.py": "",
+            "setup.py": "",
+            "conftest.py": "",
+            "tests/__init__.py": "",
+            "docs/__init__.py": "",
+            "scripts/run.py": "",
+        },
+    )
+    assert layout.source_roots(flat, ()) == (".",)
+    # tests/docs are not the project's packages; a directory without __init__ is not one.
+    assert layout.packages(flat, (".",)) == ("pkg", "tool")
+    assert layout.source_roots(flat, ("lib",)) == ("lib",)
+
+
+def test_modules_exclude_test_code(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/core.py": "",
+            "src/pkg/sub/__init__.py": "",
+            "src/pkg/sub/deep.py": "",
+            "src/pkg/tests/__init__.py": "",
+            "src/pkg/tests/test_core.py": "",
+            "src/pkg/conftest.py": "",
+            "src/pkg/test_inline.py": "",
+            "src/pkg/__pycache__/core.cpython-311.py": "",
+            "src/pkg/bad-name.py": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert [(m.name, m.path) for m in found.modules] == [
+        ("pkg", "src/pkg/__init__.py"),
+        ("pkg.core", "src/pkg/core.py"),
+        ("pkg.sub", "src/pkg/sub/__init__.py"),
+        ("pkg.sub.deep", "src/pkg/sub/deep.py"),
+    ]
+
+
+def test_scripts_are_read_for_the_e2e_signal(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\n[project.scripts]\nxtool = "x.cli:main"\n',
+            "x/__init__.py": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert dict(found.scripts) == {"xtool": "x.cli:main"}
+    assert (found.name, found.pyproject, found.packages) == ("x", "pyproject.toml", ("x",))
