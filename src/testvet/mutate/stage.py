@@ -1,15 +1,245 @@
-"""Entry point of the mutate stage: ``run(audit, ctx) -> audit``."""
+"""Entry point of the mutate stage: ``run(audit, ctx) -> audit``.
+
+Plans mutants for every function reached by a passing test, answers what it can from
+the incremental cache, runs the rest in one warm worker process (see executor.py and
+``_plugins/testvet_mutate.py``), and turns the verdicts into findings.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testvet.model import Audit
+from testvet.model import (
+    Audit,
+    Mutant,
+    MutantStatus,
+    MutationResult,
+    SkippedFunction,
+)
+from testvet.mutate import findings as findings_mod
+from testvet.mutate.cache import Cache, TestSources, key
+from testvet.mutate.executor import FunctionJob, Outcome, execute
+from testvet.mutate.operators import MutantSpec
+from testvet.mutate.plan import Plan, Target, build, worker_count
+from testvet.subproc import find_python
 
 if TYPE_CHECKING:
     from testvet.core import StageContext
 
+CACHE_DIR = "mutation-cache"
+WORK_DIR = "mutation-work"
+#: Save the cache at least this often while mutants finish (a killed audit keeps them).
+SAVE_EVERY = 2.0
+
+
+def _status(word: str) -> MutantStatus:
+    try:
+        return MutantStatus(word)
+    except ValueError:
+        return MutantStatus.CRASHED
+
+
+def _mutant(
+    spec: MutantSpec, status: MutantStatus, killed_by: str | None, duration: float, cached: bool
+) -> Mutant:
+    return Mutant(
+        id=spec.id,
+        function=spec.function,
+        path=spec.path,
+        line=spec.line,
+        kind=spec.kind,
+        operator=spec.operator,
+        diff=spec.diff,
+        status=status,
+        killed_by=killed_by,
+        duration=round(duration, 6),
+        cached=cached,
+    )
+
+
+def cost_floor(mutant: Mutant, tests: tuple[str, ...], durations: dict[str, float]) -> float:
+    """The least time any engine must spend on ``mutant`` given the baseline timings."""
+    if mutant.status is MutantStatus.SURVIVED:
+        return sum(durations.get(t, 0.0) for t in tests)
+    if mutant.status is MutantStatus.NO_TESTS:
+        return 0.0
+    test = mutant.killed_by or (tests[0] if tests else None)
+    return durations.get(test, 0.0) if test else 0.0
+
+
+def _python(audit: Audit) -> str:
+    if audit.run is not None and audit.run.python:
+        return audit.run.python
+    if audit.project.python:
+        return audit.project.python
+    return find_python(audit.project.root, audit.config.python)
+
 
 def run(audit: Audit, ctx: StageContext) -> Audit:
-    """Placeholder until the stage lands: returns the audit unchanged."""
-    return audit
+    """Mutate, judge, report: sets ``audit.mutation`` and adds TV401/TV402 findings."""
+    mode = audit.config.mutation.mode
+    if mode == "off" or audit.run is None:
+        return audit
+    began = time.perf_counter()
+    root = audit.project.root
+    cfg = audit.config.mutation
+    plan = build(root, audit.run, cfg, mode)
+    output = Path(ctx.options.output_dir)
+    cache = Cache(output / CACHE_DIR)
+    sources = TestSources(root)
+
+    specs: dict[str, tuple[MutantSpec, Target, str]] = {}
+    done: dict[str, Mutant] = {}
+    to_run: list[Target] = []
+    for target in plan.targets:
+        tests_digest = sources.digest(target.tests)
+        pending = False
+        for spec in target.mutants:
+            k = key(spec.id, spec.source, target.source.text, target.tests, tests_digest)
+            specs[spec.id] = (spec, target, k)
+            hit = cache.get(k)
+            if hit is not None:
+                done[spec.id] = _mutant(
+                    spec,
+                    _status(hit["status"]),
+                    hit.get("killed_by"),
+                    float(hit.get("duration", 0.0)),
+                    cached=True,
+                )
+            else:
+                pending = True
+        if pending:
+            to_run.append(target)
+
+    total = sum(1 for s in specs if s not in done)
+    workers = worker_count(cfg.workers, total)
+    skipped = list(plan.skipped)
+    executed: list[Mutant] = []
+    run_began = time.perf_counter()
+    if total:
+        ctx.progress("mutation", 0, total)
+        saved_at = time.monotonic()
+
+        def on_outcome(outcome: Outcome) -> None:
+            nonlocal saved_at
+            entry = specs.get(outcome.id)
+            if entry is None or outcome.status == "invalid":
+                return
+            spec, _, k = entry
+            mutant = _mutant(
+                spec, _status(outcome.status), outcome.killed_by, outcome.duration, cached=False
+            )
+            done[spec.id] = mutant
+            executed.append(mutant)
+            cache.put(k, mutant.status.value, mutant.killed_by, mutant.duration)
+            ctx.progress("mutation", len(executed), total)
+            if time.monotonic() - saved_at > SAVE_EVERY:
+                cache.save()
+                saved_at = time.monotonic()
+
+        jobs = [_job(root, t, {s.id for s in t.mutants if s.id not in done}) for t in to_run]
+        test_files = sorted({n.split("::", 1)[0] for t in to_run for n in t.tests})
+        report = execute(
+            root=root,
+            python=_python(audit),
+            test_files=test_files,
+            jobs=jobs,
+            workers=workers,
+            work_dir=output / WORK_DIR,
+            pytest_args=audit.config.pytest_args,
+            on_outcome=on_outcome,
+        )
+        cache.save()
+        skipped += _swap_skips(plan, report.skipped)
+        invalid = _invalid(report.outcomes, specs)
+        skipped += invalid
+        missing = {s for s in specs if s not in done}
+        if report.failure and missing:
+            skipped += _failed_functions(plan, missing, report.failure)
+        if total and len(executed) < total:
+            ctx.progress("mutation", total, total)
+    run_seconds = time.perf_counter() - run_began if total else 0.0
+
+    mutants = tuple(sorted(done.values(), key=lambda m: (m.path, m.line, m.id)))
+    judged_targets = [t for t in plan.targets if any(s.id in done for s in t.mutants)]
+    floor = sum(
+        cost_floor(m, specs[m.id][1].tests, plan.durations) for m in mutants if not m.cached
+    )
+    result = MutationResult(
+        mode=mode,
+        mutants=mutants,
+        skipped=tuple(sorted(skipped, key=lambda s: (s.path, s.line, s.function))),
+        duration=round(run_seconds, 4),
+        cost_floor=round(floor, 6),
+        workers=workers,
+    )
+    new_findings = findings_mod.pseudo_tested(judged_targets, mutants)
+    checks: list = []
+    if mode == "full" and cfg.paths:
+        weak, checks = findings_mod.weakly_tested(cfg.paths, mutants)
+        new_findings += weak
+    del began
+    return replace(
+        audit,
+        mutation=result,
+        findings=(*audit.findings, *new_findings),
+        policy_checks=(*audit.policy_checks, *checks),
+    )
+
+
+def _job(root: Path, target: Target, wanted: set[str]) -> FunctionJob:
+    info = target.info
+    return FunctionJob(
+        id=info.id,
+        module=info.module,
+        qualname=info.qualname,
+        path=root / info.path,
+        line=target.source.first_line,
+        def_line=target.source.def_line,
+        tests=target.tests,
+        mutants=tuple((s.id, s.source, target.timeout) for s in target.mutants if s.id in wanted),
+    )
+
+
+def _swap_skips(plan: Plan, reasons: dict[str, str]) -> list[SkippedFunction]:
+    out = []
+    for target in plan.targets:
+        reason = reasons.get(target.info.id)
+        if reason:
+            info = target.info
+            out.append(
+                SkippedFunction(
+                    info.dotted, info.path, info.line, f"cannot swap in memory: {reason}"
+                )
+            )
+    return out
+
+
+def _invalid(
+    outcomes: tuple[Outcome, ...], specs: dict[str, tuple[MutantSpec, Target, str]]
+) -> list[SkippedFunction]:
+    out = []
+    for outcome in outcomes:
+        if outcome.status == "invalid" and outcome.id in specs:
+            spec, target, _ = specs[outcome.id]
+            out.append(
+                SkippedFunction(
+                    target.info.dotted,
+                    spec.path,
+                    spec.line,
+                    f"mutant {spec.operator} cannot be compiled in memory: {outcome.reason}",
+                )
+            )
+    return out
+
+
+def _failed_functions(plan: Plan, missing: set[str], failure: str) -> list[SkippedFunction]:
+    out = []
+    for target in plan.targets:
+        if any(s.id in missing for s in target.mutants):
+            info = target.info
+            out.append(SkippedFunction(info.dotted, info.path, info.line, failure))
+    return out

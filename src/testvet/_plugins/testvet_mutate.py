@@ -1,0 +1,605 @@
+"""testvet's mutation worker plugin, loaded with ``-p testvet_mutate`` in the project's interpreter.
+
+It imports the project and collects the tests once (a normal pytest session), then
+replaces pytest's test loop: for every mutant it forks a warm worker that swaps the
+target function's ``__code__`` in memory, runs the already-collected covering items
+(fastest first, stopping at the first failure) and reports over a pipe. Nothing is
+written anywhere but the result pipe. Standalone: stdlib and pytest only.
+
+Input: the JSON job file named by ``TESTVET_MUTATE_JOBS``. Output: JSON lines on the
+file descriptor ``TESTVET_MUTATE_FD`` (``ready``, ``skip``, ``result``, ``done``).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import errno
+import functools
+import importlib
+import inspect
+import json
+import os
+import select
+import signal
+import sys
+import time
+import types
+from typing import Any
+
+import pytest
+
+_FLAGS = (
+    inspect.CO_GENERATOR
+    | inspect.CO_COROUTINE
+    | inspect.CO_ASYNC_GENERATOR
+    | inspect.CO_ITERABLE_COROUTINE
+)
+
+
+# --------------------------------------------------------------------------- pytest hooks
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Keep everything in this one process: no xdist, no coverage plugin side effects."""
+    if not os.environ.get("TESTVET_MUTATE_JOBS"):
+        return
+    if hasattr(config.option, "numprocesses"):
+        config.option.numprocesses = None
+        config.option.dist = "no"
+        if hasattr(config.option, "tx"):
+            config.option.tx = []
+    if hasattr(config.option, "no_cov"):
+        config.option.no_cov = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    """Run the mutants instead of the suite."""
+    jobs_path = os.environ.get("TESTVET_MUTATE_JOBS")
+    if not jobs_path:
+        return None
+    _set_parent_death_signal()
+    with open(jobs_path, encoding="utf-8") as handle:
+        jobs = json.load(handle)
+    out = os.fdopen(int(os.environ["TESTVET_MUTATE_FD"]), "w", buffering=1, encoding="utf-8")
+    try:
+        _Engine(session, jobs, out).run()
+    finally:
+        _send(out, {"t": "done"})
+        out.close()
+    return True
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+def _send(out: Any, message: dict[str, Any]) -> None:
+    try:
+        out.write(json.dumps(message) + "\n")
+        out.flush()
+    except (BrokenPipeError, OSError):  # the auditing process is gone: stop quietly
+        os._exit(0)
+
+
+def _set_parent_death_signal() -> None:
+    """Linux: die with the parent, so a killed audit leaves no worker behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
+def _vm_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            pages = int(handle.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+# --------------------------------------------------------------------------- locating
+
+
+class SwapError(Exception):
+    """The function cannot be swapped in memory; the message says why."""
+
+
+def _code_matches(code: types.CodeType, filename: str, lines: set[int], name: str) -> bool:
+    return (
+        code.co_name == name
+        and code.co_firstlineno in lines
+        and os.path.realpath(code.co_filename) == filename
+    )
+
+
+def _candidates(obj: Any, depth: int = 0) -> list[Any]:
+    """``obj`` and what decorators keep inside it (wrapped function, accessors, cells)."""
+    found = [obj]
+    if depth > 4:
+        return found
+    inner: list[Any] = []
+    for attr in ("__func__", "fget", "fset", "fdel", "func", "__wrapped__"):
+        try:
+            value = getattr(obj, attr, None)
+        except Exception:
+            continue
+        if value is not None and value is not obj:
+            inner.append(value)
+    closure = getattr(obj, "__closure__", None) if isinstance(obj, types.FunctionType) else None
+    for cell in closure or ():
+        with contextlib.suppress(ValueError):
+            if callable(cell.cell_contents):
+                inner.append(cell.cell_contents)
+    for value in inner:
+        found += _candidates(value, depth + 1)
+    return found
+
+
+def _find_nested(code: types.CodeType, filename: str, lines: set[int], name: str) -> bool:
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType) and (
+            _code_matches(const, filename, lines, name)
+            or _find_nested(const, filename, lines, name)
+        ):
+            return True
+    return False
+
+
+def _replace_nested(code: types.CodeType, target: types.CodeType, new: types.CodeType) -> Any:
+    consts = []
+    changed = False
+    for const in code.co_consts:
+        if const is target:
+            consts.append(new)
+            changed = True
+        elif isinstance(const, types.CodeType):
+            replaced = _replace_nested(const, target, new)
+            changed = changed or replaced is not const
+            consts.append(replaced)
+        else:
+            consts.append(const)
+    return code.replace(co_consts=tuple(consts)) if changed else code
+
+
+class _Index:
+    """Every live Python function by (file, first line, name) of its code, built once."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.functions: dict[tuple[str, int, str], list[types.FunctionType]] = {}
+        paths: dict[str, str] = {}
+        for obj in gc.get_objects():
+            if isinstance(obj, types.FunctionType):
+                code = obj.__code__
+                name = code.co_filename
+                if name not in paths:
+                    paths[name] = os.path.realpath(name)
+                key = (paths[name], code.co_firstlineno, code.co_name)
+                self.functions.setdefault(key, []).append(obj)
+
+    def find(self, filename: str, lines: set[int], name: str) -> list[types.FunctionType]:
+        found: list[types.FunctionType] = []
+        for line in sorted(lines):
+            found += self.functions.get((filename, line, name), [])
+        return found
+
+
+class _Target:
+    """A function found in memory and how to put a new code object in place."""
+
+    def __init__(self, spec: dict[str, Any], index: _Index) -> None:
+        self.filename = os.path.realpath(spec["path"])
+        self.lines = {int(spec["line"]), int(spec["def_line"])}
+        self.qualname: str = spec["qualname"]
+        self.name = self.qualname.rsplit(".", 1)[-1]
+        module = importlib.import_module(spec["module"])
+        #: Outer function whose code holds the target's code (nested targets).
+        self.holder: types.FunctionType | None = None
+        #: Live function objects running the target's code.
+        self.live: list[types.FunctionType] = []
+        self.original: types.CodeType
+        parts = self.qualname.split(".")
+        if "<locals>" in parts:
+            self._locate_nested(module, parts)
+        else:
+            self._locate(module, parts)
+        originals = {id(self.original)}
+        self.live = [
+            f
+            for f in index.find(self.filename, self.lines, self.name)
+            if id(f.__code__) in originals
+        ] or self.live
+
+    def _walk(self, module: Any, parts: list[str]) -> Any:
+        obj: Any = module
+        for part in parts:
+            try:
+                obj = inspect.getattr_static(obj, part)
+            except AttributeError:
+                raise SwapError(f"{part!r} not found when importing the module") from None
+        return obj
+
+    def _locate(self, module: Any, parts: list[str]) -> None:
+        obj = self._walk(module, parts)
+        candidates = _candidates(obj)
+        for candidate in candidates:
+            if isinstance(candidate, types.FunctionType) and _code_matches(
+                candidate.__code__, self.filename, self.lines, self.name
+            ):
+                self.live = [candidate]
+                self.original = candidate.__code__
+                return
+        if not any(isinstance(c, types.FunctionType) for c in candidates):
+            raise SwapError(
+                f"not a Python function in memory ({type(obj).__name__}: C extension, "
+                "builtin or a decorator that hides it)"
+            )
+        raise SwapError(
+            "a decorator replaced it and does not expose the original (no __wrapped__, "
+            "not in the wrapper's closure)"
+        )
+
+    def _locate_nested(self, module: Any, parts: list[str]) -> None:
+        cut = parts.index("<locals>")
+        outer = self._walk(module, parts[:cut])
+        for candidate in _candidates(outer):
+            if isinstance(candidate, types.FunctionType) and _find_nested(
+                candidate.__code__, self.filename, self.lines, self.name
+            ):
+                self.holder = candidate
+                self.original = self._nested_code(candidate.__code__)
+                return
+        raise SwapError("nested function whose enclosing function cannot be found in memory")
+
+    def _nested_code(self, code: types.CodeType) -> types.CodeType:
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                if _code_matches(const, self.filename, self.lines, self.name):
+                    return const
+                with contextlib.suppress(SwapError):
+                    return self._nested_code(const)
+        raise SwapError("nested code object not found")
+
+    def compile(self, source: str, def_line: int) -> types.CodeType:
+        """Compile the mutated ``def`` (original indentation) into a compatible code object."""
+        tree = ast.parse("if 1:\n" + source if source[:1] in " \t" else source)
+        node = tree.body[0]
+        if isinstance(node, ast.If):
+            node = node.body[0]
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            raise SwapError("mutated source is not a function definition")
+        node.decorator_list = []
+        ast.increment_lineno(node, def_line - node.lineno)
+        freevars = self.original.co_freevars
+        code = self._compile_wrapped(node, freevars)
+        if set(code.co_freevars) - set(freevars):
+            raise SwapError("the mutant needs variables the closure does not have")
+        if code.co_freevars != freevars:
+            ref = ast.parse(f"if 0:\n    ({', '.join(freevars)},)").body[0]
+            ast.increment_lineno(ref, node.end_lineno or def_line)
+            node.body.append(ref)
+            code = self._compile_wrapped(node, freevars)
+        if code.co_freevars != freevars:
+            raise SwapError(f"closure cells differ: {code.co_freevars} != {freevars}")
+        if (code.co_flags & _FLAGS) != (self.original.co_flags & _FLAGS):
+            raise SwapError("the mutant changes the generator/coroutine kind")
+        return code
+
+    def _compile_wrapped(self, node: ast.stmt, freevars: tuple[str, ...]) -> types.CodeType:
+        body: list[ast.stmt] = []
+        for name in freevars:
+            assign = ast.Assign(targets=[ast.Name(name, ast.Store())], value=ast.Constant(None))
+            body.append(assign)
+        body.append(node)
+        outer = ast.FunctionDef(
+            name="__testvet_outer__",
+            args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=body,
+            decorator_list=[],
+            returns=None,
+        )
+        module = ast.Module(body=[outer], type_ignores=[])
+        for item in ast.walk(module):
+            if "lineno" in item._attributes and not hasattr(item, "lineno"):
+                item.lineno = 1  # type: ignore[attr-defined]
+        ast.fix_missing_locations(module)
+        outer_code = next(
+            c
+            for c in compile(module, self.original.co_filename, "exec").co_consts
+            if isinstance(c, types.CodeType)
+        )
+        return next(
+            c
+            for c in outer_code.co_consts
+            if isinstance(c, types.CodeType) and c.co_name == self.original.co_name
+        )
+
+    def install(self, code: types.CodeType) -> None:
+        if self.holder is not None:
+            self.holder.__code__ = _replace_nested(self.holder.__code__, self.original, code)
+        for function in self.live:
+            function.__code__ = code
+
+
+# --------------------------------------------------------------------------- engine
+
+
+class _Running:
+    def __init__(self, job: dict[str, Any], pid: int, fd: int, timeout: float) -> None:
+        self.job = job
+        self.pid = pid
+        self.fd = fd
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout
+        self.buffer = b""
+        self.current: str | None = None
+        self.final: dict[str, Any] | None = None
+
+
+class _Engine:
+    def __init__(self, session: pytest.Session, jobs: dict[str, Any], out: Any) -> None:
+        self.session = session
+        self.jobs = jobs
+        self.out = out
+        self.items = {item.nodeid: item for item in session.items}
+        self.workers = max(1, int(jobs.get("workers", 1)))
+        self.mem_limit = int(jobs.get("memory_mb", 1024)) * 1024 * 1024
+
+    def run(self) -> None:
+        self._warm_tmp()
+        _send(self.out, {"t": "ready", "items": len(self.items)})
+        queue: list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]] = []
+        self.index = _Index()
+        for function in self.jobs["functions"]:
+            queue += self._prepare(function)
+        running: dict[int, _Running] = {}
+        while queue or running:
+            while queue and len(running) < self.workers:
+                job, target, code, items = queue.pop(0)
+                self._spawn(job, target, code, items, running)
+            self._wait(running)
+
+    def _warm_tmp(self) -> None:
+        """Create pytest's base temp dir once, so parallel workers share it."""
+        factory = getattr(self.session.config, "_tmp_path_factory", None)
+        if factory is not None:
+            with contextlib.suppress(Exception):
+                factory.getbasetemp()
+
+    def _prepare(
+        self, function: dict[str, Any]
+    ) -> list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]]:
+        try:
+            target = _Target(function, self.index)
+        except SwapError as exc:
+            self._skip(function["id"], str(exc))
+            return []
+        except Exception as exc:  # importing the module failed
+            self._skip(function["id"], f"cannot import: {type(exc).__name__}: {exc}"[:300])
+            return []
+        items = [self.items[n] for n in function["tests"] if n in self.items]
+        prepared = []
+        for job in function["mutants"]:
+            if not items:
+                self._result(job["id"], "no-tests", None, 0.0, "covering tests not collected")
+                continue
+            try:
+                code = target.compile(job["source"], int(function["def_line"]))
+            except (SwapError, SyntaxError, ValueError) as exc:
+                self._result(job["id"], "invalid", None, 0.0, str(exc)[:300])
+                continue
+            prepared.append((job, target, code, items))
+        return prepared
+
+    def _skip(self, function_id: str, reason: str) -> None:
+        _send(self.out, {"t": "skip", "function": function_id, "reason": reason})
+
+    def _result(
+        self,
+        mutant: str,
+        status: str,
+        killed_by: str | None,
+        duration: float,
+        reason: str | None = None,
+    ) -> None:
+        _send(
+            self.out,
+            {
+                "t": "result",
+                "id": mutant,
+                "status": status,
+                "killed_by": killed_by,
+                "duration": round(duration, 6),
+                "reason": reason,
+            },
+        )
+
+    def _spawn(
+        self,
+        job: dict[str, Any],
+        target: _Target,
+        code: types.CodeType,
+        items: list[Any],
+        running: dict[int, _Running],
+    ) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            os.close(read_fd)
+            _worker(write_fd, target, code, items, self.session, self.mem_limit)
+        os.close(write_fd)
+        os.set_blocking(read_fd, False)
+        running[pid] = _Running(job, pid, read_fd, float(job["timeout"]))
+
+    def _wait(self, running: dict[int, _Running]) -> None:
+        now = time.monotonic()
+        wait = max(0.0, min(r.deadline for r in running.values()) - now)
+        by_fd = {r.fd: r for r in running.values()}
+        try:
+            ready, _, _ = select.select(list(by_fd), [], [], min(wait, 1.0))
+        except InterruptedError:
+            ready = []
+        for fd in ready:
+            self._read(by_fd[fd], running)
+        now = time.monotonic()
+        for run in list(running.values()):
+            if run.deadline <= now:
+                _kill(run.pid)
+                self._finish(run, running, timed_out=True)
+
+    def _read(self, run: _Running, running: dict[int, _Running]) -> None:
+        try:
+            chunk = os.read(run.fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if chunk:
+            run.buffer += chunk
+            *lines, run.buffer = run.buffer.split(b"\n")
+            for line in lines:
+                with contextlib.suppress(ValueError):
+                    message = json.loads(line)
+                    if "item" in message:
+                        run.current = message["item"]
+                    else:
+                        run.final = message
+                        # The verdict is in: give fixture teardown a short grace period.
+                        run.deadline = min(run.deadline, time.monotonic() + 5.0)
+            return
+        self._finish(run, running, timed_out=False)
+
+    def _finish(self, run: _Running, running: dict[int, _Running], timed_out: bool) -> None:
+        del running[run.pid]
+        os.close(run.fd)
+        status_word = _reap(run.pid)
+        duration = time.monotonic() - run.started
+        final = run.final
+        if final is not None:
+            self._result(
+                run.job["id"],
+                final["status"],
+                final.get("killed_by"),
+                duration,
+                final.get("reason"),
+            )
+        elif timed_out:
+            self._result(run.job["id"], "timeout", run.current, duration, "timed out")
+        else:
+            self._result(run.job["id"], "crashed", run.current, duration, status_word)
+
+
+def _kill(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> str:
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return "worker vanished"
+        break
+    if os.WIFSIGNALED(status):
+        signum = os.WTERMSIG(status)
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(signum).name}"
+        return f"killed by signal {signum}"
+    return f"exited with status {os.WEXITSTATUS(status)} before reporting"
+
+
+# --------------------------------------------------------------------------- worker
+
+
+def _worker(
+    fd: int,
+    target: _Target,
+    code: types.CodeType,
+    items: list[Any],
+    session: pytest.Session,
+    mem_limit: int,
+) -> None:
+    """Forked child: install the mutant, run the covering items, report, ``_exit``."""
+    status = 0
+    try:
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)
+        _set_parent_death_signal()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_DFL)
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            os.close(int(os.environ["TESTVET_MUTATE_FD"]))
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(devnull, std)
+        _limit_memory(mem_limit)
+        write = functools.partial(_write_line, fd)
+        target.install(code)
+        killed_by = None
+        reason = None
+        verdict = "survived"
+        from _pytest.runner import runtestprotocol
+
+        for index, item in enumerate(items):
+            write({"item": item.nodeid})
+            nextitem = items[index + 1] if index + 1 < len(items) else None
+            reports = runtestprotocol(item, nextitem=nextitem, log=False)
+            failed = [r for r in reports if r.failed]
+            if failed:
+                killed_by = item.nodeid
+                text = str(failed[0].longrepr or "")
+                if "MemoryError" in text:
+                    verdict, reason = "crashed", "memory limit reached (MemoryError)"
+                else:
+                    verdict = "killed"
+                break
+        write({"status": verdict, "killed_by": killed_by, "reason": reason})
+        with contextlib.suppress(BaseException):
+            session._setupstate.teardown_exact(None)
+    except BaseException:
+        status = 70
+    finally:
+        os._exit(status)
+
+
+def _write_line(fd: int, message: dict[str, Any]) -> None:
+    data = (json.dumps(message) + "\n").encode()
+    while data:
+        try:
+            written = os.write(fd, data)
+        except InterruptedError:
+            continue
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                os._exit(0)
+            raise
+        data = data[written:]
+
+
+def _limit_memory(extra: int) -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    base = _vm_bytes()
+    if not base or extra <= 0:
+        return
+    limit = base + extra
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

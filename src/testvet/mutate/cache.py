@@ -1,0 +1,102 @@
+"""The incremental cache: mutant verdicts keyed by the code and the tests that judged them.
+
+A key hashes the mutated function text, the original function text (decorators
+included), the ordered covering tests and the content of their test files and of the
+``conftest.py`` files above them. Nothing else: a change elsewhere in a module does
+not invalidate its other functions (see docs/mutation.md for the consequence).
+Stored as one JSON file under ``OUTPUT_DIR/mutation-cache/``, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from testvet.output import write_atomic
+
+#: Bump when a change to the engine makes old verdicts meaningless.
+ENGINE_VERSION = "1"
+FILE = "results.json"
+#: Statuses worth keeping: a timeout may come from a loaded machine, so it is rerun.
+CACHEABLE = frozenset({"killed", "survived", "crashed"})
+
+
+class TestSources:
+    """Digests of test files and the conftest.py files above them, read once."""
+
+    __test__ = False
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: dict[str, str] = {}
+
+    def _digest(self, rel: str) -> str:
+        if rel not in self._files:
+            try:
+                data = (self.root / rel).read_bytes()
+            except OSError:
+                data = b""
+            self._files[rel] = hashlib.sha256(data).hexdigest()
+        return self._files[rel]
+
+    def digest(self, nodeids: Iterable[str]) -> str:
+        files: set[str] = set()
+        for nodeid in nodeids:
+            rel = nodeid.split("::", 1)[0]
+            files.add(rel)
+            parts = rel.split("/")[:-1]
+            for depth in range(len(parts) + 1):
+                files.add("/".join([*parts[:depth], "conftest.py"]))
+        h = hashlib.sha256()
+        for rel in sorted(files):
+            h.update(f"{rel}\0{self._digest(rel)}\0".encode())
+        return h.hexdigest()
+
+
+def key(
+    mutant_id: str, mutated: str, original: str, tests: Iterable[str], tests_digest: str
+) -> str:
+    """The cache key of one mutant."""
+    h = hashlib.sha256()
+    for part in (ENGINE_VERSION, mutant_id, mutated, original, "\n".join(tests), tests_digest):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Cache:
+    """Load once, update as verdicts arrive, save atomically."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / FILE
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("engine") == ENGINE_VERSION:
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                self.entries = entries
+
+    def get(self, k: str) -> dict[str, Any] | None:
+        entry = self.entries.get(k)
+        return entry if isinstance(entry, dict) and entry.get("status") in CACHEABLE else None
+
+    def put(self, k: str, status: str, killed_by: str | None, duration: float) -> None:
+        if status in CACHEABLE:
+            self.entries[k] = {"status": status, "killed_by": killed_by, "duration": duration}
+            self.dirty = True
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the cache; with ``keep``, drop entries of mutants that no longer exist."""
+        if keep is not None:
+            self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"engine": ENGINE_VERSION, "entries": self.entries}, sort_keys=True)
+        write_atomic(self.path, text)
+        self.dirty = False

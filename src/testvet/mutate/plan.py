@@ -1,0 +1,145 @@
+"""What to mutate: functions reached by passing tests, their covering tests and mutants."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from testvet.config import MutationConfig
+from testvet.model import FunctionInfo, Outcome, RunResult, SkippedFunction
+from testvet.mutate.operators import MutantSpec, extreme_mutants, operator_mutants
+from testvet.mutate.skips import skip_reason
+from testvet.mutate.source import FunctionSource, ModuleSource
+
+#: Seconds added to every per-mutant timeout (fork, fixture setup, a loaded machine).
+TIMEOUT_SLACK = 2.0
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    glob = glob.strip().lstrip("./").rstrip("/")
+    out = []
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    # A directory matches everything under it.
+    return re.compile("".join(out) + "(?:/.*)?")
+
+
+def path_matches(path: str, glob: str) -> bool:
+    """Whether the project-relative ``path`` falls under ``glob`` (``**``, ``*``, directories)."""
+    return _glob_regex(glob).fullmatch(path) is not None
+
+
+def critical_globs(path: str, paths: Mapping[str, float]) -> list[str]:
+    """The configured critical-path globs ``path`` falls under."""
+    return [g for g in paths if path_matches(path, g)]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One function to mutate."""
+
+    info: FunctionInfo
+    source: FunctionSource
+    tests: tuple[str, ...]
+    timeout: float
+    mutants: tuple[MutantSpec, ...]
+    critical: bool
+
+
+@dataclass
+class Plan:
+    """The targets, and what was skipped and why."""
+
+    targets: list[Target] = field(default_factory=list)
+    skipped: list[SkippedFunction] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+
+
+def covering_tests(run: RunResult) -> tuple[dict[str, tuple[str, ...]], dict[str, float]]:
+    """function id -> passing tests that reach it, fastest first; and nodeid -> duration."""
+    durations = {r.nodeid: r.duration for r in run.results if r.outcome is Outcome.PASSED}
+    by_function: dict[str, list[str]] = defaultdict(list)
+    for result in run.results:
+        if result.outcome is not Outcome.PASSED:
+            continue
+        for fid in result.reached:
+            by_function[fid].append(result.nodeid)
+    ordered = {
+        fid: tuple(sorted(set(tests), key=lambda n: (durations[n], n)))
+        for fid, tests in by_function.items()
+    }
+    return ordered, durations
+
+
+def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan:
+    """Select targets and generate their mutants (``mode`` is ``extreme`` or ``full``)."""
+    tests_of, durations = covering_tests(run)
+    plan = Plan(durations=durations)
+    modules: dict[str, ModuleSource | str] = {}
+    for info in sorted(run.functions, key=lambda f: (f.path, f.line)):
+        tests = tests_of.get(info.id)
+        if not tests:
+            continue  # reached only by failing or skipped tests: nothing to judge with
+
+        def skip(reason: str, info: FunctionInfo = info) -> None:
+            plan.skipped.append(SkippedFunction(info.dotted, info.path, info.line, reason))
+
+        if "<lambda>" in info.qualname or info.qualname.endswith(">"):
+            skip("not a def statement (lambda or comprehension)")
+            continue
+        module = modules.get(info.path)
+        if module is None:
+            try:
+                module = ModuleSource.read(root / info.path)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+                module = f"source unreadable: {type(exc).__name__}: {exc}"
+            modules[info.path] = module
+        if isinstance(module, str):
+            skip(module)
+            continue
+        fn = module.find(info.qualname, info.line)
+        if fn is None:
+            skip(f"no def of {info.qualname} at line {info.line} in the source")
+            continue
+        reason = skip_reason(fn, info.module, config.skip)
+        if reason:
+            skip(reason)
+            continue
+        critical = bool(critical_globs(info.path, config.paths))
+        mutants = extreme_mutants(fn, info.id, info.path)
+        if mode == "full" and critical:
+            mutants += operator_mutants(fn, info.id, info.path)
+        if not mutants:
+            skip("nothing to mutate")
+            continue
+        total = sum(durations[t] for t in tests)
+        timeout = config.timeout_factor * total + TIMEOUT_SLACK
+        plan.targets.append(Target(info, fn, tests, timeout, tuple(mutants), critical))
+    return plan
+
+
+def worker_count(configured: int, mutants: int) -> int:
+    """Workers to start: the configured number (0 = one per core), at most one per mutant."""
+    wanted = configured or (os.cpu_count() or 1)
+    return max(1, min(wanted, mutants))

@@ -1,0 +1,1 @@
+"""A small calculator library used by testvet's mutation tests."""
