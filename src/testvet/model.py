@@ -427,11 +427,42 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class RequirementCoverage:
+    """One requirement of the project's list and the tests linked to it by marker."""
+
+    id: str
+    title: str
+    epic: str
+    #: Node ids (no parameters) of the linked tests.
+    tests: tuple[str, ...] = ()
+    #: Linked tests that passed in the run (empty without a run).
+    passing: tuple[str, ...] = ()
+    #: Has a passing linked test (or, without a run, any linked test).
+    tested: bool = False
+
+
+@dataclass(frozen=True)
+class PyramidMix:
+    """How many unit/integration/e2e tests one component (or ``<all>``) has, and its target."""
+
+    component: str
+    unit: int = 0
+    integration: int = 0
+    e2e: int = 0
+    #: Target shares in percent from ``[tool.testvet.pyramid]``; empty for ``<all>``.
+    target: Mapping[str, float] = field(default_factory=_frozen_map, compare=False)
+
+
+@dataclass(frozen=True)
 class ScenarioAnalysis:
     """Capabilities found in code and scenario evidence found in tests."""
 
     capabilities: tuple[Capability, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    #: Requirements traceability (empty when no requirements file is configured).
+    requirements: tuple[RequirementCoverage, ...] = ()
+    #: The suite's mix (``<all>`` first), then each configured pyramid component.
+    pyramid: tuple[PyramidMix, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,586 @@
+"""Capability detectors: what the project code does that calls for failure/abuse scenarios.
+
+Each detector looks at one function (AST plus the module's imports) and is deliberately
+conservative: a plain ``open(...).write`` is not "persists data", a ``threading.Lock`` is
+not a lease, ``hashlib`` without a secret is not a signature.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from testvet.model import Capability, Scenario, Severity
+from testvet.scenarios.astutil import (
+    FuncNode,
+    call_name,
+    functions,
+    identifiers,
+    import_aliases,
+    own_nodes,
+    param_names,
+)
+from testvet.scenarios.sources import SourceFile
+
+S = Scenario
+
+
+@dataclass(frozen=True)
+class Site:
+    """A capability plus what the recommended test needs to know about its function."""
+
+    capability: Capability
+    module: str
+    qualname: str | None = None
+    cls: str | None = None
+    #: Parameters of the function (``self`` dropped).
+    params: tuple[str, ...] = ()
+    #: Parameters of the enclosing class's ``__init__``.
+    init_params: tuple[str, ...] = ()
+    #: Severity override for this site (None: the catalog's).
+    severity: Severity | None = None
+    #: Facts the recommended test can use (e.g. ``wall_clock``).
+    hints: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+_WALL_CLOCK = {
+    "time.time",
+    "time.time_ns",
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "datetime.datetime.today",
+    "datetime.now",
+    "datetime.utcnow",
+    "datetime.date.today",
+}
+_MONOTONIC = {"time.monotonic", "time.monotonic_ns", "time.perf_counter"}
+_TOKEN_WORDS = re.compile(r"token|jwt|claim|session|cookie|bearer|credential")
+_EXPIRY_WORDS = re.compile(
+    r"^exp$|expir|expires|max_age|^ttl$|_ttl$|^ttl_|not_after|valid_until|deadline|lease_until"
+)
+_SIG_WORDS = re.compile(r"sig|signature|digest|^mac$|_mac$|hmac")
+_SECRET_WORDS = re.compile(r"secret|key|salt|password|pepper")
+_JWT_LIBS = ("jwt", "jose", "authlib.jose", "python_jwt", "jwcrypto")
+_SIGNING_LIBS = ("itsdangerous",)
+_PARSE_CALLS = {
+    "json.loads": "json.loads",
+    "pickle.loads": "pickle.loads",
+    "marshal.loads": "marshal.loads",
+    "struct.unpack": "struct.unpack",
+    "struct.unpack_from": "struct.unpack_from",
+    "struct.iter_unpack": "struct.iter_unpack",
+    "int.from_bytes": "int.from_bytes",
+    "xml.etree.ElementTree.fromstring": "ElementTree.fromstring",
+    "yaml.safe_load": "yaml.safe_load",
+    "yaml.load": "yaml.load",
+    "ast.literal_eval": "ast.literal_eval",
+    "msgpack.unpackb": "msgpack.unpackb",
+    "email.message_from_bytes": "email.message_from_bytes",
+    "email.message_from_string": "email.message_from_string",
+}
+_PARSER_NAME = re.compile(r"^_?(parse|decode|unpack|deserial|read_frame|from_bytes|loads)")
+_RAW_PARAM = re.compile(r"^(data|payload|frame|raw|buf|buffer|body|blob|packet|chunk|wire)$")
+_DB_CALLS = (
+    "sqlite3.connect",
+    "dbm.open",
+    "shelve.open",
+    "psycopg.connect",
+    "psycopg2.connect",
+    "pymysql.connect",
+    "MySQLdb.connect",
+    "asyncpg.connect",
+    "asyncpg.create_pool",
+    "sqlalchemy.create_engine",
+    "lmdb.open",
+    "plyvel.DB",
+    "duckdb.connect",
+)
+_QUEUE_LIBS = ("pika", "kombu", "kafka", "aiokafka", "confluent_kafka", "nats", "aio_pika")
+_NET_CALLS = (
+    "socket.socket",
+    "socket.create_connection",
+    "socket.create_server",
+    "socketserver.",
+    "asyncio.open_connection",
+    "asyncio.start_server",
+    "asyncio.open_unix_connection",
+    "http.client.",
+    "http.server.",
+    "urllib.request.urlopen",
+    "urllib.request.Request",
+    "requests.",
+    "httpx.",
+    "aiohttp.",
+    "urllib3.",
+    "websockets.",
+    "grpc.",
+    "ftplib.",
+    "smtplib.",
+)
+_SHELL_CALLS = {"os.system", "os.popen", "asyncio.create_subprocess_shell", "commands.getoutput"}
+_SUBPROCESS = {
+    "subprocess.run",
+    "subprocess.Popen",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+}
+_SHELLS = {"sh", "bash", "zsh", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"}
+_RATE_WORDS = re.compile(r"rate_?limit|throttl|token_?bucket|leaky_?bucket|quota|ratelimit")
+_LEASE_FUNC = re.compile(r"^_?(try_)?(acquire|claim|renew|grab|lock|take)")
+_LEASE_WORDS = re.compile(r"lease|fenc|claim|mutex|lock")
+_TENANT_PARAM = re.compile(
+    r"^(tenant|tenant_id|org|org_id|organization|organization_id|account_id|workspace_id|"
+    r"customer_id|team_id|owner_id)$"
+)
+_DEDUP_WORDS = re.compile(
+    r"idempot|dedup|delivery_id|message_id|event_id|seen_ids|processed_ids|already_processed"
+)
+_RETRY_WORDS = re.compile(r"retr(y|ies)|backoff|attempts?$|max_attempts")
+_ROLLBACK_WORDS = re.compile(r"rollback|roll_back|undo|revert|compensat")
+
+
+@dataclass
+class _ModuleFacts:
+    source: SourceFile
+    aliases: dict[str, str]
+    wall_clock: bool
+    token_words: bool
+    alg_header: bool
+    jwt_lib: bool
+    signing_lib: bool
+    expiry_words: bool
+
+
+_WORD = re.compile(r"^[A-Za-z_]\w{0,30}$")
+
+
+def _word_strings(nodes: Iterable[ast.AST]) -> set[str]:
+    """Identifier-like string constants (dict keys such as ``"exp"``), lowercased."""
+    return {
+        n.value.lower()
+        for n in nodes
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and _WORD.match(n.value)
+    }
+
+
+def _module_facts(source: SourceFile) -> _ModuleFacts:
+    aliases = import_aliases(source.tree, source.module)
+    nodes = list(ast.walk(source.tree))
+    idents = identifiers(nodes) | _word_strings(nodes)
+    calls = {call_name(n, aliases) for n in nodes if isinstance(n, ast.Call)}
+    imported = set(aliases.values())
+    alg = any(
+        isinstance(n, ast.Constant) and n.value in ("alg", "algorithm", "algorithms") for n in nodes
+    )
+    return _ModuleFacts(
+        source=source,
+        aliases=aliases,
+        wall_clock=bool(calls & _WALL_CLOCK),
+        token_words=any(_TOKEN_WORDS.search(i) for i in idents),
+        alg_header=alg,
+        jwt_lib=any(m == lib or m.startswith(lib + ".") for m in imported for lib in _JWT_LIBS),
+        signing_lib=any(
+            m == lib or m.startswith(lib + ".") for m in imported for lib in _SIGNING_LIBS
+        ),
+        expiry_words=any(_EXPIRY_WORDS.search(i) for i in idents),
+    )
+
+
+@dataclass
+class _Func:
+    """One function's facts, as the detectors see them."""
+
+    mod: _ModuleFacts
+    qualname: str
+    node: FuncNode
+    cls: str | None
+    nodes: list[ast.AST]
+    calls: list[tuple[str, ast.Call]]
+    idents: set[str]
+    params: list[str]
+
+    def first_call(self, *prefixes: str) -> ast.Call | None:
+        for name, call in self.calls:
+            if any(name == p or (p.endswith(".") and name.startswith(p)) for p in prefixes):
+                return call
+        return None
+
+    def call_names(self) -> set[str]:
+        return {name for name, _ in self.calls}
+
+    def has_compare(self, *ops: type[ast.cmpop]) -> bool:
+        wanted = ops or (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+        return any(
+            isinstance(n, ast.Compare) and any(isinstance(op, wanted) for op in n.ops)
+            for n in self.nodes
+        )
+
+
+def _uses_param(expr: ast.AST, params: Iterable[str]) -> bool:
+    names = set(params)
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
+
+
+def _is_literal(expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return all(_is_literal(e) for e in expr.elts)
+    return False
+
+
+Hit = tuple[str, int, tuple[str, ...], str, Severity | None]
+Detector = Callable[[_Func], list[Hit]]
+
+
+# --------------------------------------------------------------------------- detectors
+
+
+def _tokens(f: _Func) -> list[Hit]:
+    m = f.mod
+    hmac_call = f.first_call("hmac.new", "hmac.digest", "hmac.HMAC")
+    lib_call = f.first_call(*(f"{lib}." for lib in (*_JWT_LIBS, *_SIGNING_LIBS)))
+    hash_call = f.first_call("hashlib.")
+    keyed_hash = hash_call is not None and any(
+        _SECRET_WORDS.search(i) for i in identifiers(list(ast.walk(hash_call)))
+    )
+    site = hmac_call or lib_call or (hash_call if keyed_hash else None)
+    if site is None:
+        return []
+    tokenish = m.token_words or m.jwt_lib or m.signing_lib or m.alg_header
+    if not tokenish:
+        return []
+    scenarios = [S.AUTH_WRONG_KEY.value]
+    if m.jwt_lib or m.alg_header:
+        scenarios.append(S.AUTH_ALG_NONE.value)
+    if m.expiry_words:
+        scenarios.append(S.AUTH_EXPIRED_REPLAY.value)
+    what = "a JWT library" if lib_call is not None and m.jwt_lib else "a keyed MAC"
+    reason = f"signs or verifies tokens with {what} ({_short(call_name(site, m.aliases))})"
+    return [("signs-tokens", site.lineno, tuple(scenarios), reason, None)]
+
+
+def _short(name: str) -> str:
+    return name.rsplit(".", 2)[-2] + "." + name.rsplit(".", 1)[-1] if "." in name else name
+
+
+def _signatures(f: _Func) -> list[Hit]:
+    cmp_call = f.first_call("hmac.compare_digest", "secrets.compare_digest")
+    line: int | None = cmp_call.lineno if cmp_call is not None else None
+    reason = "checks a signature with compare_digest"
+    if line is None and f.first_call("hmac.new", "hmac.digest", "hmac.HMAC"):
+        for n in f.nodes:
+            if isinstance(n, ast.Compare) and any(
+                isinstance(o, (ast.Eq, ast.NotEq)) for o in n.ops
+            ):
+                names = identifiers([*ast.walk(n)])
+                if any(_SIG_WORDS.search(i) for i in names):
+                    line = n.lineno
+                    reason = "compares a computed HMAC signature with =="
+                    break
+    if line is None:
+        return []
+    return [("verifies-signature", line, (S.FORGED_SIGNATURE.value,), reason, None)]
+
+
+def _tainted(f: _Func) -> set[str]:
+    """Parameters plus the locals assigned from them (in source order)."""
+    names = set(f.params)
+    assigns = sorted(
+        (n for n in f.nodes if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    for node in assigns:
+        if node.value is None or not _uses_param(node.value, names):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _parsers(f: _Func) -> list[Hit]:
+    tainted = _tainted(f)
+    for name, call in f.calls:
+        label = _PARSE_CALLS.get(name)
+        if label is None and name.endswith(".from_bytes") and name.split(".")[0] == "int":
+            label = "int.from_bytes"
+        if label is None or not call.args or not _uses_param(call.args[0], tainted):
+            continue
+        severity = (
+            Severity.HIGH if label in ("pickle.loads", "marshal.loads", "yaml.load") else None
+        )
+        reason = f"parses caller-supplied input with {label}"
+        return [("parses-untrusted", call.lineno, (S.FUZZ_PARSER.value,), reason, severity)]
+    name = f.node.name.lower()
+    raw = [p for p in f.params if _RAW_PARAM.match(p.lower())]
+    annotated = [
+        a.arg
+        for a in (*f.node.args.args, *f.node.args.posonlyargs)
+        if a.annotation is not None
+        and any(
+            isinstance(n, ast.Name) and n.id in ("bytes", "bytearray", "memoryview")
+            for n in ast.walk(a.annotation)
+        )
+    ]
+    if _PARSER_NAME.match(name) and (raw or annotated):
+        target = set(raw or annotated)
+        slices = any(
+            isinstance(n, ast.Subscript) and _uses_param(n.value, target) for n in f.nodes
+        ) or any(
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr in ("split", "partition", "find", "index", "startswith", "decode")
+            and _uses_param(call.func.value, target)
+            for _, call in f.calls
+        )
+        if slices:
+            reason = f"{f.node.name}() takes apart raw input ({', '.join(sorted(target))})"
+            return [("parses-untrusted", f.node.lineno, (S.FUZZ_PARSER.value,), reason, None)]
+    return []
+
+
+def _persistence(f: _Func) -> list[Hit]:
+    names = f.call_names()
+    hits: list[Hit] = []
+    scenarios = (S.HARD_KILL.value, S.DISK_FULL.value)
+    sync = f.first_call("os.fsync", "os.fdatasync")
+    db = f.first_call(*_DB_CALLS)
+    rename = f.first_call("os.replace", "os.rename")
+    writes = any(
+        n.endswith((".write", ".write_bytes", ".write_text", ".dump")) for n in names
+    ) or any(name in ("open", "io.open", "os.open") for name in names)
+    if sync is not None:
+        hits.append(("persists-data", sync.lineno, scenarios, "writes with fsync", None))
+    elif rename is not None and writes:
+        hits.append(
+            ("persists-data", rename.lineno, scenarios, "writes a file then renames it", None)
+        )
+    elif db is not None:
+        label = _short(call_name(db, f.mod.aliases))
+        hits.append(("persists-data", db.lineno, scenarios, f"stores data with {label}", None))
+    return hits
+
+
+def _rollback(f: _Func) -> list[Hit]:
+    for name, call in f.calls:
+        last = name.rsplit(".", 1)[-1].lower()
+        if _ROLLBACK_WORDS.search(last) and (
+            name.endswith(".rollback") or _in_except(f.node, call)
+        ):
+            reason = f"rolls back with {last}() when a step fails"
+            return [("rolls-back", call.lineno, (S.ROLLBACK_FAILURE.value,), reason, None)]
+    return []
+
+
+def _in_except(func: FuncNode, target: ast.AST) -> bool:
+    for node in own_nodes(func):
+        if isinstance(node, ast.ExceptHandler) and any(n is target for n in ast.walk(node)):
+            return True
+        if isinstance(node, ast.Try) and any(
+            n is target for stmt in node.finalbody for n in ast.walk(stmt)
+        ):
+            return True
+    return False
+
+
+def _network(f: _Func) -> list[Hit]:
+    call = f.first_call(*_NET_CALLS)
+    if call is None:
+        return []
+    label = _short(call_name(call, f.mod.aliases))
+    reason = f"talks over the network ({label})"
+    return [("uses-network", call.lineno, (S.NETWORK_PARTITION.value,), reason, None)]
+
+
+def _queue(f: _Func) -> list[Hit]:
+    call = f.first_call(*(f"{lib}." for lib in _QUEUE_LIBS))
+    if call is None:
+        return []
+    label = _short(call_name(call, f.mod.aliases))
+    reason = f"consumes or publishes messages ({label}), delivered at least once"
+    return [("uses-queue", call.lineno, (S.DUPLICATE_DELIVERY.value,), reason, None)]
+
+
+def _subprocess(f: _Func) -> list[Hit]:
+    for name, call in f.calls:
+        cmd = call.args[0] if call.args else None
+        for kw in call.keywords:
+            if kw.arg in ("args", "cmd", "command") and cmd is None:
+                cmd = kw.value
+        if cmd is None or _is_literal(cmd):
+            continue
+        shell_kw = next((kw for kw in call.keywords if kw.arg == "shell"), None)
+        shell = shell_kw is not None and not (
+            isinstance(shell_kw.value, ast.Constant) and not shell_kw.value.value
+        )
+        if name in _SHELL_CALLS or (name in _SUBPROCESS and shell):
+            how = "shell=True" if name in _SUBPROCESS else name
+            reason = f"runs a command built from data through the shell ({how})"
+            return [("runs-shell", call.lineno, (S.COMMAND_INJECTION.value,), reason, None)]
+        if (
+            name in _SUBPROCESS
+            and isinstance(cmd, (ast.List, ast.Tuple))
+            and len(cmd.elts) >= 3
+            and isinstance(cmd.elts[0], ast.Constant)
+            and str(cmd.elts[0].value) in _SHELLS
+            and isinstance(cmd.elts[1], ast.Constant)
+            and cmd.elts[1].value in ("-c", "/c", "-Command")
+            and not _is_literal(cmd.elts[2])
+        ):
+            reason = f"runs `{cmd.elts[0].value!s} -c` with a command built from data"
+            return [("runs-shell", call.lineno, (S.COMMAND_INJECTION.value,), reason, None)]
+    return []
+
+
+def _rate_limit(f: _Func) -> list[Hit]:
+    words = [f.node.name.lower(), (f.cls or "").lower()]
+    if any(_RATE_WORDS.search(w) for w in words) and f.has_compare():
+        reason = f"enforces a rate limit in {f.qualname}()"
+        return [("rate-limits", f.node.lineno, (S.RATE_LIMIT_BOUNDARY.value,), reason, None)]
+    return []
+
+
+def _lease(f: _Func) -> list[Hit]:
+    lockfile = f.first_call("fcntl.flock", "fcntl.lockf")
+    owner = (f.cls or "") + " " + f.node.name + " " + f.mod.source.module
+    named = _LEASE_FUNC.match(f.node.name.lower()) and _LEASE_WORDS.search(owner.lower())
+    if lockfile is None and not named:
+        return []
+    if named and not (
+        f.has_compare(ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
+        or any(isinstance(n, (ast.Assign, ast.AugAssign)) for n in f.nodes)
+    ):
+        return []
+    scenarios = [S.CONCURRENT_LEASE.value]
+    if any(_EXPIRY_WORDS.search(i) or i in ("timeout", "duration") for i in f.idents) or (
+        f.call_names() & (_WALL_CLOCK | _MONOTONIC)
+    ):
+        scenarios.append(S.LEASE_EXPIRY.value)
+    line = lockfile.lineno if lockfile is not None else f.node.lineno
+    reason = (
+        "takes an exclusive file lock"
+        if lockfile is not None
+        else f"acquires a lease or lock in {f.qualname}()"
+    )
+    return [("leases", line, tuple(scenarios), reason, None)]
+
+
+def _tenant(f: _Func) -> list[Hit]:
+    tenant = [p for p in f.params if _TENANT_PARAM.match(p.lower())]
+    if not tenant:
+        return []
+    used = [
+        n
+        for n in f.nodes
+        if isinstance(n, (ast.Compare, ast.Subscript, ast.Call, ast.JoinedStr, ast.Dict))
+        and _uses_param(n, tenant)
+    ]
+    if not used:
+        return []
+    reason = f"scopes data by {tenant[0]} in {f.qualname}()"
+    return [("tenant-scoped", f.node.lineno, (S.CROSS_TENANT_ACCESS.value,), reason, None)]
+
+
+def _dedup(f: _Func) -> list[Hit]:
+    words = {i for i in f.idents if _DEDUP_WORDS.search(i)}
+    if not words:
+        return []
+    membership = f.has_compare(ast.In, ast.NotIn) or any(
+        name.endswith((".add", ".setdefault", ".get")) for name in f.call_names()
+    )
+    if not membership:
+        return []
+    reason = f"deduplicates deliveries by {sorted(words)[0]}"
+    return [("deduplicates", f.node.lineno, (S.DUPLICATE_DELIVERY.value,), reason, None)]
+
+
+def _retries(f: _Func) -> list[Hit]:
+    if not any(_RETRY_WORDS.search(i) for i in f.idents | {f.node.name.lower()}):
+        return []
+    for node in f.nodes:
+        if isinstance(node, (ast.For, ast.While)) and any(
+            isinstance(n, ast.Try) for n in ast.walk(node)
+        ):
+            reason = f"retries a failed step in {f.qualname}(); a retry after a lost ack repeats it"
+            return [("retries", node.lineno, (S.DUPLICATE_DELIVERY.value,), reason, Severity.LOW)]
+    return []
+
+
+def _expiry(f: _Func) -> list[Hit]:
+    if not f.mod.wall_clock or not f.has_compare():
+        return []
+    words = sorted(i for i in f.idents if _EXPIRY_WORDS.search(i))
+    wall_here = bool(f.call_names() & _WALL_CLOCK)
+    if not words or not (wall_here or f.call_names() & {"time", "now"} or f.mod.wall_clock):
+        return []
+    reason = f"expires {words[0]} by wall-clock time in {f.qualname}()"
+    return [("expires-by-time", f.node.lineno, (S.CLOCK_SKEW.value,), reason, None)]
+
+
+DETECTORS: tuple[Detector, ...] = (
+    _tokens,
+    _signatures,
+    _parsers,
+    _persistence,
+    _rollback,
+    _network,
+    _queue,
+    _subprocess,
+    _rate_limit,
+    _lease,
+    _tenant,
+    _dedup,
+    _retries,
+    _expiry,
+)
+
+
+def _init_params(tree: ast.Module) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for qual, node, cls in functions(tree):
+        if cls and node.name == "__init__" and qual == f"{cls}.__init__":
+            out[cls] = tuple(param_names(node))
+    return out
+
+
+def detect(source: SourceFile) -> list[Site]:
+    """Every capability site in one project module."""
+    mod = _module_facts(source)
+    inits = _init_params(source.tree)
+    sites: list[Site] = []
+    for qual, node, cls in functions(source.tree):
+        nodes = list(own_nodes(node))
+        calls = [(call_name(n, mod.aliases), n) for n in nodes if isinstance(n, ast.Call)]
+        calls.sort(key=lambda c: (c[1].lineno, c[1].col_offset))
+        idents = identifiers([node, *nodes]) | _word_strings(nodes)
+        f = _Func(mod, qual, node, cls, nodes, calls, idents, param_names(node))
+        for detector in DETECTORS:
+            for kind, line, scenarios, reason, severity in detector(f):
+                cap = Capability(
+                    kind=kind,
+                    path=source.path,
+                    line=line,
+                    symbol=f"{source.module}.{qual}",
+                    scenarios=scenarios,
+                    reason=reason,
+                )
+                sites.append(
+                    Site(
+                        capability=cap,
+                        module=source.module,
+                        qualname=qual,
+                        cls=cls,
+                        params=tuple(f.params),
+                        init_params=inits.get(cls, ()) if cls else (),
+                        severity=severity,
+                        hints=("wall_clock",) if mod.wall_clock else (),
+                    )
+                )
+    return sites

@@ -1,0 +1,481 @@
+"""Evidence detectors: which tests exercise which failure/abuse scenario.
+
+A test's facts are gathered from its own body, its decorators, the fixtures it requests
+and the helpers it calls (same file or a ``conftest.py``), one level deep.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from testvet.model import Evidence, Scenario
+from testvet.scenarios.astutil import (
+    FuncNode,
+    call_name,
+    dotted,
+    functions,
+    identifiers,
+    import_aliases,
+    own_nodes,
+    param_names,
+    resolve,
+    strings,
+)
+from testvet.scenarios.sources import SourceFile
+
+S = Scenario
+
+
+@dataclass
+class TestFacts:
+    """What one test function does, as far as scenarios are concerned."""
+
+    __test__ = False
+
+    nodeid: str
+    path: str
+    line: int
+    name: str
+    params: set[str] = field(default_factory=set)
+    idents: set[str] = field(default_factory=set)
+    strings: list[str] = field(default_factory=list)
+    calls: set[str] = field(default_factory=set)
+    asserts: bool = False
+    rejects: bool = False
+    loops: bool = False
+    concurrency: bool = False
+    negative_numbers: bool = False
+    repeated_call: bool = False
+    plus_one_limit: bool = False
+    mutated_signature: bool = False
+    decorators: set[str] = field(default_factory=set)
+
+    def merge(self, other: TestFacts, checks: bool) -> None:
+        self.idents |= other.idents
+        self.strings += other.strings
+        self.calls |= other.calls
+        self.loops |= other.loops
+        self.concurrency |= other.concurrency
+        self.negative_numbers |= other.negative_numbers
+        self.mutated_signature |= other.mutated_signature
+        self.plus_one_limit |= other.plus_one_limit
+        self.decorators |= other.decorators
+        if checks:
+            self.asserts |= other.asserts
+            self.rejects |= other.rejects
+
+    def text(self) -> str:
+        return " ".join([self.name, *sorted(self.idents), *self.strings]).lower()
+
+
+_CONCURRENCY = (
+    "threading.Thread",
+    "threading.Barrier",
+    "concurrent.futures.",
+    "multiprocessing.",
+    "asyncio.gather",
+    "asyncio.TaskGroup",
+    "anyio.create_task_group",
+)
+_REJECT_STATUS = {400, 401, 403, 404, 409, 422, 429}
+_REJECT_WORDS = re.compile(r"denied|forbidden|unauthori[sz]ed|reject|invalid|expired|not allowed")
+_RAISES = ("pytest.raises", "assertRaises", "assertRaisesRegex", "assertFalse", "assertIsNone")
+
+
+def _rejection(node: ast.AST, aliases: dict[str, str]) -> bool:
+    """Whether ``node`` checks that something was refused."""
+    if isinstance(node, ast.Call):
+        name = call_name(node, aliases)
+        return name.endswith(_RAISES) or name.rsplit(".", 1)[-1] in ("raises", "assertRaises")
+    if not isinstance(node, ast.Assert):
+        return False
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return True
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Constant) and (
+            sub.value in _REJECT_STATUS or sub.value is False or sub.value is None
+        ):
+            return True
+        if isinstance(sub, ast.Compare) and any(isinstance(o, ast.NotIn) for o in sub.ops):
+            return True
+        if (
+            isinstance(sub, ast.Constant)
+            and isinstance(sub.value, str)
+            and _REJECT_WORDS.search(sub.value.lower())
+        ):
+            return True
+        if isinstance(sub, (ast.List, ast.Dict, ast.Set)) and not getattr(
+            sub, "elts", getattr(sub, "keys", [1])
+        ):
+            return True
+    return False
+
+
+def _is_check(node: ast.AST, aliases: dict[str, str]) -> bool:
+    if isinstance(node, ast.Assert):
+        return True
+    if isinstance(node, ast.Call):
+        last = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        return last.startswith("assert") or last in ("raises", "fail", "check_set", "check_queue")
+    return False
+
+
+def _mutates(node: ast.AST) -> bool:
+    """A slice, a concatenation or a ``.replace()``: how tests tamper with a value."""
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Slice)
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, (ast.Add, ast.BitXor))
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "replace"
+    )
+
+
+def _facts(
+    nodeid: str, path: str, func: FuncNode, aliases: dict[str, str], decorators: bool = True
+) -> TestFacts:
+    nodes = list(own_nodes(func))
+    if decorators:
+        for dec in func.decorator_list:
+            nodes.extend(ast.walk(dec))
+    facts = TestFacts(nodeid=nodeid, path=path, line=func.lineno, name=func.name.lower())
+    facts.params = set(param_names(func))
+    facts.idents = identifiers(nodes) | {p.lower() for p in facts.params}
+    facts.strings = strings(nodes)
+    seen_calls: dict[str, int] = {}
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            name = call_name(node, aliases)
+            facts.calls.add(name)
+            if name.startswith(_CONCURRENCY):
+                facts.concurrency = True
+            if node.args and not _is_check(node, aliases):
+                key = ast.dump(node)
+                seen_calls[key] = seen_calls.get(key, 0) + 1
+        if _is_check(node, aliases):
+            facts.asserts = True
+        if _rejection(node, aliases):
+            facts.rejects = True
+        if isinstance(node, (ast.For, ast.While, ast.comprehension)):
+            facts.loops = True
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)
+        ):
+            facts.negative_numbers = True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = identifiers(list(ast.walk(node.left)))
+            right = node.right
+            if (
+                isinstance(right, ast.Constant)
+                and right.value == 1
+                and any(re.search(r"limit|max|quota|capacity|burst|allow", i) for i in left)
+            ):
+                facts.plus_one_limit = True
+        if _mutates(node) and any(
+            re.search(r"sig|token|mac|digest", i) for i in identifiers(list(ast.walk(node)))
+        ):
+            facts.mutated_signature = True
+    facts.repeated_call = any(count >= 2 for count in seen_calls.values())
+    for dec in func.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        dec_name = dotted(target)
+        if dec_name:
+            facts.decorators.add(resolve(dec_name, aliases))
+    return facts
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+def _any(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+def _hard_kill(t: TestFacts) -> str | None:
+    if "hard_kill" in t.params:
+        return "uses the hard_kill fixture"
+    text = t.text()
+    killed = (
+        "sigkill" in t.idents
+        or any(c.endswith(".kill") for c in t.calls)
+        or "kill -9" in text
+        or "os._exit" in t.calls
+    )
+    spawned = any(c.startswith(("subprocess.", "multiprocessing.", "os.fork")) for c in t.calls)
+    if killed and spawned and t.asserts:
+        return "SIGKILLs a child process and checks what survived"
+    return None
+
+
+def _disk_full(t: TestFacts) -> str | None:
+    if "disk_faults" in t.params:
+        return "uses the disk_faults fixture"
+    text = t.text()
+    if _any(r"enospc|no space left|rlimit_fsize|disk.?full", text) and t.asserts:
+        return "simulates a full disk (ENOSPC)"
+    return None
+
+
+def _partition(t: TestFacts) -> str | None:
+    if "fault_proxy" in t.params or "toxiproxy" in t.text():
+        return "puts a fault proxy between the components"
+    words = r"connectionreseterror|connectionrefusederror|connectionabortederror|brokenpipeerror"
+    if t.asserts and (
+        _any(words, " ".join(t.idents)) or _any(r"partition|disconnect|unreachable", t.name)
+    ):
+        return "breaks the connection mid-exchange and checks the outcome"
+    return None
+
+
+def _fuzz(t: TestFacts) -> str | None:
+    if "fuzz" in {c.rsplit(".", 1)[-1] for c in t.calls} or "atheris" in t.text():
+        return "fuzzes the parser"
+    if any(d.endswith("given") for d in t.decorators):
+        return "feeds generated inputs (hypothesis @given)"
+    return None
+
+
+def _alg_none(t: TestFacts) -> str | None:
+    text = t.text()
+    alg_none = (
+        ("alg" in t.idents or "alg" in t.strings or "algorithm" in t.idents)
+        and any(s.lower() == "none" for s in t.strings)
+    ) or "eyjhbgcioijub25li" in text
+    if alg_none and t.rejects:
+        return "presents an alg=none token and expects rejection"
+    return None
+
+
+def _wrong_key(t: TestFacts) -> str | None:
+    text = t.text()
+    named = _any(r"(wrong|other|bad|another|different|attacker|evil|invalid)_?(key|secret)", text)
+    if named and t.rejects:
+        return "verifies with another key and expects rejection"
+    return None
+
+
+def _expired(t: TestFacts) -> str | None:
+    text = t.text()
+    timed = _any(r"expir|replay|max_age|stale", text) or "clock" in t.params
+    travelled = any(c.endswith(("travel", "freeze_time", "move_to", "tick")) for c in t.calls)
+    if (timed or travelled) and t.rejects:
+        return "presents an expired or replayed token and expects rejection"
+    return None
+
+
+def _rate_limit(t: TestFacts) -> str | None:
+    text = t.text()
+    if _any(r"limit|throttl|quota|burst", text) and (t.loops or t.plus_one_limit) and t.rejects:
+        return "sends requests past the limit and expects the extra one refused"
+    return None
+
+
+def _cross_tenant(t: TestFacts) -> str | None:
+    text = t.text()
+    tenantish = _any(r"tenant|org|account|workspace|customer", text)
+    other = _any(
+        r"(other|second|another|foreign|attacker)_?(tenant|org|account|workspace|customer)"
+        r"|(tenant|org|account|workspace|customer)_?(b|2|two)\b|cross.?tenant",
+        text,
+    )
+    if tenantish and other and t.rejects:
+        return "has a second tenant try the first one's data and expects denial"
+    return None
+
+
+INJECTION_VARIANTS: dict[str, re.Pattern[str]] = {
+    ";": re.compile(r";\s*\w"),
+    "|": re.compile(r"\|\s*\w"),
+    "`": re.compile(r"`[^`]+`"),
+    "$()": re.compile(r"\$\([^)]*\)"),
+    "&&": re.compile(r"&&\s*\w"),
+    "newline": re.compile(r"\n\s*\w+"),
+}
+
+
+def injection_variants(t: TestFacts) -> set[str]:
+    """Shell metacharacter variants present among the test's string constants."""
+    found: set[str] = set()
+    for s in t.strings:
+        if len(s) > 200:
+            continue
+        for label, pattern in INJECTION_VARIANTS.items():
+            if pattern.search(s):
+                found.add(label)
+    return found
+
+
+def _injection(t: TestFacts) -> str | None:
+    variants = injection_variants(t)
+    if len(variants) >= 3 and t.asserts:
+        return f"passes shell metacharacters ({' '.join(sorted(variants))})"
+    return None
+
+
+def _forged(t: TestFacts) -> str | None:
+    text = t.text()
+    named = _any(r"forg|tamper|(bad|invalid|wrong|fake)_?sig|modified", text)
+    if (named or t.mutated_signature) and t.rejects:
+        return "tampers with a signature and expects rejection"
+    return None
+
+
+def _duplicate(t: TestFacts) -> str | None:
+    if not t.asserts:
+        return None
+    if _any(r"duplicate|twice|idempot|redeliver|dedup|same_(event|message|delivery|key)", t.name):
+        return "delivers the same item twice"
+    if t.repeated_call and _any(r"idempot|dedup|delivery|message_id|event_id", t.text()):
+        return "repeats the same delivery call"
+    return None
+
+
+def _concurrent_lease(t: TestFacts) -> str | None:
+    text = t.text()
+    if t.concurrency and _any(r"lease|lock|acquire|claim", text) and t.asserts:
+        return "races workers for one lease and checks the winners"
+    return None
+
+
+def _lease_expiry(t: TestFacts) -> str | None:
+    text = t.text()
+    lease = _any(r"lease|lock|claim", text)
+    passage = (
+        "clock" in t.params
+        or _any(r"expir|ttl", text)
+        or any(c.endswith(("travel", "freeze_time", "move_to", "tick", "sleep")) for c in t.calls)
+    )
+    if lease and passage and t.rejects:
+        return "uses a lease after it expired and expects rejection"
+    return None
+
+
+def _rollback(t: TestFacts) -> str | None:
+    text = t.text()
+    if not _any(r"rollback|roll_back|undo|revert|compensat", text) or not t.asserts:
+        return None
+    injected = (
+        "monkeypatch" in t.params
+        or "side_effect" in t.idents
+        or "disk_faults" in t.params
+        or "hard_kill" in t.params
+        or _any(r"rollback_?(fail|error|hang|raise)|fail\w*_rollback|broken", t.name)
+    )
+    if injected:
+        return "makes the rollback itself fail and checks the outcome"
+    return None
+
+
+def _clock_skew(t: TestFacts) -> str | None:
+    text = t.text()
+    if "skewed_env" in t.idents or _any(r"skew|drift|clock_?(ahead|behind|jump)", text):
+        return "runs with skewed clocks"
+    travelled = any(c.endswith(("travel", "move_to", "shift")) for c in t.calls)
+    if travelled and t.negative_numbers:
+        return "moves the clock backwards"
+    return None
+
+
+PREDICATES: dict[str, Callable[[TestFacts], str | None]] = {
+    S.HARD_KILL.value: _hard_kill,
+    S.DISK_FULL.value: _disk_full,
+    S.NETWORK_PARTITION.value: _partition,
+    S.FUZZ_PARSER.value: _fuzz,
+    S.AUTH_ALG_NONE.value: _alg_none,
+    S.AUTH_WRONG_KEY.value: _wrong_key,
+    S.AUTH_EXPIRED_REPLAY.value: _expired,
+    S.RATE_LIMIT_BOUNDARY.value: _rate_limit,
+    S.CROSS_TENANT_ACCESS.value: _cross_tenant,
+    S.COMMAND_INJECTION.value: _injection,
+    S.FORGED_SIGNATURE.value: _forged,
+    S.DUPLICATE_DELIVERY.value: _duplicate,
+    S.CONCURRENT_LEASE.value: _concurrent_lease,
+    S.LEASE_EXPIRY.value: _lease_expiry,
+    S.ROLLBACK_FAILURE.value: _rollback,
+    S.CLOCK_SKEW.value: _clock_skew,
+}
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def _is_test(qual: str, func: FuncNode, cls: str | None) -> bool:
+    if not func.name.startswith("test"):
+        return False
+    if cls is None:
+        return "." not in qual
+    return qual == f"{cls}.{func.name}"
+
+
+def _is_fixture(func: FuncNode) -> bool:
+    for dec in func.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if (dotted(target) or "").endswith("fixture"):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class TestIndex:
+    """Every test's facts plus the files they live in."""
+
+    __test__ = False
+
+    tests: tuple[TestFacts, ...]
+
+
+def collect(files: tuple[SourceFile, ...]) -> TestIndex:
+    """Facts for every test function in ``files`` (helpers and fixtures folded in)."""
+    shared: dict[str, TestFacts] = {}
+    fixtures: dict[str, TestFacts] = {}
+    per_file: list[tuple[SourceFile, dict[str, str], list[tuple[str, FuncNode, str | None]]]] = []
+    for source in files:
+        aliases = import_aliases(source.tree, source.module)
+        funcs = list(functions(source.tree))
+        per_file.append((source, aliases, funcs))
+        for qual, node, cls in funcs:
+            if _is_test(qual, node, cls):
+                continue
+            facts = _facts(qual, source.path, node, aliases, decorators=False)
+            if _is_fixture(node):
+                fixtures.setdefault(node.name, facts)
+            elif cls is None or source.path.endswith("conftest.py"):
+                shared.setdefault(f"{source.path}::{node.name}", facts)
+                if source.path.endswith("conftest.py"):
+                    shared.setdefault(node.name, facts)
+    tests: list[TestFacts] = []
+    for source, aliases, funcs in per_file:
+        for qual, node, cls in funcs:
+            if not _is_test(qual, node, cls):
+                continue
+            nodeid = f"{source.path}::{qual.replace('.', '::')}"
+            facts = _facts(nodeid, source.path, node, aliases)
+            for param in list(facts.params):
+                fixture = fixtures.get(param)
+                if fixture is not None:
+                    facts.merge(fixture, checks=False)
+            for called in list(facts.calls):
+                last = called.rsplit(".", 1)[-1]
+                helper = shared.get(f"{source.path}::{last}") or shared.get(last)
+                if helper is not None:
+                    facts.merge(helper, checks=True)
+            tests.append(facts)
+    return TestIndex(tuple(tests))
+
+
+def for_test(test: TestFacts) -> list[Evidence]:
+    """The scenarios ``test`` exercises."""
+    out: list[Evidence] = []
+    for scenario, predicate in PREDICATES.items():
+        reason = predicate(test)
+        if reason:
+            out.append(Evidence(scenario, test.nodeid, test.path, test.line, reason))
+    return out

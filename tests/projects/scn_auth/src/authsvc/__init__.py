@@ -1,0 +1,1 @@
+"""A small authentication service: tokens, webhooks, rate limits, tenant documents."""

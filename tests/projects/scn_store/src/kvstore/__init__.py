@@ -1,0 +1,1 @@
+"""A tiny durable key-value store with a TCP front end."""
