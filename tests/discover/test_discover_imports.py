@@ -22,7 +22,8 @@ def test_absolute_imports_resolve_to_the_longest_module(tmp_path: Path) -> None:
         "def test_x():\n    from pkg import auth\n",
     )
     facts = scan(test, tmp_path)
-    assert "pkg.store.Store" in facts.imports and "os" in facts.imports
+    assert "pkg.store.Store" in facts.imports
+    assert "os" in facts.imports
     assert project_modules(facts.imports, MODULES) == ("pkg.auth", "pkg.auth.tokens", "pkg.store")
 
 

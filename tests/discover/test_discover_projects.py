@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from discover_helpers import PROJECTS, Discover, discover_project
 
 from testvet.discover import stage
 from testvet.model import Category, Severity, TestKind
-
-from discover_helpers import PROJECTS, Discover, discover_project
 
 
 def by_id(audit, nodeid):
@@ -130,12 +129,15 @@ def test_collection_errors_become_findings_with_hints(discovered: Discover) -> N
     src = files["tests/test_src_import.py"]
     assert src.line == 1
     assert "No module named 'brk'" in src.message
-    assert "`src.brk.api.handler`" in src.hint and 'pythonpath = ["src"]' in src.hint
+    assert "`src.brk.api.handler`" in src.hint
+    assert 'pythonpath = ["src"]' in src.hint
     pkg = files["tests/test_pkg_import.py"]
-    assert "package `brk` is not importable" in pkg.hint and "pip install -e ." in pkg.hint
+    assert "package `brk` is not importable" in pkg.hint
+    assert "pip install -e ." in pkg.hint
     dep = files["tests/test_missing_dep.py"]
     assert dep.message.endswith("No module named 'nonexistent_dependency_xyz'")
-    assert "`nonexistent_dependency_xyz` is not installed" in dep.hint and "--python" in dep.hint
+    assert "`nonexistent_dependency_xyz` is not installed" in dep.hint
+    assert "--python" in dep.hint
 
 
 def test_a_raising_conftest_names_the_conftest_and_line(discovered: Discover) -> None:
