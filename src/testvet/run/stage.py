@@ -1,15 +1,231 @@
-"""Entry point of the run stage: ``run(audit, ctx) -> audit``."""
+"""Entry point of the run stage: ``run(audit, ctx) -> audit``.
+
+Runs the project's suite once in child processes with the project's interpreter under
+the ``testvet_run`` plugin, then adds to the audit: :class:`~testvet.model.RunResult`
+(outcomes, durations, the per-test map, coverage), the coverage policy checks and
+``coverage-below-policy`` findings (TV301), rotten-green ``cannot-fail`` findings
+(TV310), and the per-module / per-test-file mapping of the inventory. Everything the
+children write goes to ``OUTPUT_DIR/run/``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import os
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from testvet.model import Audit
+from testvet import subproc
+from testvet.errors import SuiteError
+from testvet.model import Audit, CoverageData, Finding, PolicyCheck, RunResult
+from testvet.run import covdata, floors, functions, mapping, rotten
+from testvet.run.child import ChildSpec, SuiteRun, run_suite
+from testvet.run.scope import Scope, scope_of
 
 if TYPE_CHECKING:
     from testvet.core import StageContext
 
+#: The plugin module injected with ``-p``.
+PLUGIN = "testvet_run"
+#: Environment variable choosing the map mechanism (``auto``, ``hook``, ``profile``,
+#: ``lsprof``, ``monitoring``, ``off``); for measurement, see ``testvet.run.mechanism``.
+MECHANISM_ENV = "TESTVET_MAP_MECHANISM"
+
+_PROBE = (
+    "import importlib.util as u, json, sys; "
+    "print(json.dumps(dict(version=list(sys.version_info[:3]), "
+    "**{m: u.find_spec(m) is not None for m in ('pytest', 'coverage', 'xdist', 'pytest_cov')})))"
+)
+
+
+def probe(python: str) -> dict[str, Any]:
+    """What the project's interpreter has: its version, pytest, coverage, xdist, pytest-cov."""
+    try:
+        done = subprocess.run(
+            [python, "-c", _PROBE],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=subproc.child_env(),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SuiteError(f"interpreter {python}: cannot be started ({exc})") from exc
+    try:
+        found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SuiteError(f"interpreter {python}: does not run Python code ({detail})") from exc
+    if not found.get("pytest"):
+        raise SuiteError(
+            f"interpreter {python} has no pytest: install pytest in the project's "
+            "environment, or point --python at the one that has it"
+        )
+    return found
+
+
+def _clean(run_dir: Path) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for pattern in (
+        "events-*.jsonl",
+        "skip-*.json",
+        "settings-*.json",
+        "pytest-*.log",
+        ".coverage*",
+    ):
+        for old in run_dir.glob(pattern):
+            old.unlink(missing_ok=True)
+
+
+def _coverage_sources(scope: Scope, tests_only: bool) -> tuple[list[str], list[str]]:
+    dirs: list[str] = []
+    pkgs: list[str] = []
+    if not tests_only:
+        for path in scope.project_paths:
+            if path.is_dir():
+                dirs.append(str(path))
+            elif path.suffix == ".py":
+                pkgs.append(scope.module_name(path))
+    for path in scope.test_paths:
+        target = path if path.is_dir() else path.parent
+        if target.exists() and str(target) not in dirs:
+            dirs.append(str(target))
+    return dirs, pkgs
+
+
+def _plan_coverage(
+    audit: Audit, ctx: StageContext, scope: Scope, run_dir: Path
+) -> tuple[dict[str, Any] | None, Path | None]:
+    """Child coverage settings, and the imported user data file (``--coverage-file``)."""
+    user = ctx.options.coverage_file
+    branch = audit.config.coverage.branch
+    imported = None
+    tests_only = False
+    if user is not None:
+        imported = run_dir / "user.coverage"
+        branch = covdata.import_user_file(Path(user), scope.root, imported)
+        measured = covdata.measured_files(imported)
+        if any(scope.is_test(p) for p in measured):
+            return None, imported
+        tests_only = True  # measure test files only: rotten-green evidence
+    source, source_pkgs = _coverage_sources(scope, tests_only)
+    return (
+        {
+            "data_file": str(run_dir / ".coverage"),
+            "suffix": "child1",
+            "branch": branch,
+            "source": source,
+            "source_pkgs": source_pkgs,
+            "config_file": True,
+        },
+        imported,
+    )
+
+
+def _spec(
+    audit: Audit, ctx: StageContext, scope: Scope, run_dir: Path
+) -> tuple[ChildSpec, Path | None]:
+    python = audit.project.python or subproc.find_python(scope.root, audit.config.python)
+    found = probe(python)
+    cov_settings, imported = _plan_coverage(audit, ctx, scope, run_dir)
+    if cov_settings is not None and not found.get("coverage"):
+        raise SuiteError(
+            f"interpreter {python} has no coverage.py: install coverage in the project's "
+            "environment, or pass --coverage-file with data you already have"
+        )
+    timeout = ctx.options.test_timeout or audit.config.test_timeout
+    args = [*scope.test_args, *audit.config.pytest_args, "--continue-on-collection-errors"]
+    if found.get("xdist"):
+        args += ["-n", "0"]  # one process: the per-test map lives in it
+    if found.get("pytest_cov"):
+        args += ["--no-cov"]  # testvet measures coverage itself
+    settings = {
+        "root": str(scope.root),
+        "project_paths": [str(p) for p in scope.project_paths],
+        "exclude_paths": [str(p) for p in scope.exclude_paths],
+        "import_roots": [str(p) for p in scope.import_roots],
+        "timeout": timeout,
+        "mechanism": os.environ.get(MECHANISM_ENV, "auto"),
+        "coverage": cov_settings,
+    }
+    env = subproc.child_env(extra={"HYPOTHESIS_STORAGE_DIRECTORY": str(run_dir / "hypothesis")})
+    command = subproc.pytest_command(python, [PLUGIN], args)
+    return (
+        ChildSpec(
+            command=tuple(command), cwd=scope.root, env=env, settings=settings, timeout=timeout
+        ),
+        imported,
+    )
+
+
+def _coverage(
+    audit: Audit,
+    ctx: StageContext,
+    scope: Scope,
+    run_dir: Path,
+    suite: SuiteRun,
+    imported: Path | None,
+) -> covdata.Analysis | None:
+    parts = [*suite.coverage_files, *([imported] if imported else [])]
+    if not parts:
+        return None
+    combined = run_dir / ".coverage"
+    covdata.combine(parts, combined)
+    user = ctx.options.coverage_file
+    return covdata.analyze(
+        combined,
+        scope,
+        audit.config.coverage.omit,
+        run_dir / "coverage.json",
+        source="file" if user is not None else "measured",
+        data_label=str(user) if user is not None else str(combined),
+    )
+
+
+def execute(audit: Audit, ctx: StageContext) -> tuple[RunResult, covdata.Analysis | None, Scope]:
+    """Run the suite and analyse coverage; the raw material of the stage."""
+    scope = scope_of(audit)
+    run_dir = Path(ctx.options.output_dir) / "run"
+    _clean(run_dir)
+    spec, imported = _spec(audit, ctx, scope, run_dir)
+    suite = run_suite(spec, run_dir, lambda done, total: ctx.progress("run", done, total or None))
+    analysis = _coverage(audit, ctx, scope, run_dir, suite, imported)
+    reached = {fid for r in suite.results for fid in r.reached}
+    known = {fid: where for fid, where in suite.functions.items() if fid in reached}
+    result = RunResult(
+        python=spec.command[0],
+        duration=round(suite.duration, 4),
+        results=tuple(suite.results),
+        functions=functions.infos(known, scope),
+        coverage=analysis.data if analysis else None,
+        exit_status=suite.exit_status,
+    )
+    return result, analysis, scope
+
 
 def run(audit: Audit, ctx: StageContext) -> Audit:
-    """Placeholder until the stage lands: returns the audit unchanged."""
-    return audit
+    """The run stage."""
+    result, analysis, scope = execute(audit, ctx)
+    findings: tuple[Finding, ...] = ()
+    checks: tuple[PolicyCheck, ...] = ()
+    coverage: CoverageData | None = result.coverage
+    if analysis is not None:
+        source_root = scope.rel(scope.import_roots[0]) if scope.import_roots else "."
+        checks, findings = floors.check(audit.config.coverage, analysis, source_root or ".")
+        findings += rotten.find(
+            result.results,
+            scope.root,
+            analysis.test_missing,
+            analysis.test_executed,
+            audit.config.assert_helpers,
+        )
+    inventory = mapping.update(audit.inventory, result.results, result.functions, coverage)
+    return replace(
+        audit,
+        run=result,
+        findings=(*audit.findings, *findings),
+        policy_checks=(*audit.policy_checks, *checks),
+        inventory=inventory,
+    )

@@ -1,0 +1,621 @@
+"""testvet's instrumented-run plugin, loaded with ``-p testvet_run`` in the project's interpreter.
+
+Standalone: imports only the standard library, pytest and coverage. Inert unless the
+environment variable ``TESTVET_RUN_CONFIG`` names a JSON settings file written by
+``testvet.run``. It writes one JSON line per event to the events file (unbuffered
+``os.write``, so a line survives ``os._exit`` and segfaults):
+
+``collected`` (node ids after deselection), ``fn`` (a project function got an index),
+``start`` (a test begins), ``result`` (outcome, duration, indices of the functions it
+reached), ``timeout`` (the watchdog stopped a test), ``finish`` (exit status, after the
+coverage data was saved).
+
+The per-test map of reached functions comes from one of these mechanisms:
+
+* ``monitoring`` (Python >= 3.12): ``sys.monitoring`` PY_START events; each code object
+  is disabled after its first event and re-armed between tests with ``restart_events``.
+* ``hook`` (the default below 3.12): an import hook compiles project modules with one
+  statement ``__testvet_hits__[N] = 1`` at the start of each function body (after the
+  docstring, on the first statement's own line, so line numbers, coverage's lines and
+  arcs and tracebacks do not change). A dict store costs a few nanoseconds per call.
+* ``profile``: ``sys.setprofile`` with a callback filtered by code object (kept for
+  measurement: every call and C call of the whole process pays a Python callback).
+* ``lsprof``: the C profiler behind cProfile, enabled per test, its per-code stats read
+  afterwards (kept for measurement: C-level but times every call).
+
+Measured numbers and the choice are documented in ``testvet.run.mechanism``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib.machinery
+import json
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+import pytest
+
+#: Exit status of the child when the watchdog stopped a hanging test.
+TIMEOUT_EXIT = 86
+HITS_NAME = "__testvet_hits__"
+_CO_OPTIMIZED = 0x1
+
+
+class _Events:
+    """Append-only JSON lines, written with one unbuffered ``os.write`` each."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def write(self, **event: Any) -> None:
+        os.write(self.fd, (json.dumps(event, separators=(",", ":")) + "\n").encode())
+
+
+class _Scope:
+    """Which files are project code, and their module names."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.include = tuple(os.path.normcase(p) for p in settings["project_paths"])
+        self.exclude = tuple(os.path.normcase(p) for p in settings["exclude_paths"])
+        self.import_roots = tuple(settings["import_roots"])
+        self._cache: dict[str, bool] = {}
+
+    def __call__(self, filename: str) -> bool:
+        known = self._cache.get(filename)
+        if known is None:
+            known = self._cache[filename] = self._check(filename)
+        return known
+
+    def _check(self, filename: str) -> bool:
+        if not filename.endswith(".py"):
+            return False
+        path = os.path.normcase(os.path.abspath(filename))
+        if not any(_under(path, p) for p in self.include):
+            return False
+        if any(_under(path, p) for p in self.exclude):
+            return False
+        parts = path.split(os.sep)
+        if "site-packages" in parts or "dist-packages" in parts:
+            return False
+        name = parts[-1]
+        return not (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
+
+    def module_of(self, filename: str) -> str:
+        path = os.path.abspath(filename)
+        best = ""
+        for root in self.import_roots:
+            if _under(path, root) and len(root) > len(best):
+                best = root
+        rel = os.path.relpath(path, best or os.path.dirname(path))
+        mod = rel[:-3].replace(os.sep, ".")
+        return mod[: -len(".__init__")] if mod.endswith(".__init__") else mod
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip(os.sep) + os.sep)
+
+
+class _Registry:
+    """Project functions by index; new entries are announced on the events stream."""
+
+    def __init__(self, events: _Events) -> None:
+        self.events = events
+        self.entries: list[tuple[str, str, str, int]] = []
+        self.announced = 0
+        self.lock = threading.Lock()
+
+    def add(self, module: str, qualname: str, path: str, line: int) -> int:
+        with self.lock:
+            self.entries.append((module, qualname, path, line))
+            return len(self.entries) - 1
+
+    def announce(self) -> None:
+        with self.lock:
+            new = self.entries[self.announced :]
+            start = self.announced
+            self.announced = len(self.entries)
+        for offset, (module, qualname, path, line) in enumerate(new):
+            self.events.write(ev="fn", i=start + offset, m=module, q=qualname, p=path, l=line)
+
+
+# ------------------------------------------------------------------ map: import hook
+
+
+class _Injector(ast.NodeTransformer):
+    """Puts ``__testvet_hits__[N] = 1`` first in every function body, on its own line."""
+
+    def __init__(self, module: str, path: str, registry: _Registry) -> None:
+        self.module = module
+        self.path = path
+        self.registry = registry
+        self.stack: list[tuple[str, bool]] = []
+
+    def _qualname(self, name: str) -> str:
+        parts: list[str] = []
+        for outer, is_function in self.stack:
+            parts.append(outer)
+            if is_function:
+                parts.append("<locals>")
+        return ".".join([*parts, name])
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.stack.append((node.name, False))
+        self.generic_visit(node)
+        self.stack.pop()
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        self.stack.append(("<lambda>", True))
+        self.generic_visit(node)
+        self.stack.pop()
+        return node
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+        index = self.registry.add(self.module, self._qualname(node.name), self.path, node.lineno)
+        self.stack.append((node.name, True))
+        self.generic_visit(node)
+        self.stack.pop()
+        body = node.body
+        first = 0
+        if (
+            isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            first = 1
+        anchor = body[first] if first < len(body) else body[0]
+        stmt = ast.Assign(
+            targets=[
+                ast.Subscript(
+                    value=ast.Name(id=HITS_NAME, ctx=ast.Load()),
+                    slice=ast.Constant(value=index),
+                    ctx=ast.Store(),
+                )
+            ],
+            value=ast.Constant(value=1),
+        )
+        for sub in ast.walk(stmt):
+            sub.lineno = sub.end_lineno = anchor.lineno  # type: ignore[attr-defined]
+            sub.col_offset = sub.end_col_offset = anchor.col_offset  # type: ignore[attr-defined]
+        body.insert(first, stmt)
+        return node
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+
+class _Loader(importlib.machinery.SourceFileLoader):
+    """Compiles a project module from source with hit statements; never reads or writes pyc."""
+
+    registry: _Registry
+
+    def get_code(self, fullname: str) -> Any:
+        source = self.get_data(self.path)
+        try:
+            tree = ast.parse(source, self.path)
+        except SyntaxError:
+            return super().get_code(fullname)
+        _Injector(fullname, self.path, self.registry).visit(tree)
+        return compile(tree, self.path, "exec", dont_inherit=True)
+
+    def set_data(self, path: str, data: Any, *, _mode: int = 0o666) -> None:
+        """Never write bytecode."""
+
+
+class _Finder:
+    """A meta path finder in front of all others that swaps in :class:`_Loader`."""
+
+    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        self.scope = scope
+        self.loader_class = type("_BoundLoader", (_Loader,), {"registry": registry})
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        for finder in list(sys.meta_path):
+            if finder is self:
+                continue
+            find = getattr(finder, "find_spec", None)
+            if find is None:
+                continue
+            spec = find(fullname, path, target)
+            if spec is None:
+                continue
+            if (
+                type(spec.loader) is importlib.machinery.SourceFileLoader
+                and spec.origin
+                and self.scope(spec.origin)
+            ):
+                spec.loader = self.loader_class(fullname, spec.origin)
+            return spec
+        return None
+
+    def invalidate_caches(self) -> None:
+        """Nothing cached here."""
+
+
+class _HookMap:
+    name = "hook"
+
+    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        self.hits: dict[int, int] = {}
+        setattr(builtins, HITS_NAME, self.hits)
+        sys.meta_path.insert(0, _Finder(scope, registry))
+
+    def begin(self) -> None:
+        self.hits.clear()
+
+    def end(self) -> list[int]:
+        found = list(self.hits)
+        self.hits.clear()
+        return found
+
+
+# ------------------------------------------------------------ map: sys.monitoring
+
+
+class _CodeIndex:
+    """Project code object -> registry index (-1 for code that is not project code)."""
+
+    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        self.scope = scope
+        self.registry = registry
+        self.known: dict[Any, int] = {}
+
+    def __call__(self, code: Any) -> int:
+        index = self.known.get(code)
+        if index is None:
+            index = -1
+            if (
+                self.scope(code.co_filename)
+                and code.co_flags & _CO_OPTIMIZED
+                and not code.co_name.startswith("<")
+            ):
+                index = self.registry.add(
+                    self.scope.module_of(code.co_filename),
+                    getattr(code, "co_qualname", code.co_name),
+                    code.co_filename,
+                    code.co_firstlineno,
+                )
+            self.known[code] = index
+        return index
+
+
+class _MonitoringMap:
+    name = "monitoring"
+
+    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        mon = sys.monitoring  # type: ignore[attr-defined]
+        self.mon = mon
+        self.index = _CodeIndex(scope, registry)
+        self.hits: set[int] = set()
+        self.tool = next(t for t in (4, 5, 3, 2) if mon.get_tool(t) is None)
+        mon.use_tool_id(self.tool, "testvet")
+        disable = mon.DISABLE
+        index, hits, is_project = self.index, self.hits, scope
+
+        def on_start(code: Any, offset: int) -> Any:
+            if is_project(code.co_filename):
+                found = index(code)
+                if found >= 0:
+                    hits.add(found)
+            return disable
+
+        mon.register_callback(self.tool, mon.events.PY_START, on_start)
+        mon.set_events(self.tool, mon.events.PY_START)
+
+    def begin(self) -> None:
+        self.hits.clear()
+        self.mon.restart_events()
+
+    def end(self) -> list[int]:
+        found = list(self.hits)
+        self.hits.clear()
+        return found
+
+
+class _ProfileMap:
+    name = "profile"
+
+    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        self.index = _CodeIndex(scope, registry)
+        self.hits: set[int] = set()
+        index, hits = self.index, self.hits
+        seen: dict[Any, int] = {}
+
+        def profile(frame: Any, event: str, arg: Any) -> None:
+            if event == "call":
+                code = frame.f_code
+                found = seen.get(code)
+                if found is None:
+                    found = seen[code] = index(code)
+                if found >= 0:
+                    hits.add(found)
+
+        self.profile = profile
+        sys.setprofile(profile)
+        threading.setprofile(profile)
+
+    def begin(self) -> None:
+        self.hits.clear()
+
+    def end(self) -> list[int]:
+        found = list(self.hits)
+        self.hits.clear()
+        return found
+
+
+class _LsprofMap:
+    name = "lsprof"
+
+    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        import _lsprof
+
+        self.factory: Any = _lsprof.Profiler
+        self.index = _CodeIndex(scope, registry)
+        self.profiler: Any = None
+
+    def begin(self) -> None:
+        self.profiler = self.factory(time.perf_counter_ns, 1e-9, False, False)
+        self.profiler.enable()
+
+    def end(self) -> list[int]:
+        self.profiler.disable()
+        found = {
+            self.index(e.code) for e in self.profiler.getstats() if not isinstance(e.code, str)
+        }
+        found.discard(-1)
+        return list(found)
+
+
+_MECHANISMS = {"hook": _HookMap, "profile": _ProfileMap, "lsprof": _LsprofMap}
+
+
+def _make_map(mechanism: str, scope: _Scope, registry: _Registry) -> Any:
+    if mechanism == "off":
+        return None
+    if mechanism == "monitoring" or (mechanism == "auto" and sys.version_info >= (3, 12)):
+        return _MonitoringMap(scope, registry)
+    return _MECHANISMS.get(mechanism, _HookMap)(scope, registry)
+
+
+# ------------------------------------------------------------------------ watchdog
+
+
+class _Watchdog(threading.Thread):
+    """Stops the process when one test runs longer than the timeout."""
+
+    def __init__(self, timeout: float, fire: Any) -> None:
+        super().__init__(name="testvet-watchdog", daemon=True)
+        self.timeout = timeout
+        self.fire = fire
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.nodeid: str | None = None
+        self.deadline: float | None = None
+
+    def arm(self, nodeid: str) -> None:
+        with self.lock:
+            self.nodeid = nodeid
+            self.deadline = time.monotonic() + self.timeout
+        self.wake.set()
+
+    def disarm(self) -> None:
+        with self.lock:
+            self.deadline = None
+
+    def run(self) -> None:
+        while True:
+            with self.lock:
+                deadline, nodeid = self.deadline, self.nodeid
+            if deadline is None:
+                self.wake.wait()
+                self.wake.clear()
+                continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.fire(nodeid)
+                return
+            self.wake.wait(remaining)
+            self.wake.clear()
+
+
+# -------------------------------------------------------------------------- plugin
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    line = lines[0] if lines else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _message(report: Any) -> str | None:
+    longrepr = report.longrepr
+    if longrepr is None:
+        return None
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # skip: (path, line, reason)
+        return _one_line(str(longrepr[2]))
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is not None and getattr(crash, "message", None):
+        return _one_line(crash.message)
+    text = str(longrepr).strip().splitlines()
+    return _one_line(text[-1]) if text else None
+
+
+def _outcome(reports: list[Any]) -> tuple[str, str | None]:
+    by_phase = {r.when: r for r in reports}
+    for phase in ("call", "setup", "teardown"):
+        report = by_phase.get(phase)
+        if report is not None and report.failed:
+            return ("failed" if phase == "call" else "error"), _message(report)
+    for phase in ("setup", "call"):
+        report = by_phase.get(phase)
+        if report is not None and report.skipped:
+            if hasattr(report, "wasxfail"):
+                return "xfailed", _one_line(str(report.wasxfail)) or None
+            return "skipped", _message(report)
+    call = by_phase.get("call")
+    if call is not None and hasattr(call, "wasxfail"):
+        return "xpassed", None
+    if call is None:
+        return "error", "the test did not run its call phase"
+    return "passed", None
+
+
+def _nodeid(item: Any, root: str) -> str:
+    """The node id with its file part relative to the project root (pytest's rootdir may differ)."""
+    path = getattr(item, "path", None)
+    if path is None:
+        return str(item.nodeid)
+    _head, sep, tail = str(item.nodeid).partition("::")
+    try:
+        rel = os.path.relpath(str(path), root)
+    except ValueError:
+        return str(item.nodeid)
+    if rel.startswith(".."):
+        return str(item.nodeid)
+    return rel.replace(os.sep, "/") + (sep + tail if sep else "")
+
+
+class TestvetRunPlugin:
+    """Records outcomes, durations and the per-test map; arms the watchdog."""
+
+    __test__ = False
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.events = _Events(settings["events"])
+        self.scope = _Scope(settings)
+        self.registry = _Registry(self.events)
+        self.cov: Any = None
+        self.last_save = time.monotonic()
+        self.save_every = float(settings.get("save_every", 2.0))
+        self.reports: list[Any] = []
+        self.exitstatus: int | None = None
+        self.map = None
+        self._start_coverage()
+        self.map = _make_map(settings.get("mechanism", "auto"), self.scope, self.registry)
+        self.watchdog = _Watchdog(float(settings["timeout"]), self._timed_out)
+        self.watchdog.start()
+        self.events.write(
+            ev="hello",
+            pid=os.getpid(),
+            mechanism=self.map.name if self.map else "off",
+            python=sys.version.split()[0],
+            coverage=self.cov is not None,
+        )
+
+    def _start_coverage(self) -> None:
+        options = self.settings.get("coverage")
+        if not options:
+            return
+        import coverage
+
+        cov = coverage.Coverage(
+            data_file=options["data_file"],
+            data_suffix=options["suffix"],
+            branch=options["branch"],
+            source=options["source"] or None,
+            source_pkgs=options.get("source_pkgs") or None,
+            omit=[],
+            config_file=options.get("config_file", True),
+            messages=False,
+        )
+        cov.set_option("run:relative_files", False)
+        cov.set_option(
+            "run:disable_warnings",
+            ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse"],
+        )
+        cov.start()
+        self.cov = cov
+
+    def _save_coverage(self) -> None:
+        if self.cov is not None:
+            try:
+                self.cov.save()
+            except Exception as exc:  # never let a coverage problem break the suite
+                self.events.write(ev="warning", message=f"coverage save failed: {exc}")
+            self.last_save = time.monotonic()
+
+    def _timed_out(self, nodeid: str | None) -> None:
+        self.events.write(ev="timeout", nodeid=nodeid, timeout=self.watchdog.timeout)
+        self._save_coverage()
+        os._exit(TIMEOUT_EXIT)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
+        skip_file = self.settings.get("skip_file")
+        if skip_file:
+            with open(skip_file, encoding="utf-8") as handle:
+                skip = set(json.load(handle))
+            root = self.settings["root"]
+            kept = [item for item in items if _nodeid(item, root) not in skip]
+            dropped = [item for item in items if _nodeid(item, root) in skip]
+            if dropped:
+                config.hook.pytest_deselected(items=dropped)
+                items[:] = kept
+        self.events.write(
+            ev="collected", nodeids=[_nodeid(item, self.settings["root"]) for item in items]
+        )
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Any:
+        self.reports = []
+        nodeid = _nodeid(item, self.settings["root"])
+        self.registry.announce()
+        self.events.write(ev="start", nodeid=nodeid)
+        self.watchdog.arm(nodeid)
+        if self.map is not None:
+            self.map.begin()
+        yield
+        reached = self.map.end() if self.map is not None else []
+        self.watchdog.disarm()
+        outcome, message = _outcome(self.reports)
+        self.registry.announce()
+        self.events.write(
+            ev="result",
+            nodeid=nodeid,
+            outcome=outcome,
+            duration=round(sum(r.duration for r in self.reports), 6),
+            fns=sorted(reached),
+            msg=message,
+        )
+        if self.cov is not None and time.monotonic() - self.last_save > self.save_every:
+            self._save_coverage()
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.reports.append(report)
+
+    def pytest_sessionfinish(self, session: Any, exitstatus: int) -> None:
+        self.exitstatus = int(exitstatus)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: Any) -> None:
+        self.watchdog.disarm()
+        if self.cov is not None:
+            try:
+                self.cov.stop()
+            finally:
+                self._save_coverage()
+        self.registry.announce()
+        self.events.write(ev="finish", exitstatus=self.exitstatus)
+
+
+def _load() -> TestvetRunPlugin | None:
+    path = os.environ.get("TESTVET_RUN_CONFIG")
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as handle:
+        settings = json.load(handle)
+    return TestvetRunPlugin(settings)
+
+
+_PLUGIN = _load()
+
+
+def pytest_configure(config: Any) -> None:
+    if _PLUGIN is not None and not config.pluginmanager.is_registered(_PLUGIN):
+        config.pluginmanager.register(_PLUGIN, "testvet-run-recorder")

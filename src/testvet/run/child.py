@@ -1,0 +1,234 @@
+"""Running the suite in child processes until every collected test has an outcome.
+
+One child normally runs the whole suite. When a test ends the child (``os._exit``, a
+segfault, the watchdog stopping a hanging test), the test that had started and not
+finished is recorded as crashed or timed out, and a new child runs the tests that did
+not run yet (the plugin deselects the rest through a skip file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testvet.errors import SuiteError
+from testvet.model import Outcome, TestResult
+from testvet.run.events import ChildLog, EventReader
+
+#: Exit status of a child whose watchdog stopped a test (keep in sync with the plugin).
+TIMEOUT_EXIT = 86
+#: Seconds the parent waits past the per-test timeout before killing a stuck child.
+BACKSTOP_GRACE = 5.0
+_POLL = 0.2
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """How to start one child: the command and the settings the plugin reads."""
+
+    command: tuple[str, ...]
+    cwd: Path
+    env: dict[str, str]
+    settings: dict[str, Any]
+    timeout: float
+
+
+@dataclass
+class SuiteRun:
+    """The outcome of all children together."""
+
+    results: list[TestResult] = field(default_factory=list)
+    #: Function id -> (absolute path, line reported by the child).
+    functions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    exit_status: int = 0
+    duration: float = 0.0
+    children: int = 0
+    coverage_files: list[Path] = field(default_factory=list)
+    mechanism: str | None = None
+    logs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _exit_words(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"killed by {name}"
+    return f"exit status {returncode}"
+
+
+def _log_tail(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    for line in reversed(lines):
+        text = line.strip().strip("=").strip()
+        if text:
+            return text[:300]
+    return ""
+
+
+def _run_child(
+    spec: ChildSpec, run_dir: Path, n: int, skip: Sequence[str]
+) -> tuple[ChildLog, int, bool, Path]:
+    events = run_dir / f"events-{n}.jsonl"
+    events.unlink(missing_ok=True)
+    settings = dict(spec.settings, events=str(events))
+    if settings.get("coverage"):
+        settings["coverage"] = dict(settings["coverage"], suffix=f"child{n}")
+    if skip:
+        skip_file = run_dir / f"skip-{n}.json"
+        skip_file.write_text(json.dumps(sorted(skip)), encoding="utf-8")
+        settings["skip_file"] = str(skip_file)
+    settings_file = run_dir / f"settings-{n}.json"
+    settings_file.write_text(json.dumps(settings, indent=1), encoding="utf-8")
+    env = dict(spec.env, TESTVET_RUN_CONFIG=str(settings_file))
+    log_path = run_dir / f"pytest-{n}.log"
+    log = ChildLog()
+    reader = EventReader(events)
+    killed = False
+    with log_path.open("wb") as out:
+        proc = subprocess.Popen(
+            spec.command,
+            cwd=spec.cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        running: str | None = None
+        since = time.monotonic()
+        try:
+            while True:
+                try:
+                    proc.wait(timeout=_POLL)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                log.feed(reader.poll())
+                if log.running != running:
+                    running, since = log.running, time.monotonic()
+                if running and time.monotonic() - since > spec.timeout + BACKSTOP_GRACE:
+                    log.timeout = running
+                    killed = True
+                    _kill_group(proc)
+        except BaseException:
+            _kill_group(proc)
+            proc.wait()
+            raise
+        finally:
+            _kill_group(proc)  # whatever the tests left running in the child's group
+    log.feed(reader.poll())
+    return log, proc.returncode, killed, log_path
+
+
+def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], None]) -> SuiteRun:
+    """Run children until every collected test has an outcome or no progress is made."""
+    suite = SuiteRun()
+    done: dict[str, TestResult] = {}
+    expected: list[str] | None = None
+    began = time.perf_counter()
+    n = 0
+    last_status: int | None = None
+    while True:
+        n += 1
+        log, returncode, killed, log_path = _run_child(spec, run_dir, n, list(done))
+        suite.children = n
+        suite.logs.append(log_path)
+        suite.warnings.extend(log.warnings)
+        suite.mechanism = suite.mechanism or log.mechanism
+        if log.mechanism is None and n == 1:
+            raise SuiteError(
+                f"pytest did not start in the project's interpreter ({_exit_words(returncode)}): "
+                f"{_log_tail(log_path) or 'no output'} (log: {log_path})"
+            )
+        if log.collected is None and n == 1 and returncode in (2, 3, 4) and not log.started:
+            raise SuiteError(
+                f"pytest could not collect the suite ({_exit_words(returncode)}): "
+                f"{_log_tail(log_path) or 'no output'} (log: {log_path})"
+            )
+        if expected is None and log.collected is not None:
+            expected = list(log.collected)
+        for nodeid in log.started:
+            event = log.results.get(nodeid)
+            if event is not None:
+                done[nodeid] = _result(event, log)
+        running = log.running
+        if running is not None and running not in done:
+            if log.timeout == running or returncode == TIMEOUT_EXIT:
+                done[running] = TestResult(
+                    nodeid=running,
+                    outcome=Outcome.TIMEOUT,
+                    duration=float(spec.timeout),
+                    message=f"stopped after the {spec.timeout:g} s per-test timeout"
+                    + (" (the child had to be killed)" if killed else ""),
+                )
+            else:
+                done[running] = TestResult(
+                    nodeid=running,
+                    outcome=Outcome.CRASHED,
+                    duration=0.0,
+                    message=f"the test ended the test process ({_exit_words(returncode)})",
+                )
+        progress(len(done), len(expected) if expected is not None else 0)
+        for fid, where in _functions(log).items():
+            suite.functions.setdefault(fid, where)
+        if log.finished:
+            last_status = log.exitstatus
+            break
+        remaining = [x for x in (expected or []) if x not in done]
+        if not remaining or not log.started:
+            last_status = returncode if returncode >= 0 else 1
+            break
+    suite.duration = time.perf_counter() - began
+    order = {nodeid: i for i, nodeid in enumerate(expected or [])}
+    suite.results = sorted(done.values(), key=lambda r: order.get(r.nodeid, len(order)))
+    troubled = any(
+        r.outcome in (Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT, Outcome.CRASHED)
+        for r in suite.results
+    )
+    status = last_status if last_status is not None else 1
+    suite.exit_status = 1 if troubled and status in (0, 5) else status
+    suite.coverage_files = sorted(run_dir.glob(".coverage.child*"))
+    return suite
+
+
+def _functions(log: ChildLog) -> dict[str, tuple[str, int]]:
+    return {f"{m}:{q}": (p, line) for m, q, p, line in log.functions.values()}
+
+
+def _result(event: dict[str, Any], log: ChildLog) -> TestResult:
+    reached = frozenset(
+        f"{entry[0]}:{entry[1]}"
+        for entry in (log.functions.get(int(i)) for i in event.get("fns") or ())
+        if entry is not None
+    )
+    try:
+        outcome = Outcome(str(event.get("outcome")))
+    except ValueError:
+        outcome = Outcome.ERROR
+    message = event.get("msg")
+    return TestResult(
+        nodeid=str(event["nodeid"]),
+        outcome=outcome,
+        duration=float(event.get("duration") or 0.0),
+        reached=reached,
+        message=str(message) if message else None,
+    )

@@ -1,0 +1,213 @@
+"""coverage.py data -> :class:`~testvet.model.CoverageData` and per-file details.
+
+The numbers come from coverage.py's own JSON report (written under the output
+directory), so they are the numbers ``coverage report`` would show with the project's
+exclusion settings. Test files are analysed too: their executed lines are the evidence
+for rotten-green tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import coverage
+
+from testvet.errors import ConfigError
+from testvet.model import CoverageData, FileCoverage
+from testvet.run import globs
+from testvet.run.scope import Scope
+
+
+@dataclass(frozen=True)
+class FunctionGap:
+    """One function of a project file and how much of it is not covered."""
+
+    name: str
+    line: int
+    missing: int
+    statements: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Coverage of project files (the model's view) plus what policy and rotten green need."""
+
+    data: CoverageData
+    #: rel path -> (covered lines + branches, statements + branches).
+    numbers: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    #: rel path of a test file -> lines coverage.py saw as statements but never executed.
+    test_missing: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    #: rel path of a test file -> executed lines.
+    test_executed: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    #: rel path -> functions with missing statements, largest gap first.
+    gaps: Mapping[str, tuple[FunctionGap, ...]] = field(default_factory=dict)
+
+
+def config_file(root: Path) -> str | bool:
+    """The project's coverage.py configuration file, or False when it has none."""
+    rc = root / ".coveragerc"
+    if rc.is_file():
+        return str(rc)
+    for name, marker in (
+        ("setup.cfg", "[coverage:"),
+        ("tox.ini", "[coverage:"),
+        ("pyproject.toml", "[tool.coverage"),
+    ):
+        path = root / name
+        try:
+            if path.is_file() and marker in path.read_text(encoding="utf-8", errors="replace"):
+                return str(path)
+        except OSError:
+            continue
+    return False
+
+
+def import_user_file(user_file: Path, root: Path, target: Path) -> bool:
+    """Copy the user's data file to ``target`` with absolute paths; returns has_arcs."""
+    source = coverage.CoverageData(basename=str(user_file))
+    try:
+        source.read()
+        measured = sorted(source.measured_files())
+    except Exception as exc:
+        raise ConfigError(
+            f"--coverage-file {user_file}: not a coverage.py data file ({exc})"
+        ) from exc
+    if not measured:
+        raise ConfigError(f"--coverage-file {user_file}: holds no measured file")
+    target.unlink(missing_ok=True)
+    out = coverage.CoverageData(basename=str(target))
+    arcs = source.has_arcs()
+    for name in measured:
+        path = Path(name)
+        absolute = str(path if path.is_absolute() else (root / path).resolve())
+        if arcs:
+            out.add_arcs({absolute: source.arcs(name) or []})
+        else:
+            out.add_lines({absolute: source.lines(name) or []})
+    out.write()
+    return bool(arcs)
+
+
+def measured_files(data_file: Path) -> list[Path]:
+    """Absolute paths recorded in a data file."""
+    data = coverage.CoverageData(basename=str(data_file))
+    data.read()
+    return [Path(f) for f in data.measured_files()]
+
+
+def combine(parts: Sequence[Path], target: Path) -> None:
+    """Combine the children's (and the imported user's) data files into ``target``."""
+    target.unlink(missing_ok=True)
+    cov = coverage.Coverage(data_file=str(target), config_file=False, messages=False)
+    cov.combine([str(p) for p in parts], keep=True)
+    cov.save()
+
+
+def _report(data_file: Path, json_path: Path, root: Path) -> dict[str, Any]:
+    last: Exception | None = None
+    for cfg in (config_file(root), False):
+        try:
+            cov = coverage.Coverage(data_file=str(data_file), config_file=cfg, messages=False)
+            cov.set_option("report:skip_covered", False)
+            cov.set_option("report:skip_empty", False)
+            cov.load()
+            cov.json_report(outfile=str(json_path), ignore_errors=True, omit=[], include=[])
+            loaded: dict[str, Any] = json.loads(json_path.read_text(encoding="utf-8"))
+            return loaded
+        except coverage.CoverageException as exc:
+            if "No data to report" in str(exc):
+                return {"files": {}}
+            last = exc
+    raise ConfigError(f"coverage data {data_file}: cannot be analysed ({last})")
+
+
+def _gaps(entry: Mapping[str, Any]) -> tuple[FunctionGap, ...]:
+    found = []
+    for name, region in (entry.get("functions") or {}).items():
+        if not name:
+            continue
+        summary = region.get("summary", {})
+        missing = int(summary.get("missing_lines", 0))
+        if missing:
+            found.append(
+                FunctionGap(
+                    name=name.split("@")[0],
+                    line=int(region.get("start_line", 0)),
+                    missing=missing,
+                    statements=int(summary.get("num_statements", 0)),
+                )
+            )
+    return tuple(sorted(found, key=lambda g: (-g.missing, g.line)))
+
+
+def analyze(
+    data_file: Path,
+    scope: Scope,
+    omit: Iterable[str],
+    json_path: Path,
+    source: str = "measured",
+    data_label: str | None = None,
+) -> Analysis:
+    """Analyse ``data_file``: project files (minus ``omit``) and test files."""
+    report = _report(data_file, json_path, scope.root)
+    omit = tuple(omit)
+    files: list[FileCoverage] = []
+    numbers: dict[str, tuple[int, int]] = {}
+    test_missing: dict[str, frozenset[int]] = {}
+    test_executed: dict[str, frozenset[int]] = {}
+    gaps: dict[str, tuple[FunctionGap, ...]] = {}
+    for key, entry in sorted(report.get("files", {}).items()):
+        path = Path(key)
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        path = path.resolve()
+        rel = scope.rel(path)
+        summary = entry.get("summary", {})
+        if scope.is_test(path):
+            test_missing[rel] = frozenset(entry.get("missing_lines", ()))
+            test_executed[rel] = frozenset(entry.get("executed_lines", ()))
+            continue
+        if not scope.is_project(path) or any(globs.matches(g, rel) for g in omit):
+            continue
+        statements = int(summary.get("num_statements", 0))
+        branches = int(summary.get("num_branches", 0))
+        covered = int(summary.get("covered_lines", 0)) + int(summary.get("covered_branches", 0))
+        numbers[rel] = (covered, statements + branches)
+        files.append(
+            FileCoverage(
+                path=rel,
+                statements=statements,
+                missing=tuple(entry.get("missing_lines", ())),
+                branches=branches,
+                partial_branches=int(summary.get("num_partial_branches", 0)),
+                percent=float(summary.get("percent_covered", 100.0)),
+                executed=tuple(entry.get("executed_lines", ())),
+            )
+        )
+        gaps[rel] = _gaps(entry)
+    data = CoverageData(
+        files=tuple(files),
+        percent=percent(numbers.values()),
+        source=source,
+        data_file=data_label or str(data_file),
+    )
+    return Analysis(
+        data=data,
+        numbers=numbers,
+        test_missing=test_missing,
+        test_executed=test_executed,
+        gaps=gaps,
+    )
+
+
+def percent(numbers: Iterable[tuple[int, int]]) -> float:
+    """coverage.py's percent over several files: covered / total, 100 when there is nothing."""
+    covered = total = 0
+    for c, t in numbers:
+        covered += c
+        total += t
+    return 100.0 * covered / total if total else 100.0

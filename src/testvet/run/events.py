@@ -1,0 +1,89 @@
+"""Reading the JSON-lines event stream the ``testvet_run`` plugin writes in the child."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class EventReader:
+    """Reads complete new lines from a file another process appends to."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.pending = b""
+
+    def poll(self) -> list[dict[str, Any]]:
+        """Events appended since the last call (a torn last line waits for its end)."""
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self.offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return []
+        self.offset += len(data)
+        data = self.pending + data
+        lines = data.split(b"\n")
+        self.pending = lines.pop()
+        events = []
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                events.append(event)
+        return events
+
+
+@dataclass
+class ChildLog:
+    """What one child process reported."""
+
+    functions: dict[int, tuple[str, str, str, int]] = field(default_factory=dict)
+    collected: list[str] | None = None
+    started: list[str] = field(default_factory=list)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timeout: str | None = None
+    finished: bool = False
+    exitstatus: int | None = None
+    mechanism: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def feed(self, events: list[dict[str, Any]]) -> None:
+        """Fold ``events`` into this log."""
+        for event in events:
+            kind = event.get("ev")
+            if kind == "fn":
+                self.functions[int(event["i"])] = (
+                    str(event["m"]),
+                    str(event["q"]),
+                    str(event["p"]),
+                    int(event["l"]),
+                )
+            elif kind == "start":
+                self.started.append(str(event["nodeid"]))
+            elif kind == "result":
+                self.results[str(event["nodeid"])] = event
+            elif kind == "collected":
+                self.collected = [str(n) for n in event["nodeids"]]
+            elif kind == "timeout":
+                self.timeout = str(event.get("nodeid"))
+            elif kind == "finish":
+                self.finished = True
+                status = event.get("exitstatus")
+                self.exitstatus = int(status) if status is not None else None
+            elif kind == "hello":
+                self.mechanism = str(event.get("mechanism"))
+            elif kind == "warning":
+                self.warnings.append(str(event.get("message")))
+
+    @property
+    def running(self) -> str | None:
+        """The test that started last and has no result (None when idle)."""
+        if self.started and self.started[-1] not in self.results:
+            return self.started[-1]
+        return None

@@ -1,0 +1,172 @@
+"""Rotten green: passing tests whose assertion lines never executed (finding ``TV310``).
+
+Evidence comes from coverage.py's data of the test files: a line of a test function's
+own body runs only when that function runs, so an assertion line coverage.py never saw
+executed did not execute in any passing instance of the test. This is exact for such
+lines; a line one parametrized case executed and another skipped is not detected.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from testvet.model import Category, Finding, Outcome, Severity, TestResult
+
+CODE = "TV310"
+_CHECK_NAMES = {"raises", "warns", "fail", "deprecated_call", "fail_"}
+_SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
+_Def = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class _Target:
+    path: str
+    classes: tuple[str, ...]
+    function: str
+    nodeid: str
+
+
+def _parse_nodeid(nodeid: str) -> _Target | None:
+    parts = nodeid.split("::")
+    if len(parts) < 2 or not parts[0].endswith(".py"):
+        return None
+    base = nodeid.split("[", 1)[0]
+    function = parts[-1].split("[", 1)[0]
+    return _Target(parts[0], tuple(parts[1:-1]), function, base)
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return _dotted(node.func)
+    return ""
+
+
+def _is_check_call(node: ast.AST, helpers: tuple[str, ...]) -> bool:
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.Call):
+            continue
+        name = _dotted(sub.func)
+        last = name.rsplit(".", 1)[-1]
+        if last.startswith("assert") or last in _CHECK_NAMES:
+            return True
+        if any(fnmatch.fnmatchcase(name, h) or fnmatch.fnmatchcase(last, h) for h in helpers):
+            return True
+    return False
+
+
+def _statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield stmt
+        for name in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(stmt, name, ()) or ())
+        for handler in getattr(stmt, "handlers", ()) or ():
+            yield from _statements(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            yield from _statements(case.body)
+
+
+def assertion_lines(func: _Def, helpers: tuple[str, ...] = ()) -> list[int]:
+    """Lines of the checks in ``func``'s own body (nested functions excluded)."""
+    lines = []
+    for stmt in _statements(func.body):
+        if isinstance(stmt, ast.Assert):
+            lines.append(stmt.lineno)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            if any(_is_check_call(item.context_expr, helpers) for item in stmt.items):
+                lines.append(stmt.lineno)
+        elif isinstance(stmt, _SIMPLE) and _is_check_call(stmt, helpers):
+            lines.append(stmt.lineno)
+    return sorted(set(lines))
+
+
+def _find(tree: ast.Module, target: _Target) -> _Def | None:
+    scope: list[ast.stmt] = tree.body
+    for cls in target.classes:
+        found = next((n for n in scope if isinstance(n, ast.ClassDef) and n.name == cls), None)
+        if found is None:
+            scope = []
+            break
+        scope = found.body
+    direct = [n for n in scope if isinstance(n, _Def) and n.name == target.function]
+    if direct:
+        return direct[-1]
+    # Inherited from a base class in the same file: accept a unique match.
+    anywhere = [
+        n
+        for cls in ast.walk(tree)
+        if isinstance(cls, ast.ClassDef)
+        for n in cls.body
+        if isinstance(n, _Def) and n.name == target.function
+    ]
+    return anywhere[0] if len(anywhere) == 1 else None
+
+
+def find(
+    results: Iterable[TestResult],
+    root: Path,
+    missing: Mapping[str, frozenset[int]],
+    executed: Mapping[str, frozenset[int]],
+    helpers: tuple[str, ...] = (),
+) -> tuple[Finding, ...]:
+    """One finding per test function with a passing instance and never-executed checks."""
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    trees: dict[str, tuple[ast.Module, list[str]] | None] = {}
+    for result in results:
+        if result.outcome is not Outcome.PASSED:
+            continue
+        target = _parse_nodeid(result.nodeid)
+        if target is None or target.nodeid in seen or target.path not in missing:
+            continue
+        seen.add(target.nodeid)
+        if target.path not in trees:
+            try:
+                text = (root / target.path).read_text(encoding="utf-8")
+                trees[target.path] = (ast.parse(text), text.splitlines())
+            except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+                trees[target.path] = None
+        parsed = trees[target.path]
+        if parsed is None:
+            continue
+        tree, source = parsed
+        func = _find(tree, target)
+        if func is None:
+            continue
+        checks = assertion_lines(func, helpers)
+        never = [line for line in checks if line in missing[target.path]]
+        body_lines = {s.lineno for s in _statements(func.body)}
+        if not never or not (body_lines & executed.get(target.path, frozenset())):
+            continue
+        every = len(never) == len(checks)
+        where = ", ".join(map(str, never))
+        findings.append(
+            Finding(
+                code=CODE,
+                category=Category.CANNOT_FAIL,
+                severity=Severity.HIGH if every else Severity.MEDIUM,
+                path=target.path,
+                line=never[0],
+                end_line=never[-1] if len(never) > 1 else None,
+                message=(
+                    f"{'every' if every else 'some'} check of this passing test never ran "
+                    f"(line{'s' if len(never) > 1 else ''} {where}): it passed without checking"
+                    + (" anything" if every else " all it claims to")
+                ),
+                test=target.nodeid,
+                hint="Make the check unconditional, or assert the branch/loop is taken "
+                "(e.g. assert the collection is non-empty before looping over it).",
+                snippet=source[never[0] - 1].strip() if never[0] <= len(source) else None,
+                detail={"lines": never, "checks": checks, "evidence": "run"},
+            )
+        )
+    return tuple(findings)

@@ -1,0 +1,111 @@
+"""Which files of the project are project code, which are tests, and how modules are named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from testvet import config as config_mod
+from testvet.model import Audit
+
+#: Directories under a flat-layout root that are never project code.
+_NEVER_CODE = (".venv", "venv", ".tox", ".nox", ".git", "build", "dist", "docs", "benchmarks")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Absolute paths that bound project code and test code."""
+
+    root: Path
+    #: Files or directories holding project code (the per-test map's universe).
+    project_paths: tuple[Path, ...]
+    #: Paths never counted as project code (tests, virtualenvs, docs).
+    exclude_paths: tuple[Path, ...]
+    #: Directories module names are relative to (the source roots).
+    import_roots: tuple[Path, ...]
+    #: Test files or directories (relative, as given to pytest; empty lets pytest decide).
+    test_args: tuple[str, ...]
+    #: Absolute test files or directories (for coverage of test files).
+    test_paths: tuple[Path, ...]
+
+    def is_test(self, path: Path) -> bool:
+        """A file under one of the test paths, or named like a test module."""
+        name = path.name
+        if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+            return True
+        return any(_under(path, t) for t in self.test_paths)
+
+    def is_project(self, path: Path) -> bool:
+        """A project source file (not a test, not in a virtualenv)."""
+        if path.suffix != ".py" or self.is_test(path):
+            return False
+        if "site-packages" in path.parts or "dist-packages" in path.parts:
+            return False
+        if any(_under(path, x) for x in self.exclude_paths):
+            return False
+        return any(_under(path, p) for p in self.project_paths)
+
+    def module_name(self, path: Path) -> str:
+        """Dotted module name of a project file, relative to its source root."""
+        best = max((r for r in self.import_roots if _under(path, r)), key=lambda r: len(r.parts))
+        rel = path.relative_to(best).with_suffix("")
+        parts = list(rel.parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+    def rel(self, path: Path | str) -> str:
+        """``path`` relative to the root with ``/`` separators (unchanged when outside)."""
+        p = Path(path)
+        try:
+            return p.relative_to(self.root).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+
+def _under(path: Path, prefix: Path) -> bool:
+    return path == prefix or prefix in path.parents
+
+
+def _guess_tests(root: Path) -> tuple[str, ...]:
+    testpaths = config_mod.pytest_ini_options(root).get("testpaths")
+    if isinstance(testpaths, str):
+        testpaths = testpaths.split()
+    if isinstance(testpaths, list) and all(isinstance(t, str) for t in testpaths):
+        return tuple(testpaths)
+    return tuple(name for name in ("tests", "test", "testing") if (root / name).is_dir())
+
+
+def scope_of(audit: Audit) -> Scope:
+    """The scope of ``audit.project`` (with light fallbacks when discovery left fields empty)."""
+    project = audit.project
+    root = project.root.resolve()
+    roots = project.source_roots or (".",)
+    if audit.config.src:
+        roots = audit.config.src
+    elif roots == (".",) and not project.packages and (root / "src").is_dir():
+        roots = ("src",)
+    tests = project.test_paths or audit.config.tests
+    test_args = tuple(tests)
+    if not tests:
+        tests = _guess_tests(root)
+    test_paths = tuple((root / t).resolve() for t in tests)
+    project_paths: list[Path] = []
+    for r in roots:
+        base = (root / r).resolve()
+        if base == root and project.packages:
+            for pkg in project.packages:
+                for candidate in (root / pkg, root / f"{pkg}.py"):
+                    if candidate.exists():
+                        project_paths.append(candidate)
+        else:
+            project_paths.append(base)
+    exclude = [*test_paths, *(root / name for name in _NEVER_CODE)]
+    return Scope(
+        root=root,
+        project_paths=tuple(project_paths),
+        exclude_paths=tuple(exclude),
+        import_roots=tuple((root / r).resolve() for r in roots),
+        test_args=test_args,
+        test_paths=test_paths,
+    )

@@ -1,0 +1,1 @@
+"""A tiny calculator package audited by testvet's run-stage tests."""
