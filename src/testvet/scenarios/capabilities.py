@@ -306,6 +306,20 @@ def _tainted(f: _Func) -> set[str]:
     return names
 
 
+_FILE_READS = {"read_text", "read_bytes", "read", "readlines", "open"}
+
+
+def _reads_file(expr: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Call)
+        and (
+            (isinstance(n.func, ast.Attribute) and n.func.attr in _FILE_READS)
+            or (isinstance(n.func, ast.Name) and n.func.id == "open")
+        )
+        for n in ast.walk(expr)
+    )
+
+
 def _parsers(f: _Func) -> list[Hit]:
     tainted = _tainted(f)
     for name, call in f.calls:
@@ -314,6 +328,8 @@ def _parsers(f: _Func) -> list[Hit]:
             label = "int.from_bytes"
         if label is None or not call.args or not _uses_param(call.args[0], tainted):
             continue
+        if _reads_file(call.args[0]):
+            continue  # the program's own files, not untrusted input
         severity = (
             Severity.HIGH if label in ("pickle.loads", "marshal.loads", "yaml.load") else None
         )
@@ -408,12 +424,40 @@ def _queue(f: _Func) -> list[Hit]:
     return [("uses-queue", call.lineno, (S.DUPLICATE_DELIVERY.value,), reason, None)]
 
 
+def _assigned_lists(f: _Func) -> dict[str, ast.List | ast.Tuple]:
+    out: dict[str, ast.List | ast.Tuple] = {}
+    for node in f.nodes:
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Tuple)):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    out[target.id] = node.value
+    return out
+
+
+def _shell_argv(cmd: ast.AST) -> str | None:
+    """``sh -c <data>`` or ``ssh host <data>`` in an argv list: the shell that runs data."""
+    if not isinstance(cmd, (ast.List, ast.Tuple)):
+        return None
+    elts = cmd.elts
+    words = [e.value if isinstance(e, ast.Constant) else None for e in elts]
+    for i, word in enumerate(words[:-2]):
+        if str(word) in _SHELLS and words[i + 1] in ("-c", "/c", "-Command"):
+            if not _is_literal(elts[i + 2]):
+                return f"{word} -c"
+    if words and words[0] == "ssh" and any(w is None for w in words[2:]):
+        return "ssh (the remote shell parses the command)"
+    return None
+
+
 def _subprocess(f: _Func) -> list[Hit]:
+    lists = _assigned_lists(f)
     for name, call in f.calls:
         cmd = call.args[0] if call.args else None
         for kw in call.keywords:
             if kw.arg in ("args", "cmd", "command") and cmd is None:
                 cmd = kw.value
+        if isinstance(cmd, ast.Name) and cmd.id in lists:
+            cmd = lists[cmd.id]
         if cmd is None or _is_literal(cmd):
             continue
         shell_kw = next((kw for kw in call.keywords if kw.arg == "shell"), None)
@@ -424,17 +468,9 @@ def _subprocess(f: _Func) -> list[Hit]:
             how = "shell=True" if name in _SUBPROCESS else name
             reason = f"runs a command built from data through the shell ({how})"
             return [("runs-shell", call.lineno, (S.COMMAND_INJECTION.value,), reason, None)]
-        if (
-            name in _SUBPROCESS
-            and isinstance(cmd, (ast.List, ast.Tuple))
-            and len(cmd.elts) >= 3
-            and isinstance(cmd.elts[0], ast.Constant)
-            and str(cmd.elts[0].value) in _SHELLS
-            and isinstance(cmd.elts[1], ast.Constant)
-            and cmd.elts[1].value in ("-c", "/c", "-Command")
-            and not _is_literal(cmd.elts[2])
-        ):
-            reason = f"runs `{cmd.elts[0].value!s} -c` with a command built from data"
+        via = _shell_argv(cmd) if name in _SUBPROCESS or name.startswith("asyncio.") else None
+        if via:
+            reason = f"runs a command built from data through {via}"
             return [("runs-shell", call.lineno, (S.COMMAND_INJECTION.value,), reason, None)]
     return []
 

@@ -432,6 +432,19 @@ class TestIndex:
     tests: tuple[TestFacts, ...]
 
 
+def _module_constants(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level names bound to literals -> their strings (parametrize tables, payloads)."""
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found = strings(list(ast.walk(node.value)))
+            for target in targets:
+                if isinstance(target, ast.Name) and found:
+                    out[target.id] = found
+    return out
+
+
 def collect(files: tuple[SourceFile, ...]) -> TestIndex:
     """Facts for every test function in ``files`` (helpers and fixtures folded in)."""
     shared: dict[str, TestFacts] = {}
@@ -453,11 +466,20 @@ def collect(files: tuple[SourceFile, ...]) -> TestIndex:
                     shared.setdefault(node.name, facts)
     tests: list[TestFacts] = []
     for source, aliases, funcs in per_file:
+        constants = _module_constants(source.tree)
         for qual, node, cls in funcs:
             if not _is_test(qual, node, cls):
                 continue
             nodeid = f"{source.path}::{qual.replace('.', '::')}"
             facts = _facts(nodeid, source.path, node, aliases)
+            referenced = {
+                n.id
+                for dec in [node, *node.decorator_list]
+                for n in ast.walk(dec)
+                if isinstance(n, ast.Name)
+            }
+            for name in referenced & set(constants):
+                facts.strings += constants[name]
             for param in list(facts.params):
                 fixture = fixtures.get(param)
                 if fixture is not None:

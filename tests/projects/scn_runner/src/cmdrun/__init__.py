@@ -1,0 +1,1 @@
+"""Runs user-configured hooks and remote commands."""

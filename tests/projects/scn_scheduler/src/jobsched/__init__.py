@@ -1,0 +1,1 @@
+"""A job scheduler: sqlite-backed leases, an idempotent queue, a runner with rollback."""
