@@ -99,3 +99,28 @@ def kv_client() -> Iterator[object]:
     for client in clients:
         with contextlib.suppress(OSError):
             client.close()
+
+
+@pytest.fixture
+def echo_server() -> Iterator[tuple[str, int]]:
+    """A threaded TCP echo server on 127.0.0.1; yields its address."""
+    import socketserver
+    import threading
+
+    class Echo(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            with contextlib.suppress(OSError):
+                while data := self.request.recv(65536):
+                    self.request.sendall(data)
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    server = Server(("127.0.0.1", 0), Echo)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield server.server_address[:2]
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

@@ -1,0 +1,190 @@
+"""fault_proxy against a real echo server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from testvet.harness import eventually
+from testvet.harness.proxy import FaultProxy, ProxyFactory
+
+
+@pytest.fixture
+def proxy(fault_proxy: ProxyFactory, echo_server: tuple[str, int]) -> FaultProxy:
+    return fault_proxy(upstream=echo_server)
+
+
+@pytest.fixture
+def conn(proxy: FaultProxy) -> Iterator[socket.socket]:
+    sock = socket.create_connection(proxy.listen_address, timeout=5)
+    yield sock
+    sock.close()
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> tuple[bytes, int]:
+    """Read n bytes; return them and how many recv calls it took."""
+    data, calls = b"", 0
+    while len(data) < n:
+        chunk = sock.recv(65536)
+        calls += 1
+        if not chunk:
+            break
+        data += chunk
+    return data, calls
+
+
+def _round_trip(sock: socket.socket, payload: bytes = b"ping") -> float:
+    start = time.monotonic()
+    sock.sendall(payload)
+    assert _recv_exactly(sock, len(payload))[0] == payload
+    return time.monotonic() - start
+
+
+def test_passes_bytes_through_unchanged(proxy: FaultProxy, conn: socket.socket) -> None:
+    assert proxy.listen == f"127.0.0.1:{proxy.listen_address[1]}"
+    payload = bytes(range(256)) * 400
+    conn.sendall(payload)
+    assert _recv_exactly(conn, len(payload))[0] == payload
+    assert proxy.accepted == 1
+
+
+def test_latency_is_added_and_removed_while_connected(
+    proxy: FaultProxy, conn: socket.socket
+) -> None:
+    proxy.add_toxic("latency", latency_ms=150)
+    slow = _round_trip(conn)
+    proxy.remove_toxic("latency_downstream")
+    fast = _round_trip(conn)
+    assert 0.15 <= slow < 1.5
+    assert fast < 0.1
+
+
+def test_latency_jitter_stays_within_bounds(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.add_toxic("latency", stream="upstream", latency=60, jitter=40)  # Toxiproxy names
+    assert proxy.toxics()[0].attributes == {"latency_ms": 60, "jitter_ms": 40}
+    times = [_round_trip(conn) for _ in range(6)]
+    assert all(0.02 <= t < 1.0 for t in times), times
+
+
+def test_bandwidth_limits_throughput(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.add_toxic("bandwidth", rate_kbps=200)  # 200 KB/s
+    elapsed = _round_trip(conn, b"x" * 60_000)
+    assert 0.28 <= elapsed < 3.0
+
+
+def test_slicer_delivers_small_delayed_pieces(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.add_toxic("slicer", average_size=10, delay_us=20_000)
+    start = time.monotonic()
+    conn.sendall(b"y" * 50)
+    data, calls = _recv_exactly(conn, 50)
+    assert data == b"y" * 50
+    assert time.monotonic() - start >= 0.08  # four 20 ms gaps between five pieces
+    assert calls >= 2
+
+
+def test_limit_data_cuts_the_connection_after_n_bytes(
+    proxy: FaultProxy, conn: socket.socket
+) -> None:
+    proxy.add_toxic("limit_data", bytes=10)
+    conn.sendall(b"z" * 100)
+    received = b""
+    while chunk := conn.recv(65536):
+        received += chunk
+    assert received == b"z" * 10
+
+
+def test_reset_peer_after_timeout(proxy: FaultProxy, conn: socket.socket) -> None:
+    assert _round_trip(conn) < 1.0
+    start = time.monotonic()
+    proxy.add_toxic("reset_peer", timeout_ms=100)
+    with pytest.raises(ConnectionResetError):
+        conn.recv(10)
+    assert time.monotonic() - start >= 0.1
+
+
+def test_reset_peer_immediately_on_new_connections(proxy: FaultProxy) -> None:
+    proxy.add_toxic("reset_peer", stream="upstream")
+    with pytest.raises(ConnectionResetError):  # at connect, send or receive: it is immediate
+        with socket.create_connection(proxy.listen_address, timeout=5) as sock:
+            sock.sendall(b"a")
+            sock.recv(10)
+
+
+def test_timeout_zero_is_a_blackhole_until_removed(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.add_toxic("timeout", timeout_ms=0)
+    conn.settimeout(0.2)
+    conn.sendall(b"lost")
+    with pytest.raises(TimeoutError):
+        conn.recv(10)
+    conn.settimeout(5)
+    proxy.remove_toxic("timeout_downstream")
+    assert conn.recv(10) == b""  # the stream lost bytes, so the proxy closes it
+
+
+def test_timeout_closes_the_connection_after_the_delay(
+    proxy: FaultProxy, conn: socket.socket
+) -> None:
+    start = time.monotonic()
+    proxy.add_toxic("timeout", timeout_ms=100)
+    assert conn.recv(10) == b""
+    assert time.monotonic() - start >= 0.1
+
+
+def test_down_and_up(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.disable()
+    assert not proxy.enabled
+    assert conn.recv(10) == b""
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(proxy.listen_address, timeout=5)
+    proxy.enable()
+    with socket.create_connection(proxy.listen_address, timeout=5) as again:
+        assert _round_trip(again) < 1.0
+    eventually(lambda: proxy.connections == 0, timeout=5)
+
+
+def test_toxicity_zero_never_applies(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.add_toxic("timeout", toxicity=0.0)
+    assert _round_trip(conn) < 1.0
+
+
+def test_update_changes_a_running_toxic(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.add_toxic("latency", name="lag", latency_ms=10)
+    proxy.update_toxic("lag", latency_ms=200)
+    assert _round_trip(conn) >= 0.2
+    proxy.reset()
+    assert proxy.toxics() == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "attrs", "message"),
+    [
+        ("fire", {}, "unknown toxic type 'fire'"),
+        ("latency", {"rate": 1}, "has no attribute 'rate'"),
+        ("latency", {"latency_ms": -1}, "must be >= 0"),
+    ],
+)
+def test_bad_toxics_are_refused(proxy: FaultProxy, kind: str, attrs: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        proxy.add_toxic(kind, **attrs)
+
+
+def test_duplicate_and_missing_names_are_refused(proxy: FaultProxy) -> None:
+    proxy.add_toxic("latency")
+    with pytest.raises(ValueError, match="already exists"):
+        proxy.add_toxic("latency")
+    with pytest.raises(ValueError, match="no toxic named 'nope'"):
+        proxy.remove_toxic("nope")
+
+
+def test_unreachable_upstream_resets_the_client(fault_proxy: ProxyFactory) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()
+    proxy = fault_proxy(upstream=dead)
+    with socket.create_connection(proxy.listen_address, timeout=5) as sock:
+        with pytest.raises(ConnectionResetError):
+            sock.recv(10)
