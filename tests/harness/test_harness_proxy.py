@@ -37,6 +37,12 @@ def _recv_exactly(sock: socket.socket, n: int) -> tuple[bytes, int]:
     return data, calls
 
 
+def _exchange(address: tuple[str, int]) -> bytes:
+    with socket.create_connection(address, timeout=5) as sock:
+        sock.sendall(b"a")
+        return sock.recv(10)
+
+
 def _round_trip(sock: socket.socket, payload: bytes = b"ping") -> float:
     start = time.monotonic()
     sock.sendall(payload)
@@ -109,9 +115,7 @@ def test_reset_peer_after_timeout(proxy: FaultProxy, conn: socket.socket) -> Non
 def test_reset_peer_immediately_on_new_connections(proxy: FaultProxy) -> None:
     proxy.add_toxic("reset_peer", stream="upstream")
     with pytest.raises(ConnectionResetError):  # at connect, send or receive: it is immediate
-        with socket.create_connection(proxy.listen_address, timeout=5) as sock:
-            sock.sendall(b"a")
-            sock.recv(10)
+        _exchange(proxy.listen_address)
 
 
 def test_timeout_zero_is_a_blackhole_until_removed(proxy: FaultProxy, conn: socket.socket) -> None:
@@ -185,6 +189,5 @@ def test_unreachable_upstream_resets_the_client(fault_proxy: ProxyFactory) -> No
         probe.bind(("127.0.0.1", 0))
         dead = probe.getsockname()
     proxy = fault_proxy(upstream=dead)
-    with socket.create_connection(proxy.listen_address, timeout=5) as sock:
-        with pytest.raises(ConnectionResetError):
-            sock.recv(10)
+    with pytest.raises(ConnectionResetError):
+        _exchange(proxy.listen_address)
