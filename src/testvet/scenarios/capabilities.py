@@ -43,6 +43,8 @@ class Site:
     severity: Severity | None = None
     #: Facts the recommended test can use (e.g. ``wall_clock``).
     hints: tuple[str, ...] = field(default=())
+    #: Public methods of the enclosing class with their parameters, in source order.
+    methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -326,9 +328,13 @@ def _parsers(f: _Func) -> list[Hit]:
         label = _PARSE_CALLS.get(name)
         if label is None and name.endswith(".from_bytes") and name.split(".")[0] == "int":
             label = "int.from_bytes"
-        if label is None or not call.args or not _uses_param(call.args[0], tainted):
+        if label is None:
             continue
-        if _reads_file(call.args[0]):
+        # struct.unpack(fmt, data): the data is the second argument.
+        data = call.args[1:2] if label.startswith("struct.") else call.args[:1]
+        if not data or not _uses_param(data[0], tainted):
+            continue
+        if _reads_file(data[0]):
             continue  # the program's own files, not untrusted input
         severity = (
             Severity.HIGH if label in ("pickle.loads", "marshal.loads", "yaml.load") else None
@@ -441,9 +447,12 @@ def _shell_argv(cmd: ast.AST) -> str | None:
     elts = cmd.elts
     words = [e.value if isinstance(e, ast.Constant) else None for e in elts]
     for i, word in enumerate(words[:-2]):
-        if str(word) in _SHELLS and words[i + 1] in ("-c", "/c", "-Command"):
-            if not _is_literal(elts[i + 2]):
-                return f"{word} -c"
+        if (
+            str(word) in _SHELLS
+            and words[i + 1] in ("-c", "/c", "-Command")
+            and not _is_literal(elts[i + 2])
+        ):
+            return f"{word} -c"
     if words and words[0] == "ssh" and any(w is None for w in words[2:]):
         return "ssh (the remote shell parses the command)"
     return None
@@ -586,10 +595,19 @@ def _init_params(tree: ast.Module) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _public_methods(tree: ast.Module) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for qual, node, cls in functions(tree):
+        if cls and qual == f"{cls}.{node.name}" and not node.name.startswith("_"):
+            out.setdefault(cls, []).append((node.name, tuple(param_names(node))))
+    return {cls: tuple(methods) for cls, methods in out.items()}
+
+
 def detect(source: SourceFile) -> list[Site]:
     """Every capability site in one project module."""
     mod = _module_facts(source)
     inits = _init_params(source.tree)
+    methods = _public_methods(source.tree)
     sites: list[Site] = []
     for qual, node, cls in functions(source.tree):
         nodes = list(own_nodes(node))
@@ -617,6 +635,7 @@ def detect(source: SourceFile) -> list[Site]:
                         init_params=inits.get(cls, ()) if cls else (),
                         severity=severity,
                         hints=("wall_clock",) if mod.wall_clock else (),
+                        methods=methods.get(cls, ()) if cls else (),
                     )
                 )
     return sites

@@ -17,7 +17,7 @@ from testvet.scenarios.capabilities import Site
 S = Scenario
 
 _ARG_RULES: tuple[tuple[str, str], ...] = (
-    (r"path|dir|root|folder|file|location|db$|database", "tmp_path / 'data'"),
+    (r"path|dir|root|folder|file|location|db$|database", 'tmp_path / "data"'),
     (r"secret|key$|signing|salt", '"secret-1"'),
     (r"tenant|org|account|workspace|customer|team|owner", '"tenant-a"'),
     (r"limit|max|capacity|burst|quota|rate|count|size", "3"),
@@ -60,6 +60,9 @@ class Names:
     short: str
 
 
+_WRITE_VERBS = re.compile(r"^(put|set|save|write|append|insert|add|store|acquire|submit|commit)")
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -70,14 +73,16 @@ def names_for(site: Site) -> Names:
     func = qual.rsplit(".", 1)[-1] if qual else "main"
     if "<locals>" in qual or not qual:
         return Names(f"import {site.module}", "", f"{site.module}.{func}", site.params, func, func)
+    params = site.params
+    if site.cls and (func == "__init__" or func.startswith("_")) and site.methods:
+        chosen = next((m for m in site.methods if _WRITE_VERBS.match(m[0])), site.methods[0])
+        func, params = chosen
     if site.cls:
         var = _snake(site.cls).split("_")[-1] or "obj"
         make = f"{site.cls}({_args(site.init_params)})"
         call = f"{var}.{func}"
         subject = f"{_snake(site.cls)}_{func.strip('_')}"
-        return Names(
-            f"from {site.module} import {site.cls}", make, call, site.params, subject, func
-        )
+        return Names(f"from {site.module} import {site.cls}", make, call, params, subject, func)
     return Names(f"from {site.module} import {func}", "", func, site.params, func.strip("_"), func)
 
 
@@ -99,11 +104,11 @@ def _hard_kill(n: Names) -> str:
 
 
 def _writer(path):
-    {n.call.split(".", 1)[0] if n.make else "_"} = {make.replace("tmp_path / 'data'", "path")}
+    {n.call.split(".", 1)[0] if n.make else "_"} = {make.replace('tmp_path / "data"', "path")}
     print("ready", flush=True)
     for i in range(100_000):
         print(f"try {{i}}", flush=True)
-        {_call(n, **{p: "f'k{i}'" for p in n.params[:1]}).replace("tmp_path / 'data'", "path")}
+        {_call(n, **{p: "f'k{i}'" for p in n.params[:1]}).replace('tmp_path / "data"', "path")}
         print(f"ack {{i}}", flush=True)
 
 
@@ -384,6 +389,21 @@ _TEMPLATES: dict[str, Callable[[Names], str]] = {
 }
 
 
+_TEST_DEF = re.compile(r"^def (test_\w+)\((.*)\):$", re.MULTILINE)
+
+
+def _needs_tmp_path(text: str) -> str:
+    """Add the ``tmp_path`` fixture to the test's signature when the body uses it."""
+
+    def fix(match: re.Match[str]) -> str:
+        params = [p.strip() for p in match.group(2).split(",") if p.strip()]
+        if "tmp_path" in params or "tmp_path" not in text:
+            return match.group(0)
+        return f"def {match.group(1)}({', '.join([*params, 'tmp_path'])}):"
+
+    return _TEST_DEF.sub(fix, text)
+
+
 def recommended_test(scenario: str, site: Site) -> str:
     """A pytest sketch exercising ``scenario`` against ``site``'s function."""
-    return _TEMPLATES[scenario](names_for(site))
+    return _needs_tmp_path(_TEMPLATES[scenario](names_for(site)))

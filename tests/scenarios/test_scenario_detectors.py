@@ -1,0 +1,272 @@
+"""Capability and evidence detectors on small throwaway projects: what fires and what must not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scenario_helpers import audit_project, missing, write_project
+
+QUIET_LIBRARY = {
+    "src/quiet/__init__.py": "",
+    "src/quiet/util.py": """
+        import hashlib
+        import json
+        import threading
+        import time
+
+        _lock = threading.Lock()
+
+        def cache_key(value: str) -> str:
+            return hashlib.sha256(value.encode()).hexdigest()
+
+        def save(path, data):
+            with open(path, "w") as fh:
+                fh.write(json.dumps(data))
+
+        def load(path):
+            return json.loads(path.read_text())
+
+        def version() -> str:
+            import subprocess
+            return subprocess.run("git --version", shell=True, text=True).stdout
+
+        class TTLCache:
+            def __init__(self, ttl: float, timer=time.monotonic):
+                self.ttl = ttl
+                self.timer = timer
+                self._items = {}
+
+            def get(self, key):
+                with _lock:
+                    value, expires = self._items[key]
+                    if expires < self.timer():
+                        raise KeyError(key)
+                    return value
+    """,
+    "tests/test_util.py": """
+        from quiet.util import cache_key
+
+        def test_cache_key():
+            assert len(cache_key("a")) == 64
+    """,
+}
+
+
+def _caps(audit) -> set[tuple[str, str]]:
+    assert audit.scenarios is not None
+    return {(c.kind, c.symbol or "") for c in audit.scenarios.capabilities}
+
+
+def test_plain_library_raises_nothing(tmp_path: Path) -> None:
+    # Unkeyed hashing, a threading lock, plain file writes, a literal shell command and
+    # a monotonic-clock cache call for no failure scenario.
+    root = write_project(tmp_path / "p", QUIET_LIBRARY)
+    audit = audit_project(root, tmp_path / "out")
+    assert _caps(audit) == set()
+    assert missing(audit) == set()
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "scenarios"),
+    [
+        (
+            "import subprocess\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n",
+            "runs-shell",
+            ("command-injection",),
+        ),
+        ("import os\ndef run(name):\n    os.system('ls ' + name)\n", "runs-shell", None),
+        (
+            "import subprocess\ndef run(c):\n    subprocess.run(['bash', '-c', c])\n",
+            "runs-shell",
+            None,
+        ),
+        (
+            "import pickle\ndef load(blob):\n    return pickle.loads(blob)\n",
+            "parses-untrusted",
+            None,
+        ),
+        (
+            "import struct\ndef head(frame: bytes):\n    return struct.unpack('>I', frame[:4])\n",
+            "parses-untrusted",
+            ("fuzz-parser",),
+        ),
+        (
+            "import sqlite3\nclass Repo:\n    def __init__(self, p):\n"
+            "        self.db = sqlite3.connect(p)\n",
+            "persists-data",
+            ("hard-kill", "disk-full"),
+        ),
+        (
+            "import os\ndef save(p, b):\n    with open(p + '.t', 'wb') as f:\n        f.write(b)\n"
+            "    os.replace(p + '.t', p)\n",
+            "persists-data",
+            None,
+        ),
+        (
+            "import socket\ndef ping(host):\n    return socket.create_connection((host, 80))\n",
+            "uses-network",
+            ("network-partition",),
+        ),
+        (
+            "def fetch(db, tenant_id, doc):\n    return db[(tenant_id, doc)]\n",
+            "tenant-scoped",
+            ("cross-tenant-access",),
+        ),
+        (
+            "import jwt\ndef decode(token, key):\n    return jwt.decode(token, key, ['HS256'])\n",
+            "signs-tokens",
+            ("auth-wrong-key", "auth-alg-none"),
+        ),
+    ],
+)
+def test_detector_fires(
+    tmp_path: Path, source: str, kind: str, scenarios: tuple[str, ...] | None
+) -> None:
+    root = write_project(tmp_path / "p", {"src/app/__init__.py": "", "src/app/mod.py": source})
+    audit = audit_project(root, tmp_path / "out")
+    assert audit.scenarios is not None
+    caps = [c for c in audit.scenarios.capabilities if c.kind == kind]
+    assert len(caps) == 1, audit.scenarios.capabilities
+    assert caps[0].path == "src/app/mod.py"
+    assert caps[0].symbol is not None
+    assert caps[0].symbol.startswith("app.mod.")
+    if scenarios is not None:
+        assert caps[0].scenarios == scenarios
+
+
+def test_pickle_parser_is_high_severity(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {"app.py": "import pickle\ndef load(blob):\n    return pickle.loads(blob)\n"},
+    )
+    (finding,) = audit_project(root, tmp_path / "out").findings
+    assert (finding.code, finding.severity.value, finding.function) == ("TV504", "high", "app.load")
+
+
+LEASES = {
+    "src/locks/__init__.py": "",
+    "src/locks/lease.py": """
+        import time
+
+        class Lease:
+            def __init__(self):
+                self.holder = None
+                self.until = 0.0
+
+            def acquire(self, holder, ttl=10):
+                now = time.monotonic()
+                if self.holder not in (None, holder) and self.until > now:
+                    return False
+                self.holder, self.until = holder, now + ttl
+                return True
+    """,
+}
+
+
+def test_lease_evidence_needs_concurrency_and_a_check(tmp_path: Path) -> None:
+    weak = {
+        **LEASES,
+        "tests/test_lease.py": """
+            from locks.lease import Lease
+
+            def test_acquire():
+                assert Lease().acquire("a")
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "weak", weak), tmp_path / "o1")
+    assert missing(audit) == {
+        ("concurrent-lease", "src/locks/lease.py"),
+        ("lease-expiry", "src/locks/lease.py"),
+    }
+    strong = {
+        **LEASES,
+        "tests/test_lease.py": """
+            import threading
+            from locks.lease import Lease
+
+            def test_one_winner():
+                lease, wins = Lease(), []
+                barrier = threading.Barrier(4)
+                def run(name):
+                    barrier.wait()
+                    if lease.acquire(name):
+                        wins.append(name)
+                threads = [threading.Thread(target=run, args=(str(i),)) for i in range(4)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                assert len(wins) == 1
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "strong", strong), tmp_path / "o2")
+    assert missing(audit) == {("lease-expiry", "src/locks/lease.py")}
+
+
+def test_alg_none_without_asserted_rejection_is_no_evidence(tmp_path: Path) -> None:
+    files = {
+        "auth.py": """
+            import jwt
+
+            def check(token, key):
+                return jwt.decode(token, key, algorithms=["HS256"])
+        """,
+        "tests/test_auth.py": """
+            import auth
+
+            def test_alg_none(capsys):
+                header = {"alg": "none"}
+                print(header)
+                auth.check("x", "k")
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert ("auth-alg-none", "auth.py") in missing(audit)
+    assert audit.scenarios is not None
+    assert not [e for e in audit.scenarios.evidence if e.scenario == "auth-alg-none"]
+
+
+def test_scenario_ignore_and_rule_ignore(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": """
+            [tool.testvet]
+            ignore = ["TV503"]
+            [tool.testvet.scenarios]
+            ignore = ["hard-kill"]
+        """,
+        "store.py": """
+            import os
+            import socket
+
+            def put(fd, data):
+                os.write(fd, data)
+                os.fsync(fd)
+
+            def ping(host):
+                return socket.create_connection((host, 1))
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert missing(audit) == {("disk-full", "store.py")}
+
+
+def test_evidence_in_an_unrelated_test_does_not_count(tmp_path: Path) -> None:
+    files = {
+        "src/pkg/__init__.py": "",
+        "src/pkg/a.py": "import os\ndef put(fd, b):\n    os.write(fd, b)\n    os.fsync(fd)\n",
+        "src/pkg/b.py": "import os\ndef put(fd, b):\n    os.write(fd, b)\n    os.fsync(fd)\n",
+        "tests/test_a.py": """
+            import errno
+            import pytest
+            from pkg.a import put
+
+            def test_disk_full():
+                with pytest.raises(OSError) as info:
+                    put(-1, b"x")
+                assert info.value.errno != errno.ENOSPC
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert ("disk-full", "src/pkg/a.py") not in missing(audit)
+    assert ("disk-full", "src/pkg/b.py") in missing(audit)
