@@ -3,7 +3,8 @@
 ``SCHEMA`` is bumped only when a contract field is renamed or removed:
 
 - ``testvet-report/1``: first version (summary, findings; extras: inventory, run,
-  mutation, scenarios, policy, timings).
+  mutation, scenarios, policy, timings, skipped_stages). Extras are ``null`` when the
+  stage that produces them did not run; ``skipped_stages`` says why.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from testvet.model import Audit, Finding
+from testvet.model import Audit, Finding, MutationResult, RunResult, ScenarioAnalysis
+from testvet.report import views
 
 SCHEMA = "testvet-report/1"
 
@@ -85,10 +87,111 @@ def document(audit: Audit) -> dict[str, Any]:
             }
             for c in audit.policy_checks
         ],
+        "run": _run(audit.run),
+        "mutation": _mutation(audit.mutation, views.mutation_score(audit)),
+        "scenarios": _scenarios(audit.scenarios),
     }
     return doc
 
 
+def _run(run: RunResult | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    cov = run.coverage
+    return {
+        "python": run.python,
+        "duration": run.duration,
+        "exit_status": run.exit_status,
+        "tests": [
+            {
+                "nodeid": r.nodeid,
+                "outcome": r.outcome.value,
+                "duration": r.duration,
+                "message": r.message,
+                "reached": sorted(r.reached),
+            }
+            for r in run.results
+        ],
+        "coverage": None
+        if cov is None
+        else {
+            "percent": cov.percent,
+            "source": cov.source,
+            "files": [
+                {
+                    "path": f.path,
+                    "percent": f.percent,
+                    "statements": f.statements,
+                    "missing": list(f.missing),
+                    "branches": f.branches,
+                    "partial_branches": f.partial_branches,
+                }
+                for f in cov.files
+            ],
+        },
+    }
+
+
+def _mutation(mut: MutationResult | None, score: float | None) -> dict[str, Any] | None:
+    if mut is None:
+        return None
+    return {
+        "mode": mut.mode,
+        "score": score,
+        "duration": mut.duration,
+        "cost_floor": mut.cost_floor,
+        "workers": mut.workers,
+        "mutants": [
+            {
+                "id": m.id,
+                "function": m.function,
+                "path": m.path,
+                "line": m.line,
+                "kind": m.kind,
+                "operator": m.operator,
+                "diff": m.diff,
+                "status": m.status.value,
+                "killed_by": m.killed_by,
+                "duration": m.duration,
+                "cached": m.cached,
+            }
+            for m in mut.mutants
+        ],
+        "skipped": [
+            {"function": s.function, "path": s.path, "line": s.line, "reason": s.reason}
+            for s in mut.skipped
+        ],
+    }
+
+
+def _scenarios(sa: ScenarioAnalysis | None) -> dict[str, Any] | None:
+    if sa is None:
+        return None
+    return {
+        "capabilities": [
+            {
+                "kind": c.kind,
+                "path": c.path,
+                "line": c.line,
+                "symbol": c.symbol,
+                "scenarios": list(c.scenarios),
+                "reason": c.reason,
+            }
+            for c in sa.capabilities
+        ],
+        "evidence": [
+            {
+                "scenario": e.scenario,
+                "test": e.test,
+                "path": e.path,
+                "line": e.line,
+                "reason": e.reason,
+            }
+            for e in sa.evidence
+        ],
+    }
+
+
 def render(audit: Audit) -> str:
     """The JSON text, stable key order, two-space indent."""
-    return json.dumps(document(audit), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(audit), indent=2, ensure_ascii=False, default=str) + "\n"

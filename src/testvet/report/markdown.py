@@ -213,7 +213,7 @@ def _coverage(audit: Audit, ids: dict[int, str], max_rows: int | None) -> list[s
                 for f in rotten
             ],
             max_rows,
-            lambda n: f"_… and {views.plural(n, 'more')}._",
+            lambda n: f"_… and {n} more._",
         )
     elif audit.run is None:
         lines.append(_gap_note(audit, "run"))
@@ -278,7 +278,7 @@ def _mutation_findings(
                 lines.append(f"  _… and {views.plural(len(diffs) - 5, 'more survivor')}._")
             lines.append("")
     if len(shown) < len(found):
-        lines += ["", f"_… and {views.plural(len(found) - len(shown), 'more')}._"]
+        lines += ["", f"_… and {len(found) - len(shown)} more._"]
     return lines
 
 
@@ -388,7 +388,7 @@ def _determinism(audit: Audit, fig: views.SuiteFigures) -> list[str]:
             ["test", "outcome", "reason"],
             [[md.code(r.nodeid), r.outcome.value, md.text(r.message or "")] for r in bad],
             20,
-            lambda n: f"_… and {views.plural(n, 'more')}._",
+            lambda n: f"_… and {n} more._",
         )
     slow = sorted(audit.run.results, key=lambda r: (-r.duration, r.nodeid))[:_SLOWEST]
     if slow:
@@ -530,4 +530,5 @@ def render(audit: Audit) -> str:
             lines.pop()
         return "\n".join(lines) + "\n"
 
-    return md.fit(build)
+    inv = audit.inventory
+    return md.fit(build, max(len(audit.findings), len(inv.files), len(inv.modules)))

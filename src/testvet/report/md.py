@@ -57,12 +57,20 @@ def table(
     return lines
 
 
-def fit(render: Callable[[int | None], str], budget: int = SIZE_BUDGET) -> str:
-    """Render with no row cap, then with smaller caps until the UTF-8 size fits ``budget``."""
+def fit(render: Callable[[int | None], str], rows: int, budget: int = SIZE_BUDGET) -> str:
+    """Render with no row cap, then with smaller caps until the UTF-8 size fits ``budget``.
+
+    ``rows`` is the length of the longest table; the first cap is guessed from it.
+    """
     doc = render(None)
-    cap = 4096
-    while len(doc.encode("utf-8")) > budget and cap >= 1:
+    size = len(doc.encode("utf-8"))
+    if size <= budget:
+        return doc
+    cap = max(1, int(rows * budget / size * 0.9))
+    while True:
         doc = render(cap)
+        if len(doc.encode("utf-8")) <= budget or cap == 1:
+            break
         cap //= 2
     if len(doc.encode("utf-8")) > budget:  # pathological: even one row per table is too much
         cut = doc.encode("utf-8")[: budget - 200].decode("utf-8", "ignore")

@@ -142,4 +142,5 @@ def render(audit: Audit) -> str:
         )
         return "\n".join(lines) + "\n"
 
-    return md.fit(build)
+    inv = audit.inventory
+    return md.fit(build, max(len(audit.findings), len(inv.files), len(inv.modules)))

@@ -93,7 +93,8 @@ def render(audit: Audit, console: Console, written: list[Path]) -> None:
         console.print()
         console.print(Text("Not measured", style="bold"))
         for gap in gaps:
-            console.print(Padding(Text(f"- {gap.what}: {gap.why}; {gap.how}"), (0, 0, 0, 2)))
+            console.print(Padding(Text(f"- {gap.what}: {gap.why}"), (0, 0, 0, 2)))
+            console.print(Padding(Text(f"to measure it, {gap.how}", "dim"), (0, 0, 0, 4)))
     for category, findings in views.grouped(audit):
         console.print()
         console.rule(Text(f"{category.value} ({len(findings)})", style="bold"), align="left")
@@ -106,7 +107,7 @@ def render(audit: Audit, console: Console, written: list[Path]) -> None:
         if hidden > 0:
             console.print(
                 Padding(
-                    Text(f"… and {views.plural(hidden, 'more')} in the file reports", "dim"),
+                    Text(f"… and {hidden} more in the file reports", "dim"),
                     (0, 0, 0, 2),
                 )
             )

@@ -54,6 +54,10 @@ STAGE_PRODUCES: dict[str, str] = {
 }
 
 
+_ORDER = {c: i for i, c in enumerate(Category)}
+_RANK = {s: s.rank for s in Severity}
+
+
 def strip_params(nodeid: str) -> str:
     """``tests/a.py::t[1]`` -> ``tests/a.py::t``."""
     return _PARAMS.sub("", nodeid)
@@ -61,8 +65,7 @@ def strip_params(nodeid: str) -> str:
 
 def sort_key(f: Finding) -> tuple[int, int, str, int, str, str]:
     """Worst first, then contract category order, file, line, code, message."""
-    order = list(Category).index(f.category)
-    return (-f.severity.rank, order, f.path, f.line or 0, f.code, f.message)
+    return (-_RANK[f.severity], _ORDER[f.category], f.path, f.line or 0, f.code, f.message)
 
 
 def ordered(audit: Audit) -> tuple[Finding, ...]:
