@@ -452,7 +452,7 @@ def _shell_argv(cmd: ast.AST) -> str | None:
             and words[i + 1] in ("-c", "/c", "-Command")
             and not _is_literal(elts[i + 2])
         ):
-            return f"{word} -c"
+            return f"{word!s} -c"
     if words and words[0] == "ssh" and any(w is None for w in words[2:]):
         return "ssh (the remote shell parses the command)"
     return None
