@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testvet.model import Audit
+from testvet.static.engine import analyze
+from testvet.static.files import excluded, find_test_files, xfail_strict
 
 if TYPE_CHECKING:
     from testvet.core import StageContext
 
 
+def test_files(audit: Audit) -> list[Path]:
+    """The test files to read: the inventory's, or found on disk when it has none."""
+    root = audit.project.root
+    patterns = audit.config.exclude
+    if audit.inventory.files:
+        return [
+            root / f.path
+            for f in audit.inventory.files
+            if f.path.endswith(".py") and not excluded(f.path, patterns)
+        ]
+    paths = audit.project.test_paths or audit.config.tests
+    return find_test_files(root, paths, patterns)
+
+
 def run(audit: Audit, ctx: StageContext) -> Audit:
-    """Placeholder until the stage lands: returns the audit unchanged."""
-    return audit
+    """Add the static rules' findings for the audited project's test code."""
+    files = test_files(audit)
+    ctx.progress("static rules", 0, len(files))
+    findings = analyze(
+        audit.project.root,
+        files,
+        assert_helpers=audit.config.assert_helpers,
+        xfail_strict=xfail_strict(audit.project.root),
+    )
+    ctx.progress("static rules", len(files), len(files))
+    return replace(audit, findings=(*audit.findings, *findings))

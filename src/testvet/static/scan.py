@@ -1,0 +1,945 @@
+"""One pass over one test function: control flow, checks, and every rule's evidence.
+
+The walker visits each statement once, tracking whether it runs unconditionally, inside
+a ``pytest.raises`` block, inside a ``try`` that swallows assertion errors, after a
+``return``... Each statement kind feeds the rules that care about it; the test-level rules
+(no check, checks only conditional, mocked unit) are decided when the walk ends.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from testvet.static import nondet
+from testvet.static.astutil import (
+    FunctionNode,
+    add_import,
+    arg_names,
+    const_truthy,
+    decorator_names,
+    dotted,
+    has_yield,
+    is_literal,
+    keyword,
+    last_name,
+    parametrize_argnames,
+    walk,
+)
+from testvet.static.checks import (
+    MOCK_ASSERTS,
+    SILENT_MOCK_NAMES,
+    Kind,
+    always_true,
+    is_skip_call,
+    is_skip_raise,
+)
+from testvet.static.collect import TestFunction
+from testvet.static.context import ModuleContext
+from testvet.static.helpers import summarize
+
+_BROAD = frozenset({"Exception", "BaseException", "AssertionError"})
+_CLEANUP = (
+    "close",
+    "remove",
+    "unlink",
+    "rmtree",
+    "rmdir",
+    "kill",
+    "terminate",
+    "stop",
+    "shutdown",
+    "cleanup",
+    "clean",
+    "delete",
+    "join",
+    "cancel",
+    "disconnect",
+    "release",
+    "unregister",
+    "reset",
+    "teardown",
+    "tearDown",
+    "wait",
+    "flush",
+    "exit",
+)
+#: Words in a test's name or docstring that say "not raising is the check".
+_NO_RAISE_WORDS = (
+    "raise",
+    "crash",
+    "error",
+    "exception",
+    "smoke",
+    "no_fail",
+    "not_fail",
+    "nt_fail",
+    "not_break",
+    "nothing",
+    "no_op",
+    "noop",
+    "work",
+    "succe",
+    "_ok",
+    "fine",
+    "valid",
+    "warn",
+    "accept",
+    "allow",
+    "possible",
+    "can_be",
+    "can_create",
+    "ignore",
+    "pass",
+    "import",
+)
+_MOCK_STATE_ATTRS = frozenset(
+    {"called", "call_count", "call_args", "call_args_list", "mock_calls", "method_calls"}
+)
+_PATCH_CALLEES = frozenset({"patch", "object", "setattr", "multiple", "dict"})
+
+
+@dataclass(frozen=True)
+class State:
+    """Where the walker is, as far as the rules care."""
+
+    #: The statement may not run (under if, in a loop over a maybe-empty iterable, ...).
+    conditional: bool = False
+    #: The statement never runs (after a return).
+    unreachable: bool = False
+    #: Inside the block of a raises-like context manager: raises / warns.
+    raises: Kind | None = None
+    #: The enclosing try swallows AssertionError: the try node.
+    swallow: ast.AST | None = None
+    #: ... and BaseException too (bare except): pytest.fail/raises are swallowed as well.
+    swallow_base: bool = False
+    #: Inside a try body whose handlers catch something (bare comparisons are then the point).
+    expects_error: bool = False
+    #: Inside an except handler catching Exception/BaseException/everything.
+    broad_handler: bool = False
+    #: Inside an except handler (any).
+    handler: bool = False
+    #: Inside a loop.
+    loop: bool = False
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What a block is known to do whenever it runs."""
+
+    #: It definitely performs a check.
+    checks: bool = False
+    #: It definitely fails (raise, pytest.fail, assert False).
+    fails: bool = False
+
+
+@dataclass
+class TestScan:
+    """The walk over one test function."""
+
+    __test__ = False
+
+    ctx: ModuleContext
+    test: TestFunction
+    nodeid: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)
+    params: set[str] = field(default_factory=set)
+    fixtures: list[str] = field(default_factory=list)
+    local_checking: set[str] = field(default_factory=set)
+    nonempty_names: set[str] = field(default_factory=set)
+    #: Counted checks by kind (reachable, not swallowed).
+    counts: dict[str, int] = field(default_factory=dict)
+    trivial: list[tuple[ast.Assert, str]] = field(default_factory=list)
+    reported: set[tuple[str, int]] = field(default_factory=set)
+    patched: set[str] = field(default_factory=set)
+    called: set[str] = field(default_factory=set)
+    mock_only_asserts: int = 0
+    seen_check: bool = False
+    nd: nondet.Tracker | None = None
+
+    # ------------------------------------------------------------------ entry
+
+    def run(self) -> None:
+        node = self.test.node
+        self.nodeid = self.test.nodeid(self.ctx.path)
+        self.aliases = dict(self.ctx.aliases)
+        self.params = parametrize_argnames(node, self.aliases)
+        self.fixtures = [a for a in arg_names(node) if a not in self.params]
+        self.nonempty_names = set(self.ctx.nonempty_names) | self.params
+        decorators = decorator_names(node, self.aliases)
+        self.nd = nondet.Tracker(self.ctx, self, decorators, self.fixtures)
+        self._xfail(node)
+        flow = self.block(node.body, State())
+        self._finish(flow, decorators)
+
+    # ------------------------------------------------------------------ reporting
+
+    def report(self, code: str, node: ast.AST, message: str, **kw: object) -> None:
+        key = (code, getattr(node, "lineno", 0))
+        if key in self.reported:
+            return
+        self.reported.add(key)
+        self.ctx.report(code, node, message, self.nodeid, def_line=self.test.node.lineno, **kw)  # type: ignore[arg-type]
+
+    def record(self, node: ast.AST, st: State, kind: Kind | str) -> bool:
+        """Note a check at ``node``; True when it counts (reachable and not swallowed)."""
+        if st.unreachable:
+            self.report(
+                "TV103",
+                node,
+                f"{self.test.node.name}: this check comes after a return and never runs.",
+            )
+            return False
+        base_only = kind in (Kind.RAISES, Kind.WARNS, Kind.FAIL, "raise")
+        if st.swallow is not None and (st.swallow_base or not base_only):
+            self.report(
+                "TV104",
+                node,
+                f"{self.test.node.name}: the except around this check catches its "
+                "AssertionError, so the test passes even when the check fails.",
+            )
+            return False
+        key = kind.value if isinstance(kind, Kind) else kind
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.seen_check = True
+        return True
+
+    # ------------------------------------------------------------------ blocks
+
+    def block(self, stmts: list[ast.stmt], st: State) -> Flow:
+        checks = fails = False
+        for stmt in stmts:
+            flow = self.stmt(stmt, st)
+            checks = checks or flow.checks
+            fails = fails or flow.fails
+            if isinstance(stmt, ast.Return) and not st.unreachable:
+                st = replace(st, unreachable=True)
+        return Flow(checks, fails)
+
+    def stmt(self, stmt: ast.stmt, st: State) -> Flow:
+        if isinstance(stmt, ast.Assert):
+            return self.visit_assert(stmt, st)
+        if isinstance(stmt, ast.Expr):
+            return self.expr_stmt(stmt, st)
+        if isinstance(stmt, ast.If):
+            return self.if_(stmt, st)
+        if isinstance(stmt, ast.For | ast.AsyncFor):
+            return self.for_(stmt, st)
+        if isinstance(stmt, ast.While):
+            truthy = const_truthy(stmt.test) is True
+            self.expr(stmt.test, st)
+            inner = replace(st, conditional=st.conditional or not truthy, loop=True)
+            body = self.block(stmt.body, inner)
+            self.block(stmt.orelse, replace(st, conditional=True))
+            return Flow(checks=body.checks and truthy)
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            return self.try_(stmt, st)  # type: ignore[arg-type]
+        if isinstance(stmt, ast.With | ast.AsyncWith):
+            return self.with_(stmt, st)
+        if isinstance(stmt, ast.Return):
+            return self.return_(stmt, st)
+        if isinstance(stmt, ast.Raise):
+            if is_skip_raise(stmt, self.aliases):
+                self._skip(stmt, st)
+                return Flow()
+            for sub in (stmt.exc, stmt.cause):
+                if sub is not None:
+                    self.expr(sub, st)
+            counted = self.record(stmt, st, "raise")
+            return Flow(checks=counted, fails=True)
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return self.nested(stmt, st)
+        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            value = stmt.value
+            if value is not None:
+                self.expr(value, st)
+            targets: Sequence[ast.expr] = (
+                stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            )
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    self.expr(target, st)
+            assert self.nd is not None
+            self.nd.assign(targets, value)
+            self._track_nonempty(targets, value)
+            return Flow()
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            add_import(stmt, self.aliases)
+            return Flow()
+        if isinstance(stmt, ast.Match):
+            self.expr(stmt.subject, st)
+            for case in stmt.cases:
+                self.block(case.body, replace(st, conditional=True))
+            return Flow()
+        for child in ast.iter_child_nodes(stmt):
+            if isinstance(child, ast.expr):
+                self.expr(child, st)
+        return Flow()
+
+    def _track_nonempty(self, targets: Sequence[ast.expr], value: ast.expr | None) -> None:
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            return
+        keep = value is not None and (const_truthy(value) or self.nonempty(value))
+        for name in names:
+            if keep:
+                self.nonempty_names.add(name)
+            else:
+                self.nonempty_names.discard(name)
+
+    # ------------------------------------------------------------------ statements
+
+    def visit_assert(self, stmt: ast.Assert, st: State) -> Flow:
+        self.expr(stmt.test, st, in_assert=True)
+        if stmt.msg is not None:
+            self.expr(stmt.msg, st)
+        assert self.nd is not None
+        self.nd.assertion(stmt, stmt.test)
+        reason = always_true(stmt.test)
+        if reason is not None:
+            if isinstance(stmt.test, ast.Tuple):
+                self.report(
+                    "TV107", stmt, f"{self.test.node.name}: this assert can never fail: {reason}."
+                )
+            else:
+                self.trivial.append((stmt, reason))
+            return Flow()
+        counted = self.record(stmt, st, "assert")
+        self._mock_state_assert(stmt)
+        fails = const_truthy(stmt.test) is False
+        return Flow(checks=counted, fails=fails)
+
+    def expr_stmt(self, stmt: ast.Expr, st: State) -> Flow:
+        value = stmt.value
+        if isinstance(value, ast.Compare) and not (st.raises or st.expects_error):
+            self.report(
+                "TV108",
+                stmt,
+                f"{self.test.node.name}: `{ast.unparse(value)[:60]}` is computed and thrown "
+                "away; without `assert` it checks nothing.",
+            )
+        if isinstance(value, ast.Attribute):
+            attr = value.attr
+            if attr.startswith("assert") or (attr == "fail" and dotted(value, self.aliases)):
+                name = dotted(value, self.aliases) or attr
+                if name in ("pytest.fail",) or attr.startswith("assert"):
+                    self.report(
+                        "TV113",
+                        stmt,
+                        f"{self.test.node.name}: `{ast.unparse(value)[:60]}` is referenced "
+                        "but never called, so it checks nothing.",
+                    )
+        if isinstance(value, ast.Call):
+            return self.call_stmt(stmt, value, st)
+        if isinstance(value, ast.Await) and isinstance(value.value, ast.Call):
+            return self.call_stmt(stmt, value.value, st)
+        self.expr(value, st)
+        return Flow()
+
+    def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
+        kind = self.expr(call, st)
+        if is_skip_call(call, self.aliases):
+            self._skip(call, st)
+            return Flow()
+        direct = self.ctx.index.call_kind(call, self.aliases, self._callables())
+        if direct is Kind.RAISES and not call.args[1:] and not _has_callable_kw(call):
+            self.report(
+                "TV110",
+                stmt,
+                f"{self.test.node.name}: `{ast.unparse(call.func)}(...)` without `with` or a "
+                "callable is never entered, so nothing is expected to raise.",
+            )
+            return Flow()
+        counted = kind is not None
+        fails = direct is Kind.FAIL
+        return Flow(checks=counted, fails=fails)
+
+    def if_(self, stmt: ast.If, st: State) -> Flow:
+        self.expr(stmt.test, st)
+        truth = const_truthy(stmt.test)
+        body = self.block(stmt.body, replace(st, conditional=st.conditional or truth is not True))
+        orelse = self.block(stmt.orelse, replace(st, conditional=True))
+        checks = (body.checks and (orelse.checks or truth is True)) or body.fails or orelse.fails
+        return Flow(checks=checks, fails=body.fails and orelse.fails)
+
+    def for_(self, stmt: ast.For | ast.AsyncFor, st: State) -> Flow:
+        self.expr(stmt.iter, st)
+        nonempty = self.nonempty(stmt.iter)
+        inner = replace(st, conditional=st.conditional or not nonempty, loop=True)
+        body = self.block(stmt.body, inner)
+        self.block(stmt.orelse, replace(st, conditional=True))
+        return Flow(checks=body.checks and nonempty)
+
+    def try_(self, stmt: ast.Try, st: State) -> Flow:
+        handlers = stmt.handlers
+        swallow_node: ast.AST | None = None
+        swallow_base = False
+        else_fails = self.block_fails(stmt.orelse)
+        for handler in handlers:
+            caught = self.caught(handler)
+            if caught & _BROAD and not self.handles(handler) and not else_fails:
+                swallow_node = stmt
+                swallow_base = swallow_base or bool(caught & {"BaseException"})
+        inner = st
+        if swallow_node is not None:
+            inner = replace(inner, swallow=swallow_node, swallow_base=swallow_base)
+        if handlers:
+            inner = replace(inner, expects_error=True)
+        body = self.block(stmt.body, inner)
+        for handler in handlers:
+            if handler.type is not None:
+                self.expr(handler.type, st)
+            caught = self.caught(handler)
+            broad = bool(caught & {"Exception", "BaseException"})
+            hst = replace(
+                st, conditional=True, handler=True, broad_handler=broad or st.broad_handler
+            )
+            self.block(handler.body, hst)
+            if broad and self._only_pass(handler.body):
+                self._swallowed_call(stmt, handler)
+        orelse = self.block(stmt.orelse, st)
+        final = self.block(stmt.finalbody, st)
+        swallowed = swallow_node is not None
+        checks = (
+            (not swallowed and (body.checks or body.fails))
+            or (swallowed and not swallow_base and body.fails)
+            or orelse.checks
+            or orelse.fails
+            or final.checks
+        )
+        return Flow(checks=checks)
+
+    def with_(self, stmt: ast.With | ast.AsyncWith, st: State) -> Flow:
+        kind: Kind | None = None
+        inner = st
+        for item in stmt.items:
+            expr = item.context_expr
+            self.expr(expr, st, count=False)
+            if not isinstance(expr, ast.Call):
+                continue
+            self._note_patch(expr)
+            item_kind = self.ctx.index.call_kind(expr, self.aliases, self._callables())
+            name = dotted(expr.func, self.aliases) or ""
+            if name in ("contextlib.suppress", "suppress") or name.endswith(".suppress"):
+                caught = {dotted(a, {}) or "" for a in expr.args}
+                caught = {c.rsplit(".", 1)[-1] for c in caught}
+                if caught & _BROAD:
+                    inner = replace(
+                        inner, swallow=stmt, swallow_base=bool(caught & {"BaseException"})
+                    )
+            if item_kind in (Kind.RAISES, Kind.WARNS):
+                kind = item_kind
+                if self.record(expr, st, item_kind) and item_kind is Kind.RAISES:
+                    self._raises_item(stmt, expr)
+            elif item_kind is not None:
+                self.record(expr, st, item_kind)
+                kind = kind or item_kind
+        if kind in (Kind.RAISES, Kind.WARNS):
+            inner = replace(inner, raises=kind)
+        body = self.block(stmt.body, inner)
+        return Flow(checks=kind is not None or body.checks)
+
+    def return_(self, stmt: ast.Return, st: State) -> Flow:
+        value = stmt.value
+        if value is not None:
+            self.expr(value, st)
+        if value is None or (isinstance(value, ast.Constant) and value.value is None):
+            return Flow()
+        if not has_yield(self.test.node):
+            self.report(
+                "TV106",
+                stmt,
+                f"{self.test.node.name} returns `{ast.unparse(value)[:60]}` instead of "
+                "asserting it; pytest ignores the returned value.",
+            )
+        return Flow()
+
+    def nested(
+        self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, st: State
+    ) -> Flow:
+        """A function defined in the test: its checks count when it is used (callback)."""
+        funcs = (
+            [stmt]
+            if not isinstance(stmt, ast.ClassDef)
+            else [s for s in walk(stmt) if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
+        )
+        checking = False
+        for func in funcs:
+            summary = summarize(func, self.aliases)
+            if summary.direct or any(self.ctx.index.checks(c) for c in summary.callees):
+                checking = True
+                self.local_checking.add(func.name)
+        if checking:
+            self.local_checking.add(stmt.name)
+            counted = self.record(stmt, st, Kind.HELPER)
+            return Flow(checks=counted)
+        return Flow()
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(
+        self, node: ast.expr, st: State, *, in_assert: bool = False, count: bool = True
+    ) -> Kind | None:
+        """Visit the calls of an expression; returns the first check kind found."""
+        found: Kind | None = None
+        callables = self._callables()
+        assert self.nd is not None
+        for sub in walk(node):
+            if isinstance(sub, ast.Attribute):
+                self._mock_attr(sub)
+                continue
+            if not isinstance(sub, ast.Call):
+                continue
+            name = last_name(sub.func)
+            if name:
+                self.called.add(name)
+            self.nd.call(sub, st)
+            self._note_patch(sub)
+            if is_skip_call(sub, self.aliases) and sub is not node:
+                self._skip(sub, st)
+            if in_assert:
+                continue
+            kind = self.ctx.index.call_kind(sub, self.aliases, callables)
+            if kind is None:
+                continue
+            if kind is Kind.RAISES and not count:
+                continue
+            if kind is Kind.RAISES:
+                self._broad_raises(sub)
+            if count and self.record(sub, st, kind):
+                found = found or kind
+                if kind is Kind.MOCK:
+                    self.mock_only_asserts += 1
+        return found
+
+    def _callables(self) -> set[str]:
+        return self.local_checking | self.params
+
+    # ------------------------------------------------------------------ helpers
+
+    def nonempty(self, it: ast.expr) -> bool:
+        """True when the iterable is known not to be empty."""
+        truth = const_truthy(it)
+        if truth is not None:
+            return truth
+        if isinstance(it, ast.Name):
+            return it.id in self.nonempty_names
+        if isinstance(it, ast.Attribute):
+            return it.attr.isupper() and len(it.attr) > 1
+        if isinstance(it, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
+            gen = it.generators[0]
+            return not gen.ifs and self.nonempty(gen.iter)
+        if isinstance(it, ast.BinOp) and isinstance(it.op, ast.Add):
+            return self.nonempty(it.left) or self.nonempty(it.right)
+        if isinstance(it, ast.Call):
+            name = last_name(it.func)
+            if name == "range" and it.args and all(isinstance(a, ast.Constant) for a in it.args):
+                values = [a.value for a in it.args]  # type: ignore[attr-defined]
+                if all(isinstance(v, int) for v in values):
+                    return len(range(*values)) > 0
+                return False
+            if name in ("enumerate", "sorted", "reversed", "list", "tuple", "set", "iter"):
+                return bool(it.args) and self.nonempty(it.args[0])
+            if name in ("zip", "product", "permutations", "combinations", "chain"):
+                return bool(it.args) and all(self.nonempty(a) for a in it.args)
+            if name in ("items", "keys", "values") and isinstance(it.func, ast.Attribute):
+                return self.nonempty(it.func.value)
+        return False
+
+    def caught(self, handler: ast.ExceptHandler) -> set[str]:
+        """Exception class names a handler catches; a bare except is BaseException."""
+        if handler.type is None:
+            return {"BaseException"}
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        return {(last_name(t) or "") for t in types}
+
+    def handles(self, handler: ast.ExceptHandler) -> bool:
+        """True when the handler re-raises, fails or checks (does not swallow)."""
+        for sub in walk(ast.Module(body=handler.body, type_ignores=[])):
+            if isinstance(sub, ast.Raise):
+                return True
+            if isinstance(sub, ast.Assert) and always_true(sub.test) is None:
+                return True
+            if isinstance(sub, ast.Call) and self.ctx.index.call_kind(
+                sub, self.aliases, self._callables()
+            ):
+                return True
+            if isinstance(sub, ast.Call) and is_skip_call(sub, self.aliases):
+                return True
+        return False
+
+    def block_fails(self, stmts: list[ast.stmt]) -> bool:
+        for stmt in stmts:
+            if isinstance(stmt, ast.Raise):
+                return True
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                kind = self.ctx.index.call_kind(stmt.value, self.aliases)
+                if kind is Kind.FAIL:
+                    return True
+            if isinstance(stmt, ast.Assert) and const_truthy(stmt.test) is False:
+                return True
+        return False
+
+    @staticmethod
+    def _only_pass(body: list[ast.stmt]) -> bool:
+        return all(
+            isinstance(s, ast.Pass | ast.Continue)
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            for s in body
+        )
+
+    def _swallowed_call(self, stmt: ast.Try, handler: ast.ExceptHandler) -> None:
+        calls = [c for s in stmt.body for c in walk(s) if isinstance(c, ast.Call)]
+        if not calls:
+            return
+        for call in calls:
+            name = last_name(call.func) or ""
+            if self.ctx.index.call_kind(call, self.aliases, self._callables()):
+                return
+            if any(name.startswith(p) or name.endswith(p) for p in _CLEANUP):
+                return
+        what = "everything" if handler.type is None else ast.unparse(handler.type)
+        self.report(
+            "TV105",
+            stmt,
+            f"{self.test.node.name}: `except {what}: pass` around "
+            f"`{ast.unparse(calls[0].func)[:40]}(...)` hides any error of the call under test.",
+        )
+
+    def _raises_item(self, stmt: ast.With | ast.AsyncWith, call: ast.Call) -> None:
+        body = stmt.body
+        if all(_cannot_raise(s) for s in body):
+            self.report(
+                "TV110",
+                stmt,
+                f"{self.test.node.name}: nothing in this `{ast.unparse(call.func)}` block can "
+                "raise, so the expected exception never comes from the code under test.",
+                anchor=call,
+            )
+            return
+        expected = {(last_name(a) or "") for a in _exc_args(call)}
+        if expected & {"AssertionError", "Exception", "BaseException", "Failed"}:
+            return
+        first = next((i for i, s in enumerate(body) if not _cannot_raise(s)), None)
+        if first is None:
+            return
+        for later in body[first + 1 :]:
+            if _is_check_stmt(later, self):
+                self.report(
+                    "TV111",
+                    later,
+                    f"{self.test.node.name}: this check sits after the statement expected to "
+                    "raise, so it never runs.",
+                )
+                return
+
+    def _broad_raises(self, call: ast.Call) -> None:
+        args = _exc_args(call)
+        if len(args) != 1:
+            return
+        name = last_name(args[0]) or ""
+        if name not in ("Exception", "BaseException"):
+            return
+        if keyword(call, "match") is not None or last_name(call.func) in (
+            "assertRaisesRegex",
+            "assertRaisesRegexp",
+        ):
+            return
+        self.report(
+            "TV109",
+            call,
+            f"{self.test.node.name}: `{ast.unparse(call)[:60]}` passes on any error, "
+            "including a TypeError or typo in the test itself.",
+        )
+
+    def _skip(self, node: ast.AST, st: State) -> None:
+        if st.broad_handler:
+            self.report(
+                "TV116",
+                node,
+                f"{self.test.node.name}: skipping inside a broad except turns any error of the "
+                "code under test into a skip.",
+            )
+        elif self.seen_check and not st.handler:
+            self.report(
+                "TV117",
+                node,
+                f"{self.test.node.name}: this skip comes after the test has already run its "
+                "checks, so a failing outcome can end as a skip.",
+            )
+
+    def _xfail(self, node: FunctionNode) -> None:
+        if self.ctx.xfail_strict:
+            return
+        for dec in node.decorator_list:
+            for sub in _xfail_marks(dec, self.aliases):
+                self.report(
+                    "TV115",
+                    sub,
+                    f"{self.test.node.name}: xfail without strict=True passes whether the bug is "
+                    "fixed or not, so this test cannot fail the build.",
+                )
+                return
+
+    # ------------------------------------------------------------------ mocks
+
+    def _mock_attr(self, node: ast.Attribute) -> None:
+        attr = node.attr
+        if attr in SILENT_MOCK_NAMES:
+            self.report(
+                "TV112",
+                node,
+                f"{self.test.node.name}: `.{attr}` is not a mock assertion; on a Mock it "
+                f"silently returns a new Mock. Use `.assert_{attr}(...)`.",
+            )
+        elif (
+            attr.startswith(("assert", "assret", "asert", "aseert", "assrt"))
+            and ("call" in attr or "await" in attr)
+            and attr not in MOCK_ASSERTS
+            and not self.ctx.index.defines(attr)
+        ):
+            import difflib
+
+            close = difflib.get_close_matches(attr, sorted(MOCK_ASSERTS), n=1, cutoff=0.8)
+            if close:
+                self.report(
+                    "TV112",
+                    node,
+                    f"{self.test.node.name}: `.{attr}` is a misspelling of `.{close[0]}`.",
+                )
+        elif attr == "assert_has_calls":
+            pass
+
+    def _mock_state_assert(self, stmt: ast.Assert) -> None:
+        attrs = {n.attr for n in walk(stmt.test) if isinstance(n, ast.Attribute)}
+        if attrs & _MOCK_STATE_ATTRS:
+            self.mock_only_asserts += 1
+
+    def _note_patch(self, call: ast.Call) -> None:
+        name = dotted(call.func, self.aliases) or ""
+        last = name.rsplit(".", 1)[-1]
+        if last not in _PATCH_CALLEES or not ("patch" in name or "setattr" in name):
+            return
+        if last == "patch" and call.args:
+            target = call.args[0]
+            if isinstance(target, ast.Constant) and isinstance(target.value, str):
+                self.patched.add(target.value.rsplit(".", 1)[-1])
+        elif last in ("object", "setattr") and len(call.args) >= 2:
+            target = call.args[1]
+            if isinstance(target, ast.Constant) and isinstance(target.value, str):
+                self.patched.add(target.value)
+        if last == "has_calls":
+            return
+
+    # ------------------------------------------------------------------ end of test
+
+    def _finish(self, flow: Flow, decorators: list[str]) -> None:
+        node = self.test.node
+        for dec in node.decorator_list:
+            for sub in walk(dec):
+                if isinstance(sub, ast.Call):
+                    self._note_patch(sub)
+                    self._has_calls_misuse(sub)
+        total = sum(self.counts.values())
+        fixture_checks = any(self.ctx.index.fixture_checks(f) for f in self.fixtures)
+        if fixture_checks:
+            return
+        exempt = self._exempt(decorators)
+        if total == 0:
+            if exempt or self.reported_codes() & {"TV103", "TV104", "TV106", "TV107", "TV110"}:
+                self._trivial_low()
+                return
+            self._no_check()
+            return
+        self._trivial_low()
+        if not flow.checks and not exempt:
+            self.report(
+                "TV102",
+                node,
+                f"{node.name}: every check is under an if or in a loop that may run zero "
+                "times, so the test can pass without checking anything.",
+                anchor=_def_anchor(node),
+            )
+        self._mocked_unit()
+
+    def reported_codes(self) -> set[str]:
+        return {code for code, _ in self.reported}
+
+    def _trivial_low(self) -> None:
+        for stmt, reason in self.trivial:
+            self.report(
+                "TV107",
+                stmt,
+                f"{self.test.node.name}: this assert can never fail: {reason}.",
+                severity="low",
+            )
+
+    def _no_check(self) -> None:
+        node = self.test.node
+        body = [
+            s
+            for s in node.body
+            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        ]
+        if self.trivial:
+            stmt, reason = self.trivial[0]
+            self.report(
+                "TV107",
+                stmt,
+                f"{node.name}: its only assertion can never fail: {reason}.",
+            )
+            return
+        unused = _unused_result(node)
+        severity: str | None = None
+        if not body or all(isinstance(s, ast.Pass) for s in body):
+            message = f"{node.name} has an empty body: it passes without running anything."
+        elif self._says_no_raise():
+            message = (
+                f"{node.name} has no assertion; it only checks that nothing raises. "
+                "Assert on the result too."
+            )
+            severity = "low"
+        elif unused:
+            message = (
+                f"{node.name} computes `{unused}` and never checks it: it passes whatever "
+                "the code under test returns."
+            )
+        else:
+            message = (
+                f"{node.name} has no assertion or other check; it only fails if a call raises."
+            )
+            severity = "medium"
+        self.report("TV101", node, message, anchor=_def_anchor(node), severity=severity)
+
+    def _says_no_raise(self) -> bool:
+        node = self.test.node
+        text = node.name.lower()
+        doc = ast.get_docstring(node)
+        if doc:
+            text += " " + doc.lower()
+        for stmt in node.body:
+            for n in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+                line = self.ctx.lines[n - 1] if n <= len(self.ctx.lines) else ""
+                if "#" in line:
+                    text += " " + line.split("#", 1)[1].lower()
+        text = text.replace("'", "").replace(" ", "_")
+        return any(word in text for word in _NO_RAISE_WORDS)
+
+    def _exempt(self, decorators: list[str]) -> bool:
+        """Tests whose outcome is not decided by checks in the body."""
+        for name in decorators:
+            last = name.rsplit(".", 1)[-1]
+            if last in ("given", "raises", "expectedFailure", "skip", "xfail", "benchmark"):
+                return True
+            if last.startswith(("example", "settings")) and "hypothesis" in name:
+                continue
+        return "benchmark" in self.fixtures
+
+    def _has_calls_misuse(self, call: ast.Call) -> None:
+        if last_name(call.func) == "assert_has_calls" and call.args:
+            arg = call.args[0]
+            if isinstance(arg, ast.Call) and last_name(arg.func) == "call":
+                self.report(
+                    "TV112",
+                    call,
+                    f"{self.test.node.name}: assert_has_calls takes a list of calls; given one "
+                    "`call(...)` it checks the wrong thing. Use assert_any_call or a list.",
+                )
+
+    def _mocked_unit(self) -> None:
+        if not self.patched or self.counts.get("assert", 0) > self.mock_only_asserts:
+            return
+        other = sum(v for k, v in self.counts.items() if k not in ("mock", "assert"))
+        if other:
+            return
+        unit = self.patched & self.called
+        if unit:
+            name = sorted(unit)[0]
+            self.report(
+                "TV114",
+                self.test.node,
+                f"{self.test.node.name} patches `{name}` and then calls it: its only checks "
+                "are on the mock, so the real unit is never tested.",
+                anchor=_def_anchor(self.test.node),
+            )
+
+
+def _unused_result(node: FunctionNode) -> str | None:
+    """A name assigned from a call in the test body and never read again."""
+    loads = {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for stmt in node.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call | ast.Await)
+        ):
+            name = stmt.targets[0].id
+            if name not in loads and not name.startswith("_"):
+                return name
+    return None
+
+
+def _def_anchor(node: FunctionNode) -> ast.AST:
+    """The ``def`` line alone (snippet anchor for test-level findings)."""
+    anchor = ast.Pass()
+    anchor.lineno = anchor.end_lineno = node.lineno
+    anchor.col_offset = anchor.end_col_offset = 0
+    return anchor
+
+
+def _has_callable_kw(call: ast.Call) -> bool:
+    return any(
+        kw.arg not in ("match", "msg", "expected_exception", "expected_warning")
+        for kw in call.keywords
+    )
+
+
+def _exc_args(call: ast.Call) -> list[ast.expr]:
+    if call.args:
+        first = call.args[0]
+        return list(first.elts) if isinstance(first, ast.Tuple) else [first]
+    value = keyword(call, "expected_exception")
+    return [value] if value is not None else []
+
+
+def _cannot_raise(stmt: ast.stmt) -> bool:
+    """True for statements that cannot raise: pass, constants, literal assignments to names."""
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return True
+    if isinstance(stmt, ast.Assign):
+        return all(isinstance(t, ast.Name) for t in stmt.targets) and is_literal(stmt.value)
+    if isinstance(stmt, ast.AnnAssign):
+        return isinstance(stmt.target, ast.Name) and (stmt.value is None or is_literal(stmt.value))
+    return False
+
+
+def _is_check_stmt(stmt: ast.stmt, scan: TestScan) -> bool:
+    if isinstance(stmt, ast.Assert):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        kind = scan.ctx.index.call_kind(stmt.value, scan.aliases)
+        return kind in (Kind.ASSERT, Kind.MOCK, Kind.HELPER)
+    return False
+
+
+def _xfail_marks(expr: ast.expr, aliases: dict[str, str]) -> list[ast.expr]:
+    """``pytest.mark.xfail`` references in ``expr`` that do not set strict=True."""
+    out: list[ast.expr] = []
+    handled: set[int] = set()
+    for sub in walk(expr):
+        if isinstance(sub, ast.Call) and (dotted(sub.func, aliases) or "").endswith("mark.xfail"):
+            handled.add(id(sub.func))
+            strict = keyword(sub, "strict")
+            if strict is None or const_truthy(strict) is not True:
+                out.append(sub)
+        elif (
+            isinstance(sub, ast.Attribute)
+            and id(sub) not in handled
+            and (dotted(sub, aliases) or "").endswith("mark.xfail")
+        ):
+            out.append(sub)
+    return out
