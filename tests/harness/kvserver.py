@@ -42,7 +42,14 @@ class Store:
         self._pending: list[bytes] = []
         self._lock = threading.Lock()
         self._replay()
+        created = not self.path.exists()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        if created and mode == "durable":  # make the new directory entry durable too
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
     def _replay(self) -> None:
         if not self.path.exists():
