@@ -1,123 +1,17 @@
-"""Helpers for the mutation tests: audits of fixture projects with a hand-made test map.
-
-The map (which test reaches which function) is written by hand for each small fixture
-project, so these tests do not depend on the run stage; `test_pipeline.py` checks the
-whole pipeline once the run stage produces the map itself.
-"""
+"""Fixtures of the mutation tests (helpers live in mutate_helpers.py)."""
 
 from __future__ import annotations
 
-import ast
-import sys
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-from testvet import config as config_mod
-from testvet.core import AuditOptions, StageContext
-from testvet.model import Audit, FunctionInfo, Outcome, Project, RunResult, TestResult
-
-PROJECTS = Path(__file__).parent.parent / "projects"
-
-
-def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, FunctionInfo]:
-    """Every def of the given modules as ``FunctionInfo`` keyed by function id."""
-    infos: dict[str, FunctionInfo] = {}
-    for module, rel in module_paths.items():
-        tree = ast.parse((root / rel).read_text(encoding="utf-8"))
-
-        def walk(body: list[ast.stmt], prefix: str, module: str = module, rel: str = rel) -> None:
-            for node in body:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    qual = prefix + node.name
-                    first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-                    fid = f"{module}:{qual}"
-                    infos[fid] = FunctionInfo(fid, rel, first, node.end_lineno or node.lineno)
-                    walk(node.body, qual + ".<locals>.")
-                elif isinstance(node, ast.ClassDef):
-                    walk(node.body, prefix + node.name + ".")
-
-        walk(tree.body, "")
-    return infos
-
-
-class Recorder:
-    """A progress callback that remembers every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, int, int | None]] = []
-
-    def __call__(self, label: str, done: int, total: int | None) -> None:
-        self.calls.append((label, done, total))
-
-
-def make_audit(
-    root: Path,
-    module_paths: Mapping[str, str],
-    reached: Mapping[str, Sequence[str]],
-    mutation: Mapping[str, Any] | None = None,
-    durations: Mapping[str, float] | None = None,
-    outcomes: Mapping[str, Outcome] | None = None,
-) -> Audit:
-    """An audit of ``root`` as if the run stage had seen ``reached`` (nodeid -> qualnames)."""
-    infos = function_infos(root, module_paths)
-    results = []
-    for nodeid, names in reached.items():
-        ids = frozenset(n if ":" in n else f"{next(iter(module_paths))}:{n}" for n in names)
-        missing = ids - set(infos)
-        assert not missing, f"unknown functions in the hand-made map: {sorted(missing)}"
-        results.append(
-            TestResult(
-                nodeid=nodeid,
-                outcome=(outcomes or {}).get(nodeid, Outcome.PASSED),
-                duration=(durations or {}).get(nodeid, 0.01),
-                reached=ids,
-            )
-        )
-    used = set().union(*(r.reached for r in results)) if results else set()
-    cfg = config_mod.from_mapping({"mutation": dict(mutation or {"mode": "extreme"})})
-    return Audit(
-        project=Project(root=root, name=root.name, python=sys.executable),
-        config=cfg,
-        tool_version="test",
-        started=datetime.now(timezone.utc),
-        run=RunResult(
-            python=sys.executable,
-            duration=1.0,
-            results=tuple(results),
-            functions=tuple(infos[i] for i in sorted(used)),
-        ),
-    )
-
-
-def context(output_dir: Path, root: Path, progress: Recorder | None = None) -> StageContext:
-    options = AuditOptions(path=root, output_dir=output_dir)
-    return StageContext(options=options, progress=progress or Recorder())
-
-
-BASIC_REACHED: dict[str, list[str]] = {
-    "tests/test_core.py::test_add": ["add"],
-    "tests/test_core.py::test_is_even_true": ["is_even"],
-    "tests/test_core.py::test_total_runs": ["total"],
-    "tests/test_core.py::test_clamp_low": ["clamp"],
-    "tests/test_core.py::test_double": ["_logged.<locals>.wrapper", "double"],
-    "tests/test_core.py::test_scaler": ["make_scaler", "make_scaler.<locals>.scale"],
-    "tests/test_core.py::test_countdown": ["countdown"],
-    "tests/test_core.py::test_counter": [
-        "Counter.__init__",
-        "Counter.increment",
-        "Counter.touch",
-        "Counter.parse",
-        "Counter.doubled",
-        "Counter.__repr__",
-    ],
-}
-BASIC_MODULES = {"calc.core": "src/calc/core.py"}
+from mutate_helpers import PROJECTS
 
 
 @pytest.fixture
-def basic_root() -> Path:
-    return PROJECTS / "mut_basic"
+def basic_copy(tmp_path: Path) -> Path:
+    """A private copy of the mut_basic fixture project, free to edit."""
+    target = tmp_path / "mut_basic"
+    shutil.copytree(PROJECTS / "mut_basic", target)
+    return target

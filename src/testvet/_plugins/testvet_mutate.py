@@ -362,6 +362,12 @@ class _Engine:
         for function in self.jobs["functions"]:
             queue += self._prepare(function)
         running: dict[int, _Running] = {}
+        # Objects that exist now are never collected in a worker: no copy-on-write storm.
+        import gc
+
+        gc.collect()
+        if hasattr(gc, "freeze"):
+            gc.freeze()
         while queue or running:
             while queue and len(running) < self.workers:
                 job, target, code, items = queue.pop(0)
@@ -548,6 +554,8 @@ def _worker(
         _limit_memory(mem_limit)
         write = functools.partial(_write_line, fd)
         target.install(code)
+        for item in items:
+            _cheap_failure_reports(item)
         killed_by = None
         reason = None
         verdict = "survived"
@@ -573,6 +581,20 @@ def _worker(
         status = 70
     finally:
         os._exit(status)
+
+
+def _cheap_failure_reports(item: Any) -> None:
+    """Only "it failed, with what" matters here: skip pytest's costly traceback formatting."""
+
+    def short(excinfo: Any, *args: Any, **kwargs: Any) -> str:
+        try:
+            return str(excinfo.exconly())[:500]
+        except Exception:
+            return "failed"
+
+    with contextlib.suppress(AttributeError, TypeError):
+        item.repr_failure = short
+        item._repr_failure_py = short
 
 
 def _write_line(fd: int, message: dict[str, Any]) -> None:

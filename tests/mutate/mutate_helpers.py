@@ -1,0 +1,150 @@
+"""Helpers for the mutation tests: audits of fixture projects with a hand-made test map.
+
+(Imported by the test modules of this directory as ``mutate_helpers``.)
+
+The map (which test reaches which function) is written by hand for each small fixture
+project, so these tests do not depend on the run stage; `test_pipeline.py` checks the
+whole pipeline once the run stage produces the map itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from testvet import config as config_mod
+from testvet.core import AuditOptions, StageContext
+from testvet.model import Audit, FunctionInfo, Outcome, Project, RunResult, TestResult
+
+PROJECTS = Path(__file__).parent.parent / "projects"
+
+
+def _root_conftest() -> Any:
+    """tests/conftest.py loaded under its own name (``conftest`` is ambiguous here)."""
+    path = Path(__file__).parent.parent / "conftest.py"
+    spec = importlib.util.spec_from_file_location("testvet_tests_root_conftest", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: The shared content hash of a tree (tests/conftest.py).
+tree_digest = _root_conftest().tree_digest
+
+
+def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, FunctionInfo]:
+    """Every def of the given modules as ``FunctionInfo`` keyed by function id."""
+    infos: dict[str, FunctionInfo] = {}
+    for module, rel in module_paths.items():
+        tree = ast.parse((root / rel).read_text(encoding="utf-8"))
+
+        def walk(body: list[ast.stmt], prefix: str, module: str = module, rel: str = rel) -> None:
+            for node in body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    qual = prefix + node.name
+                    first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                    fid = f"{module}:{qual}"
+                    infos[fid] = FunctionInfo(fid, rel, first, node.end_lineno or node.lineno)
+                    walk(node.body, qual + ".<locals>.")
+                elif isinstance(node, ast.ClassDef):
+                    walk(node.body, prefix + node.name + ".")
+
+        walk(tree.body, "")
+    return infos
+
+
+class Recorder:
+    """A progress callback that remembers every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, int | None]] = []
+
+    def __call__(self, label: str, done: int, total: int | None) -> None:
+        self.calls.append((label, done, total))
+
+
+def make_audit(
+    root: Path,
+    module_paths: Mapping[str, str],
+    reached: Mapping[str, Sequence[str]],
+    mutation: Mapping[str, Any] | None = None,
+    durations: Mapping[str, float] | None = None,
+    outcomes: Mapping[str, Outcome] | None = None,
+) -> Audit:
+    """An audit of ``root`` as if the run stage had seen ``reached`` (nodeid -> qualnames)."""
+    infos = function_infos(root, module_paths)
+    results = []
+    for nodeid, names in reached.items():
+        ids = frozenset(n if ":" in n else f"{next(iter(module_paths))}:{n}" for n in names)
+        missing = ids - set(infos)
+        assert not missing, f"unknown functions in the hand-made map: {sorted(missing)}"
+        results.append(
+            TestResult(
+                nodeid=nodeid,
+                outcome=(outcomes or {}).get(nodeid, Outcome.PASSED),
+                duration=(durations or {}).get(nodeid, 0.01),
+                reached=ids,
+            )
+        )
+    used = set().union(*(r.reached for r in results)) if results else set()
+    cfg = config_mod.from_mapping({"mutation": dict(mutation or {"mode": "extreme"})})
+    return Audit(
+        project=Project(root=root, name=root.name, python=sys.executable),
+        config=cfg,
+        tool_version="test",
+        started=datetime.now(timezone.utc),
+        run=RunResult(
+            python=sys.executable,
+            duration=1.0,
+            results=tuple(results),
+            functions=tuple(infos[i] for i in sorted(used)),
+        ),
+    )
+
+
+def context(output_dir: Path, root: Path, progress: Recorder | None = None) -> StageContext:
+    options = AuditOptions(path=root, output_dir=output_dir)
+    return StageContext(options=options, progress=progress or Recorder())
+
+
+BASIC_REACHED: dict[str, list[str]] = {
+    "tests/test_core.py::test_add": ["add"],
+    "tests/test_core.py::test_is_even_true": ["is_even"],
+    "tests/test_core.py::test_total_runs": ["total"],
+    "tests/test_core.py::test_clamp_low": ["clamp"],
+    "tests/test_core.py::test_double": ["_logged.<locals>.wrapper", "double"],
+    "tests/test_core.py::test_scaler": ["make_scaler", "make_scaler.<locals>.scale"],
+    "tests/test_core.py::test_countdown": ["countdown"],
+    "tests/test_core.py::test_counter": [
+        "Counter.__init__",
+        "Counter.increment",
+        "Counter.touch",
+        "Counter.parse",
+        "Counter.doubled",
+        "Counter.__repr__",
+    ],
+}
+BASIC_MODULES = {"calc.core": "src/calc/core.py"}
+
+
+HOSTILE_REACHED: dict[str, list[str]] = {
+    "tests/test_hostile.py::test_wait_for_stop": ["stop_flag"],
+    "tests/test_hostile.py::test_exit_code": ["exit_code"],
+    "tests/test_hostile.py::test_address": ["address"],
+    "tests/test_hostile.py::test_chunk": ["chunk"],
+    "tests/test_hostile.py::test_size": ["size"],
+    "tests/test_hostile.py::test_plain": ["plain"],
+}
+HOSTILE_MODULES = {"hostile.core": "src/hostile/core.py"}
+
+
+def by_id(audit: Audit) -> dict[str, Any]:
+    """Mutant id -> mutant of a finished mutation stage."""
+    assert audit.mutation is not None
+    return {m.id: m for m in audit.mutation.mutants}

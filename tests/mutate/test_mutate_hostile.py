@@ -1,0 +1,72 @@
+"""Mutants that hang, exit, segfault, flood output or eat memory are classified, never fatal."""
+
+from __future__ import annotations
+
+import pytest
+from mutate_helpers import (
+    HOSTILE_MODULES,
+    HOSTILE_REACHED,
+    PROJECTS,
+    by_id,
+    context,
+    make_audit,
+    tree_digest,
+)
+
+from testvet.model import Audit, MutantStatus
+from testvet.mutate import stage
+
+ROOT = PROJECTS / "mut_hostile"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Audit, str, str]:
+    before = tree_digest(ROOT)
+    audit = make_audit(
+        ROOT, HOSTILE_MODULES, HOSTILE_REACHED, {"mode": "extreme", "timeout_factor": 1.0}
+    )
+    out = stage.run(audit, context(tmp_path_factory.mktemp("out"), ROOT))
+    return out, before, tree_digest(ROOT)
+
+
+def test_infinite_loop_is_a_timeout(hostile: tuple[Audit, str, str]) -> None:
+    mutant = by_id(hostile[0])["hostile.core:stop_flag#return-none"]
+    assert mutant.status is MutantStatus.TIMEOUT
+    assert mutant.killed_by == "tests/test_hostile.py::test_wait_for_stop"
+    assert by_id(hostile[0])["hostile.core:stop_flag#return-True"].status is MutantStatus.SURVIVED
+
+
+def test_os_exit_is_a_crash(hostile: tuple[Audit, str, str]) -> None:
+    mutant = by_id(hostile[0])["hostile.core:exit_code#return-none"]
+    assert mutant.status is MutantStatus.CRASHED
+    assert mutant.killed_by == "tests/test_hostile.py::test_exit_code"
+
+
+def test_segfault_is_a_crash(hostile: tuple[Audit, str, str]) -> None:
+    mutant = by_id(hostile[0])["hostile.core:address#return-0"]
+    assert mutant.status is MutantStatus.CRASHED
+    assert mutant.killed_by == "tests/test_hostile.py::test_address"
+
+
+def test_output_flood_is_survived_by_the_engine(hostile: tuple[Audit, str, str]) -> None:
+    mutant = by_id(hostile[0])["hostile.core:chunk#return-''"]
+    assert mutant.status is MutantStatus.KILLED
+    assert mutant.killed_by == "tests/test_hostile.py::test_chunk"
+
+
+def test_memory_hog_hits_the_limit_and_is_a_crash(hostile: tuple[Audit, str, str]) -> None:
+    mutant = by_id(hostile[0])["hostile.core:size#return-1"]
+    assert mutant.status is MutantStatus.CRASHED
+
+
+def test_the_run_goes_on_and_judges_the_rest(hostile: tuple[Audit, str, str]) -> None:
+    mutants = by_id(hostile[0])
+    plain = [m for i, m in mutants.items() if i.startswith("hostile.core:plain#")]
+    assert len(plain) == 3
+    assert {m.status for m in plain} == {MutantStatus.KILLED}
+    assert hostile[0].mutation is not None
+    assert hostile[0].mutation.skipped == ()
+
+
+def test_hostile_mutants_leave_the_tree_alone(hostile: tuple[Audit, str, str]) -> None:
+    assert hostile[1] == hostile[2]

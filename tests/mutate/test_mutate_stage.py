@@ -1,0 +1,200 @@
+"""The mutate stage on the mut_basic fixture project, with a hand-made test map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mutate_helpers import (
+    BASIC_MODULES,
+    BASIC_REACHED,
+    PROJECTS,
+    Recorder,
+    by_id,
+    context,
+    make_audit,
+    tree_digest,
+)
+
+from testvet.model import Audit, MutantStatus, Severity
+from testvet.mutate import stage
+
+ROOT = PROJECTS / "mut_basic"
+DURATIONS = {
+    "tests/test_core.py::test_add": 0.01,
+    "tests/test_core.py::test_is_even_true": 0.02,
+    "tests/test_core.py::test_total_runs": 0.03,
+    "tests/test_core.py::test_counter": 0.05,
+}
+
+
+@pytest.fixture(scope="module")
+def extreme(tmp_path_factory: pytest.TempPathFactory) -> tuple[Audit, Recorder, str, str]:
+    """One extreme-mode stage run on the real fixture tree, with its digests around it."""
+    before = tree_digest(ROOT)
+    recorder = Recorder()
+    audit = make_audit(ROOT, BASIC_MODULES, BASIC_REACHED, {"mode": "extreme"}, DURATIONS)
+    out = stage.run(audit, context(tmp_path_factory.mktemp("out"), ROOT, recorder))
+    return out, recorder, before, tree_digest(ROOT)
+
+
+def _findings(audit: Audit, status: str) -> dict[str, object]:
+    return {
+        f.function: f for f in audit.findings if f.code == "TV401" and f.detail["status"] == status
+    }
+
+
+def test_pseudo_tested_functions_are_found(extreme: tuple[Audit, Recorder, str, str]) -> None:
+    audit = extreme[0]
+    found = _findings(audit, "pseudo-tested")
+    assert sorted(found) == ["calc.core.Counter.touch", "calc.core.total"]
+    total = found["calc.core.total"]
+    assert total.path == "src/calc/core.py"  # type: ignore[attr-defined]
+    assert total.line == 18  # type: ignore[attr-defined]
+    assert total.severity is Severity.MEDIUM  # type: ignore[attr-defined]
+    assert "src/calc/core.py:20: - result = 0 …  + return None" in total.detail["survivors"]  # type: ignore[attr-defined]
+
+
+def test_partially_tested_function_is_low_severity(
+    extreme: tuple[Audit, Recorder, str, str],
+) -> None:
+    found = _findings(extreme[0], "partially-tested")
+    assert list(found) == ["calc.core.is_even"]
+    finding = found["calc.core.is_even"]
+    assert finding.severity is Severity.LOW  # type: ignore[attr-defined]
+    assert finding.detail["survivors"] == [  # type: ignore[attr-defined]
+        "src/calc/core.py:15: - return n % 2 == 0  + return True"
+    ]
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        "calc.core:add",
+        "calc.core:double",  # behind functools.wraps
+        "calc.core:_logged.<locals>.wrapper",  # live closures of a nested def
+        "calc.core:make_scaler.<locals>.scale",  # nested def with a free variable
+        "calc.core:countdown",  # generator
+        "calc.core:Counter.increment",
+        "calc.core:Counter.parse",  # staticmethod
+        "calc.core:Counter.doubled",  # property
+    ],
+)
+def test_well_tested_functions_are_swapped_and_killed(
+    extreme: tuple[Audit, Recorder, str, str], function: str
+) -> None:
+    audit = extreme[0]
+    assert audit.mutation is not None
+    mine = [m for m in audit.mutation.mutants if m.function == function]
+    assert mine, f"no mutant of {function}"
+    assert {m.status for m in mine} == {MutantStatus.KILLED}
+    assert all(m.killed_by and m.killed_by.startswith("tests/test_core.py::") for m in mine)
+    assert function.replace(":", ".") not in {f.function for f in audit.findings}
+
+
+def test_extreme_mutants_follow_return_types(extreme: tuple[Audit, Recorder, str, str]) -> None:
+    mutants = by_id(extreme[0])
+    assert {i.split("#")[1] for i in mutants if i.startswith("calc.core:is_even#")} == {
+        "return-none",
+        "return-False",
+        "return-True",
+    }
+    assert {i.split("#")[1] for i in mutants if i.startswith("calc.core:Counter.increment#")} == {
+        "empty-body",
+        "raise",
+    }
+    assert (
+        mutants["calc.core:countdown#empty-generator"].diff == "- while n > 0: …\n+ return; yield"
+    )
+
+
+def test_skipped_functions_carry_their_reason(extreme: tuple[Audit, Recorder, str, str]) -> None:
+    audit = extreme[0]
+    assert audit.mutation is not None
+    reasons = {s.function: s.reason for s in audit.mutation.skipped}
+    assert list(reasons) == ["calc.core.Counter.__repr__"]
+    assert reasons["calc.core.Counter.__repr__"].startswith("display:")
+
+
+def test_progress_counts_every_mutant(extreme: tuple[Audit, Recorder, str, str]) -> None:
+    audit, recorder = extreme[0], extreme[1]
+    assert audit.mutation is not None
+    total = len(audit.mutation.mutants)
+    assert recorder.calls[0] == ("mutation", 0, total)
+    assert recorder.calls[-1] == ("mutation", total, total)
+    done = [d for _, d, _ in recorder.calls]
+    assert done == sorted(done)
+
+
+def test_cost_floor_uses_baseline_durations(extreme: tuple[Audit, Recorder, str, str]) -> None:
+    audit = extreme[0]
+    assert audit.mutation is not None
+    reach = {q: n for n, qs in BASIC_REACHED.items() for q in qs}
+    expected = 0.0
+    for m in audit.mutation.mutants:
+        if m.status is MutantStatus.KILLED:
+            expected += DURATIONS.get(m.killed_by or "", 0.01)
+        else:
+            expected += DURATIONS.get(reach[m.function.split(":", 1)[1]], 0.01)
+    assert audit.mutation.cost_floor == pytest.approx(expected)
+
+
+def test_the_project_tree_is_untouched(extreme: tuple[Audit, Recorder, str, str]) -> None:
+    _, _, before, after = extreme
+    assert before == after
+
+
+SMALL_MAP = {
+    k: v
+    for k, v in BASIC_REACHED.items()
+    if k.rsplit("::", 1)[1] in ("test_add", "test_total_runs")
+}
+
+
+def test_second_run_uses_the_cache_and_runs_no_mutant(basic_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = stage.run(make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy))
+    recorder = Recorder()
+    second = stage.run(
+        make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy, recorder)
+    )
+    assert first.mutation is not None and second.mutation is not None
+    assert not any(m.cached for m in first.mutation.mutants)
+    assert all(m.cached for m in second.mutation.mutants)
+    assert recorder.calls == []
+    assert second.mutation.duration == 0.0
+    assert {m.id: m.status for m in second.mutation.mutants} == {
+        m.id: m.status for m in first.mutation.mutants
+    }
+    assert {f.fingerprint for f in second.findings} == {f.fingerprint for f in first.findings}
+
+    # Editing one function reruns exactly its mutants.
+    core = basic_copy / "src/calc/core.py"
+    core.write_text(core.read_text().replace("return a + b", "return b + a"))
+    third = stage.run(make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy))
+    assert third.mutation is not None
+    rerun = {m.id for m in third.mutation.mutants if not m.cached}
+    assert rerun == {f"calc.core:add#{op}" for op in ("return-none", "return-0", "return-1")}
+    assert all(m.cached for m in third.mutation.mutants if m.function == "calc.core:total")
+
+
+def test_config_skip_patterns(basic_copy: Path, tmp_path: Path) -> None:
+    reached = {k: v for k, v in BASIC_REACHED.items() if k.endswith("test_counter")}
+    audit = make_audit(
+        basic_copy, BASIC_MODULES, reached, {"mode": "extreme", "skip": ["Counter.t*", "*.parse"]}
+    )
+    out = stage.run(audit, context(tmp_path, basic_copy))
+    assert out.mutation is not None
+    reasons = {s.function: s.reason for s in out.mutation.skipped}
+    assert reasons["calc.core.Counter.touch"] == "config: matches skip pattern 'Counter.t*'"
+    assert reasons["calc.core.Counter.parse"] == "config: matches skip pattern '*.parse'"
+    assert {m.function for m in out.mutation.mutants} == {
+        "calc.core:Counter.__init__",
+        "calc.core:Counter.increment",
+        "calc.core:Counter.doubled",
+    }
+
+
+def test_mode_off_leaves_the_audit_alone(tmp_path: Path) -> None:
+    audit = make_audit(ROOT, BASIC_MODULES, BASIC_REACHED, {"mode": "off"})
+    assert stage.run(audit, context(tmp_path, ROOT)) is audit

@@ -1,0 +1,1 @@
+"""Functions whose mutants make their tests misbehave (hang, exit, segfault, flood, eat memory)."""

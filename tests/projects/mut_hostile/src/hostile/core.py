@@ -1,0 +1,33 @@
+"""Each function is fine; its tests turn a wrong answer into hostile behaviour."""
+
+from __future__ import annotations
+
+
+def stop_flag(state: dict) -> bool:
+    """Mutated to None/False, the test's wait loop never ends."""
+    return bool(state.get("stop", True))
+
+
+def exit_code(values: list[int]) -> int:
+    """Mutated, the test calls os._exit."""
+    return sum(values)
+
+
+def address(values: list[int]) -> int:
+    """Mutated, the test dereferences a NULL pointer."""
+    return len(values) + 1
+
+
+def chunk(n: int) -> str:
+    """Mutated, the test floods stdout and stderr, then fails."""
+    return "x" * n
+
+
+def size(n: int) -> int:
+    """Mutated, the test allocates gigabytes."""
+    return n * 1024
+
+
+def plain(n: int) -> int:
+    """Well tested, well behaved: the run must go on to judge it."""
+    return n + 1

@@ -1,0 +1,40 @@
+import ctypes
+import os
+import sys
+
+from hostile.core import address, chunk, exit_code, plain, size, stop_flag
+
+
+def test_wait_for_stop():
+    while not stop_flag({"stop": True}):
+        pass
+
+
+def test_exit_code():
+    if exit_code([1, 2]) != 3:
+        os._exit(7)
+
+
+def test_address():
+    if address([1]) != 2:
+        ctypes.string_at(0)
+
+
+def test_chunk():
+    text = chunk(3)
+    if text != "xxx":
+        for _ in range(5000):
+            sys.stdout.write("y" * 20000 + "\n")
+            sys.stderr.write("z" * 20000 + "\n")
+    assert text == "xxx"
+
+
+def test_size():
+    n = size(1)
+    if n != 1024:
+        blob = bytearray(16 * 1024**3)
+        assert len(blob) == n
+
+
+def test_plain():
+    assert plain(1) == 2
