@@ -28,7 +28,8 @@ def _root_conftest() -> Any:
     """tests/conftest.py loaded under its own name (``conftest`` is ambiguous here)."""
     path = Path(__file__).parent.parent / "conftest.py"
     spec = importlib.util.spec_from_file_location("testvet_tests_root_conftest", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

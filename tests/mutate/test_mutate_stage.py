@@ -158,7 +158,8 @@ def test_second_run_uses_the_cache_and_runs_no_mutant(basic_copy: Path, tmp_path
     second = stage.run(
         make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy, recorder)
     )
-    assert first.mutation is not None and second.mutation is not None
+    assert first.mutation is not None
+    assert second.mutation is not None
     assert not any(m.cached for m in first.mutation.mutants)
     assert all(m.cached for m in second.mutation.mutants)
     assert recorder.calls == []
