@@ -162,3 +162,44 @@ def document(audit: Audit) -> dict[str, Any]:
 def render(audit: Audit) -> str:
     """The SARIF text (UTF-8 JSON, two-space indent)."""
     return json.dumps(document(audit), indent=2, ensure_ascii=False) + "\n"
+
+
+def rebase(doc: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Make every ``%SRCROOT%`` URI relative to a parent directory: ``prefix/uri``.
+
+    GitHub reads result URIs relative to the repository root; when the audited project
+    is a subdirectory of the repository, its URIs need that subdirectory in front.
+    """
+    prefix = prefix.strip("/")
+    if prefix in ("", "."):
+        return doc
+    head = quote(prefix) + "/"
+    for run in doc.get("runs", []):
+        for result in run.get("results", []):
+            for loc in result.get("locations", []):
+                art = loc.get("physicalLocation", {}).get("artifactLocation", {})
+                if art.get("uriBaseId") == SRCROOT and "uri" in art:
+                    art["uri"] = head + art["uri"]
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m testvet.report.sarif --prefix DIR FILE``: rebase FILE in place."""
+    import argparse
+    from pathlib import Path
+
+    from testvet.output import write_atomic
+
+    parser = argparse.ArgumentParser(prog="python -m testvet.report.sarif")
+    parser.add_argument("--prefix", required=True, help="directory to put in front of URIs")
+    parser.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    doc = json.loads(args.file.read_text(encoding="utf-8"))
+    write_atomic(
+        args.file, json.dumps(rebase(doc, args.prefix), indent=2, ensure_ascii=False) + "\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through the GitHub action
+    raise SystemExit(main())

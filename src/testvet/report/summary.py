@@ -138,7 +138,11 @@ def render(audit: Audit) -> str:
         lines.extend(["", "### Findings", ""])
         lines.extend(findings_table(audit, max_rows))
         lines.extend(
-            ["", "_The full audit is in report.md; machine-readable data in report.json._"]
+            [
+                "",
+                "_The full audit (report.md) and machine-readable data (report.json) are in "
+                "testvet's output directory when those formats are written._",
+            ]
         )
         return "\n".join(lines) + "\n"
 
