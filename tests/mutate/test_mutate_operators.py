@@ -1,0 +1,176 @@
+"""Mutant generation and skip rules, on source text (no process is started)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from testvet.mutate.operators import extreme_mutants, operator_mutants
+from testvet.mutate.plan import covering_tests, path_matches
+from testvet.mutate.skips import skip_reason
+from testvet.mutate.source import FunctionSource, ModuleSource
+
+
+def fn(code: str, qualname: str) -> FunctionSource:
+    module = ModuleSource(Path("m.py"), textwrap.dedent(code))
+    found = [f for f in module.functions if f.qualname == qualname]
+    assert len(found) == 1
+    return found[0]
+
+
+def extreme(code: str, qualname: str = "f") -> dict[str, str]:
+    return {
+        m.operator + ":" + m.diff.split("\n+ ")[1]: m.source
+        for m in extreme_mutants(fn(code, qualname), f"m:{qualname}", "m.py")
+    }
+
+
+def test_return_annotation_picks_typed_defaults() -> None:
+    found = extreme("def f(x) -> list[int]:\n    return [x]\n")
+    assert sorted(found) == ["return-default:return []", "return-none:return None"]
+
+
+def test_optional_annotation_uses_the_inner_type() -> None:
+    found = extreme("def f(x) -> 'Optional[bool]':\n    return x > 1\n")
+    assert sorted(found) == [
+        "return-default:return False",
+        "return-default:return True",
+        "return-none:return None",
+    ]
+
+
+def test_unannotated_returns_infer_the_default() -> None:
+    found = extreme("def f(x):\n    if x:\n        return 'a'\n    return f'{x}'\n")
+    assert sorted(found) == ["return-default:return ''", "return-none:return None"]
+
+
+def test_method_returning_self_gets_a_self_mutant() -> None:
+    code = "class A:\n    def f(self, x):\n        self.x = x\n        return self\n"
+    assert "return-self:return self" in extreme(code, "A.f")
+
+
+def test_procedure_gets_empty_body_and_raise_keeping_the_docstring() -> None:
+    found = extreme('def f(x):\n    """Doc."""\n    x.append(1)\n')
+    assert sorted(found) == ["empty-body:pass", "raise:raise RuntimeError('testvet mutant')"]
+    assert found["empty-body:pass"] == 'def f(x):\n    """Doc."""\n    pass'
+
+
+def test_generator_stays_a_generator() -> None:
+    found = extreme("def f(n):\n    yield from range(n)\n")
+    assert list(found) == ["empty-generator:return; yield"]
+
+
+def test_indented_method_text_keeps_indentation_and_drops_decorators() -> None:
+    code = "class A:\n    @staticmethod\n    def f(x):\n        return x + 1\n"
+    found = extreme(code, "A.f")
+    assert found["return-none:return None"] == "    def f(x):\n        return None"
+
+
+def test_operator_mutants_cover_each_family() -> None:
+    code = """
+    def f(a, b, items):
+        '''Docstring is never mutated.'''
+        log.debug("quiet %s", a)
+        items.append(a)
+        if a < b and not items:
+            return a + 1
+        return f"{a}" == "x"
+    """
+    mutants = operator_mutants(fn(code, "f"), "m:f", "m.py")
+    diffs = {m.operator: m.diff for m in mutants}
+    assert diffs["cmp-lt-lte"] == "- if a < b and not items:\n+ if a <= b and not items:"
+    assert diffs["bool-and-or"] == "- if a < b and not items:\n+ if a < b or not items:"
+    assert diffs["not-removed"] == "- if a < b and not items:\n+ if a < b and items:"
+    assert diffs["arith-add-sub"] == "- return a + 1\n+ return a - 1"
+    assert diffs["const-int"] == "- return a + 1\n+ return a + 0"
+    assert diffs["call-removed"] == "- items.append(a)\n+ None"
+    assert diffs["const-str-empty"] == "- return f\"{a}\" == \"x\"\n+ return f\"{a}\" == ''"
+    ops = [m.operator for m in mutants]
+    assert ops.count("const-str-empty") == 1  # not the docstring, not the f-string, not the log
+    assert "return-value-none" in ops
+    assert all(m.id.startswith("m:f#") for m in mutants)
+    assert len({m.id for m in mutants}) == len(mutants)
+
+
+def test_operator_mutant_source_compiles_with_parentheses() -> None:
+    code = "def f(a, b):\n    return -(a - b) * 2\n"
+    for mutant in operator_mutants(fn(code, "f"), "m:f", "m.py"):
+        compile(mutant.source, "m.py", "exec")
+    sub = [
+        m for m in operator_mutants(fn(code, "f"), "m:f", "m.py") if m.operator == "arith-sub-add"
+    ]
+    assert "(a + b)" in sub[0].source
+
+
+def test_utf8_columns_are_respected() -> None:
+    code = "def f(x):\n    s = 'héllo wörld'; return x < 3\n"
+    mutants = operator_mutants(fn(code, "f"), "m:f", "m.py")
+    lt = [m for m in mutants if m.operator == "cmp-lt-lte"]
+    assert lt[0].source == "def f(x):\n    s = 'héllo wörld'; return (x <= 3)"
+
+
+def test_nested_defs_are_not_mutated_with_their_parent() -> None:
+    code = "def f(x):\n    def g(y):\n        return y + 1\n    return g(x) * 2\n"
+    ops = {m.diff for m in operator_mutants(fn(code, "f"), "m:f", "m.py")}
+    assert not any("y + 1" in d for d in ops)
+    assert "- return g(x) * 2\n+ return g(x) / 2" in ops
+
+
+@pytest.mark.parametrize(
+    ("code", "qualname", "reason"),
+    [
+        ("class A:\n    def __repr__(self):\n        return f'A{self}'\n", "A.__repr__", "display"),
+        ("def f():\n    '''Doc.'''\n    return (1, 'a', None)\n", "f", "constant-return"),
+        ("def f():\n    raise NotImplementedError\n", "f", "abstract"),
+        ("class A:\n    @abc.abstractmethod\n    def f(self):\n        x = 1\n", "A.f", "abstract"),
+        (
+            "class A:\n    @property\n    def f(self):\n        return self._f\n",
+            "A.f",
+            "trivial-property",
+        ),
+        ("def helper_x(a):\n    return a * 2\n", "helper_x", "config"),
+    ],
+)
+def test_skip_reasons(code: str, qualname: str, reason: str) -> None:
+    got = skip_reason(fn(code, qualname), "m", ("helper_*",))
+    assert got is not None
+    assert got.startswith(reason + ":")
+
+
+def test_real_functions_are_not_skipped() -> None:
+    code = "class A:\n    @property\n    def f(self):\n        return self._f * 2\n"
+    assert skip_reason(fn(code, "A.f"), "m", ("g*",)) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "glob", "expected"),
+    [
+        ("src/pkg/auth/tokens.py", "src/pkg/auth/**", True),
+        ("src/pkg/auth/tokens.py", "src/pkg/auth", True),
+        ("src/pkg/lease.py", "src/pkg/lease.py", True),
+        ("src/pkg/leases.py", "src/pkg/lease.py", False),
+        ("src/pkg/sub/x.py", "src/pkg/*.py", False),
+        ("src/pkg/sub/x.py", "**/x.py", True),
+    ],
+)
+def test_critical_path_globs(path: str, glob: str, expected: bool) -> None:
+    assert path_matches(path, glob) is expected
+
+
+def test_only_passing_tests_cover_and_fastest_come_first() -> None:
+    from testvet.model import Outcome, RunResult, TestResult
+
+    run = RunResult(
+        python="python",
+        duration=1.0,
+        results=(
+            TestResult("t::slow", Outcome.PASSED, 0.5, frozenset({"m:f"})),
+            TestResult("t::fast", Outcome.PASSED, 0.1, frozenset({"m:f", "m:g"})),
+            TestResult("t::broken", Outcome.FAILED, 0.01, frozenset({"m:f", "m:h"})),
+        ),
+    )
+    tests, durations = covering_tests(run)
+    assert tests == {"m:f": ("t::fast", "t::slow"), "m:g": ("t::fast",)}
+    assert durations == {"t::slow": 0.5, "t::fast": 0.1}
