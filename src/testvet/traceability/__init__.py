@@ -24,7 +24,8 @@ def _kinds(
     audit: Audit, result: Analysis, marks: dict[str, list[tuple[str, tuple[str, ...]]]]
 ) -> dict[str, TestKind]:
     facts = {t.nodeid: t for t in result.tests.tests}
-    words = tuple({audit.project.name, *audit.project.packages} - {""})
+    tops = {module.split(".", 1)[0] for module in result.module_paths}
+    words = tuple(sorted({audit.project.name, *audit.project.packages, *tops} - {""}))
     first = {item.nodeid.split("[", 1)[0]: item for item in audit.inventory.tests}
     nodeids = list(dict.fromkeys([*first, *facts]))
     kinds: dict[str, TestKind] = {}
