@@ -70,6 +70,7 @@ def test_classification_by_markers_then_touches(tmp_path: Path) -> None:
         2,
     )
     assert (cart.unit, cart.integration, cart.e2e) == (1, 2, 2)
+    assert (tax.component, tax.unit + tax.integration + tax.e2e) == ("src/shop/tax.py", 0)
     findings = {f.path: f for f in audit.findings if f.category is Category.PYRAMID}
     assert set(findings) == {"src/shop/cart.py", "src/shop/tax.py"}
     off = findings["src/shop/cart.py"]
