@@ -86,7 +86,7 @@ def test_operator_mutants_cover_each_family() -> None:
     assert diffs["arith-add-sub"] == "- return a + 1\n+ return a - 1"
     assert diffs["const-int"] == "- return a + 1\n+ return a + 0"
     assert diffs["call-removed"] == "- items.append(a)\n+ None"
-    assert diffs["const-str-empty"] == "- return f\"{a}\" == \"x\"\n+ return f\"{a}\" == ''"
+    assert diffs["const-str-empty"] == '- return f"{a}" == "x"\n+ return f"{a}" == \'\''
     ops = [m.operator for m in mutants]
     assert ops.count("const-str-empty") == 1  # not the docstring, not the f-string, not the log
     assert "return-value-none" in ops

@@ -248,26 +248,27 @@ def _op(cls: type) -> str:
     return cls.__name__.lower()
 
 
+def _quiet_call(node: ast.AST) -> bool:
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    func = node.value.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return called in _QUIET_CALLS
+
+
 def _skipped_subtrees(fn: FunctionSource) -> set[int]:
-    """ids of nodes under annotations, f-strings, docstrings and match patterns."""
-    skip: set[int] = set()
+    """ids of nodes under docstrings, annotations, f-strings, match patterns and logging."""
     roots: list[ast.AST] = []
-    body = fn.node.body
-    if (
-        body
-        and body is not body_without_docstring(fn.node)
-        and len(body) > len(body_without_docstring(fn.node))
-    ):
-        roots.append(body[0])
+    if len(fn.node.body) > len(body_without_docstring(fn.node)):
+        roots.append(fn.node.body[0])
     for node in _own_nodes(fn.node):
         if isinstance(node, ast.AnnAssign):
             roots.append(node.annotation)
-        elif isinstance(node, ast.JoinedStr):
+        elif isinstance(node, (ast.JoinedStr, ast.Global, ast.Nonlocal)) or _quiet_call(node):
             roots.append(node)
         elif isinstance(node, ast.match_case):
             roots.append(node.pattern)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            roots.append(node)
+    skip: set[int] = set()
     for root in roots:
         skip.update(id(n) for n in ast.walk(root))
     return skip
@@ -309,10 +310,7 @@ def _expr_mutations(node: ast.AST) -> Iterator[tuple[str, ast.AST, str]]:
         elif isinstance(value, str) and value:
             yield "const-str-empty", node, "''"
     elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        func = node.value.func
-        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if called not in _QUIET_CALLS:
-            yield "call-removed", node.value, "None"
+        yield "call-removed", node.value, "None"
     elif isinstance(node, ast.Return) and node.value is not None:
         returned = node.value
         if not (isinstance(returned, ast.Constant) and returned.value is None):
