@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from testvet.core import AuditOptions, ProgressCallback
+    from testvet.model import Audit
 
 EPILOG_AUDIT = """\
 examples:
@@ -41,6 +42,7 @@ examples:
   testvet audit .                     audit this project, reports in .testvet/
   testvet baseline write .            accept today's findings; only new ones fail
   testvet rules                       list every rule code with its category
+  testvet trend --html trend.html     how findings, coverage and speed moved across audits
 
 Run `testvet COMMAND --help` for the options of one command.
 """
@@ -124,6 +126,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the baseline (default: OUTPUT_DIR/baseline.json)",
     )
 
+    trend = sub.add_parser(
+        "trend",
+        help="show how the audit's numbers moved across runs",
+        description="Findings by category, coverage, mutation score and suite duration across "
+        "the audits recorded in OUTPUT_DIR/history.sqlite (every `testvet audit` adds one).",
+        epilog="examples:\n  testvet trend\n  testvet trend --last 10 --html trend.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    trend.add_argument(
+        "--output-dir",
+        "-o",
+        type=Path,
+        default=Path(".testvet"),
+        help="the audit output directory holding history.sqlite (default: .testvet/)",
+    )
+    trend.add_argument("--html", type=Path, metavar="FILE", help="also write an HTML chart")
+    trend.add_argument("--last", type=int, metavar="N", help="only the last N runs")
+    trend.add_argument("--debug", action="store_true", help="show tracebacks")
+
     rules = sub.add_parser("rules", help="list the static rules")
     rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -172,6 +193,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     audit = run_audit(options, progress=progress)
     console = _console()
     report.write_reports(audit, formats, output_dir, console)
+    _record_history(audit, output_dir)
     return int(ExitCode.OK if audit.verdict is None or audit.verdict.passed else ExitCode.FAILED)
 
 
@@ -191,6 +213,37 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
         raise UsageError(f"--baseline-file {target}: directory {target.parent} does not exist")
     write_atomic(target, json.dumps(baseline_document(audit), indent=2) + "\n")
     print(f"testvet: wrote {len(audit.findings)} findings to {target}")
+    return int(ExitCode.OK)
+
+
+def _record_history(audit: Audit, output_dir: Path) -> None:
+    """Append the audit to OUTPUT_DIR/history.sqlite; a failure warns, never fails the audit."""
+    from testvet import history
+
+    try:
+        history.record(history.summarize(audit), output_dir)
+    except TestvetError as exc:
+        print(f"testvet: warning: audit not added to the history: {exc.message}", file=sys.stderr)
+
+
+def _cmd_trend(args: argparse.Namespace) -> int:
+    from testvet import history, trend
+    from testvet.output import write_atomic
+
+    if args.last is not None and args.last < 1:
+        raise UsageError(f"--last must be 1 or more, not {args.last}")
+    records = trend.select(history.load(args.output_dir), args.last)
+    if not records:
+        raise UsageError(
+            f"no audit history in {history.history_path(args.output_dir)} "
+            "(run `testvet audit` first, or give --output-dir)"
+        )
+    if args.html is not None and not args.html.parent.is_dir():
+        raise UsageError(f"--html {args.html}: directory {args.html.parent} does not exist")
+    _console().print(trend.table(records))
+    if args.html is not None:
+        write_atomic(args.html, trend.render_html(records))
+        print(f"testvet: wrote the trend chart to {args.html}")
     return int(ExitCode.OK)
 
 
@@ -219,7 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help/--version exit 0, bad usage exits 2
         return int(exc.code) if isinstance(exc.code, int) else int(ExitCode.USAGE_ERROR)
     debug = bool(getattr(args, "debug", False))
-    commands = {"audit": _cmd_audit, "baseline": _cmd_baseline, "rules": _cmd_rules}
+    commands = {
+        "audit": _cmd_audit,
+        "baseline": _cmd_baseline,
+        "rules": _cmd_rules,
+        "trend": _cmd_trend,
+    }
     if args.command is None:
         parser.print_help()
         return int(ExitCode.USAGE_ERROR)

@@ -87,7 +87,9 @@ def test_garbage_file_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / HISTORY_FILE).write_bytes(b"this is not sqlite\n" * 100)
     with pytest.raises(UsageError, match=r"history .*history\.sqlite: not a testvet history"):
         record(_summary(), tmp_path)
-    with pytest.raises(UsageError, match=r"history\.sqlite: not a testvet history database \(file is not"):
+    with pytest.raises(
+        UsageError, match=r"history\.sqlite: not a testvet history database \(file is not"
+    ):
         load(tmp_path)
 
 
