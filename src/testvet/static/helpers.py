@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from testvet.static.astutil import (
+    FunctionNode,
     children,
     dotted,
     fixture_name,
@@ -65,6 +66,8 @@ class HelperIndex:
         self._fixtures: dict[str, list[Summary]] = {}
         self._checking: set[str] = set()
         self._checking_fixtures: set[str] = set()
+        #: Names defined as plain functions (not methods): what a bare ``f()`` can call.
+        self._plain: set[str] = set()
         self.patterns = tuple(patterns)
         self._final = False
 
@@ -82,7 +85,8 @@ class HelperIndex:
                     if stack:
                         stack[-1][1][0] = stack[-1][1][0] or direct[0]
                         stack[-1][2].update(callees)
-                    self._register(func, Summary(func.name, direct[0], frozenset(callees)), aliases)
+                    summary = Summary(func.name, direct[0], frozenset(callees))
+                    self._register(func, summary, aliases, method=isinstance(node, ast.ClassDef))
                     continue
                 if stack:
                     top = stack[-1]
@@ -103,11 +107,10 @@ class HelperIndex:
         self._final = False
 
     def _register(
-        self,
-        node: ast.FunctionDef | ast.AsyncFunctionDef,
-        summary: Summary,
-        aliases: dict[str, str],
+        self, node: FunctionNode, summary: Summary, aliases: dict[str, str], method: bool
     ) -> None:
+        if not method:
+            self._plain.add(node.name)
         if node.decorator_list and is_fixture(node, aliases):
             self._fixtures.setdefault(fixture_name(node), []).append(summary)
         self._functions.setdefault(node.name, []).append(summary)
@@ -136,11 +139,14 @@ class HelperIndex:
         """True when ``name`` matches a configured ``assert_helpers`` pattern."""
         return any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
 
-    def checks(self, name: str) -> bool:
-        """True when a function of the test tree with this name performs checks."""
+    def checks(self, name: str, plain: bool = False) -> bool:
+        """True when a function of the test tree with this name performs checks.
+
+        ``plain`` asks about plain functions only (a bare ``f()`` cannot call a method).
+        """
         if not self._final:
             self._finalize()
-        return name in self._checking
+        return name in self._checking and (not plain or name in self._plain)
 
     def defines(self, name: str) -> bool:
         """True when the test tree defines a function with this name."""
@@ -165,6 +171,6 @@ class HelperIndex:
         full = dotted(call.func, aliases)
         if self.matches_pattern(name) or (full and self.matches_pattern(full)):
             return Kind.HELPER
-        if name in local or self.checks(name):
+        if name in local or self.checks(name, plain=isinstance(call.func, ast.Name)):
             return Kind.HELPER
         return None

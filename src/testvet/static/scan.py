@@ -228,11 +228,11 @@ class TestScan:
             return self.for_(stmt, st)
         if isinstance(stmt, ast.While):
             truthy = const_truthy(stmt.test) is True
-            self.expr(stmt.test, st)
+            head = self.expr(stmt.test, st) is not None
             inner = replace(st, conditional=st.conditional or not truthy, loop=True)
             body = self.block(stmt.body, inner)
             self.block(stmt.orelse, replace(st, conditional=True))
-            return Flow(checks=body.checks and truthy)
+            return Flow(checks=head or (body.checks and truthy))
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             return self.try_(stmt, st)  # type: ignore[arg-type]
         if isinstance(stmt, ast.With | ast.AsyncWith):
@@ -252,8 +252,7 @@ class TestScan:
             return self.nested(stmt, st)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             value = stmt.value
-            if value is not None:
-                self.expr(value, st)
+            found = value is not None and self.expr(value, st) is not None
             targets: Sequence[ast.expr] = (
                 stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             )
@@ -263,19 +262,20 @@ class TestScan:
             assert self.nd is not None
             self.nd.assign(targets, value)
             self._track_nonempty(targets, value)
-            return Flow()
+            return Flow(checks=found)
         if isinstance(stmt, ast.Import | ast.ImportFrom):
             add_import(stmt, self.aliases)
             return Flow()
         if isinstance(stmt, ast.Match):
-            self.expr(stmt.subject, st)
+            head = self.expr(stmt.subject, st) is not None
             for case in stmt.cases:
                 self.block(case.body, replace(st, conditional=True))
-            return Flow()
+            return Flow(checks=head)
+        found = False
         for child in ast.iter_child_nodes(stmt):
             if isinstance(child, ast.expr):
-                self.expr(child, st)
-        return Flow()
+                found = self.expr(child, st) is not None or found
+        return Flow(checks=found)
 
     def _track_nonempty(self, targets: Sequence[ast.expr], value: ast.expr | None) -> None:
         names = [t.id for t in targets if isinstance(t, ast.Name)]
@@ -334,16 +334,13 @@ class TestScan:
             return self.call_stmt(stmt, value, st)
         if isinstance(value, ast.Await) and isinstance(value.value, ast.Call):
             return self.call_stmt(stmt, value.value, st)
-        self.expr(value, st)
-        return Flow()
+        found = self.expr(value, st)
+        return Flow(checks=found is not None)
 
     def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
-        kind = self.expr(call, st)
-        if is_skip_call(call, self.aliases):
-            self._skip(call, st)
-            return Flow()
         direct = self.ctx.index.call_kind(call, self.aliases, self._callables())
         if direct is Kind.RAISES and not call.args[1:] and not _has_callable_kw(call):
+            self.expr(call, st, count=False)
             self.report(
                 "TV110",
                 stmt,
@@ -351,25 +348,31 @@ class TestScan:
                 "callable is never entered, so nothing is expected to raise.",
             )
             return Flow()
+        kind = self.expr(call, st)
+        if is_skip_call(call, self.aliases):
+            self._skip(call, st)
+            return Flow()
         counted = kind is not None
         fails = direct is Kind.FAIL
         return Flow(checks=counted, fails=fails)
 
     def if_(self, stmt: ast.If, st: State) -> Flow:
-        self.expr(stmt.test, st)
+        head = self.expr(stmt.test, st) is not None
         truth = const_truthy(stmt.test)
         body = self.block(stmt.body, replace(st, conditional=st.conditional or truth is not True))
         orelse = self.block(stmt.orelse, replace(st, conditional=True))
-        checks = (body.checks and (orelse.checks or truth is True)) or body.fails or orelse.fails
+        checks = (
+            head or (body.checks and (orelse.checks or truth is True)) or body.fails or orelse.fails
+        )
         return Flow(checks=checks, fails=body.fails and orelse.fails)
 
     def for_(self, stmt: ast.For | ast.AsyncFor, st: State) -> Flow:
-        self.expr(stmt.iter, st)
+        head = self.expr(stmt.iter, st) is not None
         nonempty = self.nonempty(stmt.iter)
         inner = replace(st, conditional=st.conditional or not nonempty, loop=True)
         body = self.block(stmt.body, inner)
         self.block(stmt.orelse, replace(st, conditional=True))
-        return Flow(checks=body.checks and nonempty)
+        return Flow(checks=head or (body.checks and nonempty))
 
     def try_(self, stmt: ast.Try, st: State) -> Flow:
         handlers = stmt.handlers
@@ -428,6 +431,8 @@ class TestScan:
                     inner = replace(
                         inner, swallow=stmt, swallow_base=bool(caught & {"BaseException"})
                     )
+            if item_kind is Kind.RAISES:
+                self._broad_raises(expr)
             if item_kind in (Kind.RAISES, Kind.WARNS):
                 kind = item_kind
                 if self.record(expr, st, item_kind) and item_kind is Kind.RAISES:
@@ -496,6 +501,8 @@ class TestScan:
                 self.called.add(name)
             self.nd.call(sub, st)
             self._note_patch(sub)
+            if name == "assert_has_calls":
+                self._has_calls_misuse(sub)
             if is_skip_call(sub, self.aliases) and sub is not node:
                 self._skip(sub, st)
             if in_assert:
@@ -590,8 +597,9 @@ class TestScan:
         )
 
     def _swallowed_call(self, stmt: ast.Try, handler: ast.ExceptHandler) -> None:
-        calls = [c for s in stmt.body for c in walk(s) if isinstance(c, ast.Call)]
-        if not calls:
+        nodes = [n for s in stmt.body for n in walk(s)]
+        calls = [c for c in nodes if isinstance(c, ast.Call)]
+        if not calls or any(isinstance(n, ast.Assert) for n in nodes):
             return
         for call in calls:
             name = last_name(call.func) or ""
@@ -747,7 +755,8 @@ class TestScan:
             return
         exempt = self._exempt(decorators)
         if total == 0:
-            if exempt or self.reported_codes() & {"TV103", "TV104", "TV106", "TV107", "TV110"}:
+            explained = {"TV103", "TV104", "TV106", "TV107", "TV110", "TV112", "TV113"}
+            if exempt or self.reported_codes() & explained:
                 self._trivial_low()
                 return
             self._no_check()

@@ -1,0 +1,65 @@
+import pytest
+
+from pkg import parse, render
+
+
+def test_empty():  # expect: TV101
+    pass
+
+
+def test_docstring_only():  # expect: TV101
+    """Rendering escapes HTML."""
+
+
+def test_result_never_checked():  # expect: TV101
+    result = parse("1 + 2")
+
+
+def test_calls_only():  # expect: TV101:medium
+    parse("1 + 2")
+    render("x")
+
+
+def test_does_not_raise_on_empty_input():  # expect: TV101:low
+    parse("")
+
+
+def test_with_assert():
+    assert parse("1") == 1
+
+
+def test_with_pytest_raises():
+    with pytest.raises(ValueError):
+        parse("(")
+
+
+def test_with_pytest_fail():
+    if parse("1") != 1:
+        pytest.fail("wrong")
+
+
+def test_only_assert_true():
+    parse("1")
+    assert True  # expect: TV107
+
+
+@pytest.mark.skip(reason="not yet")
+def test_skipped_placeholder():
+    pass
+
+
+class TestThings:
+    def test_method_no_check(self):  # expect: TV101
+        value = parse("2")
+
+    def test_method_checks(self):
+        assert parse("2") == 2
+
+    @pytest.fixture
+    def test_data(self):
+        return parse("3")
+
+
+class Helper:
+    def test_not_collected(self):
+        pass

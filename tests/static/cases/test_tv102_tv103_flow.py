@@ -1,0 +1,75 @@
+import pytest
+
+from pkg import items, parse
+
+CASES = ["a", "b"]
+
+
+def test_check_only_under_if():  # expect: TV102
+    result = parse("a")
+    if result:
+        assert result == "a"
+
+
+def test_check_in_loop_over_result():  # expect: TV102
+    for item in items():
+        assert item.valid
+
+
+def test_both_branches_check(flag):
+    if flag:
+        assert parse("a") == "a"
+    else:
+        assert parse("b") == "b"
+
+
+def test_if_fail_is_a_check():
+    result = parse("a")
+    if result != "a":
+        raise AssertionError(result)
+
+
+def test_loop_over_literal():
+    for text in ["a", "b"]:
+        assert parse(text) == text
+
+
+def test_loop_over_module_constant():
+    for text in CASES:
+        assert parse(text) == text
+
+
+def test_loop_over_range():
+    for n in range(3):
+        assert parse(str(n)) == n
+
+
+def test_loop_over_local_literal():
+    texts = ("a", "b")
+    for index, text in enumerate(texts):
+        assert parse(text) == index
+
+
+@pytest.mark.parametrize("texts", [["a"], ["b", "c"]])
+def test_loop_over_param(texts):
+    for text in texts:
+        assert parse(text)
+
+
+def test_conditional_plus_unconditional():
+    result = parse("a")
+    if result:
+        assert result == "a"
+    assert len(result) == 1
+
+
+def test_checks_after_return():
+    result = parse("a")
+    return
+    assert result == "a"  # expect: TV103
+
+
+def test_while_true_loop():
+    while True:
+        assert parse("a")
+        break

@@ -1,0 +1,100 @@
+import unittest
+
+import pytest
+
+from pkg import Cache, parse
+
+
+def test_broad_raises():
+    with pytest.raises(Exception):  # expect: TV109
+        parse("(")
+
+
+def test_broad_raises_with_match_is_fine():
+    with pytest.raises(Exception, match="unbalanced"):
+        parse("(")
+
+
+def test_empty_raises_block():
+    with pytest.raises(ValueError):  # expect: TV110
+        pass
+
+
+def test_raises_block_with_literal_assignment_only():
+    with pytest.raises(ValueError):  # expect: TV110
+        text = "("
+
+
+def test_subscript_assignment_can_raise():
+    cache = Cache(maxsize=3)
+    with pytest.raises(ValueError):
+        cache[4] = 4
+
+
+def test_attribute_assignment_can_raise():
+    cache = Cache(maxsize=3)
+    with pytest.raises(AttributeError):
+        cache.maxsize = 4
+
+
+def test_del_can_raise():
+    cache = Cache(maxsize=3)
+    with pytest.raises(KeyError):
+        del cache["missing"]
+
+
+def test_subscript_read_can_raise():
+    cache = Cache(maxsize=3)
+    with pytest.raises(KeyError):
+        cache["missing"]
+
+
+def test_operator_can_raise():
+    with pytest.raises(TypeError):
+        Cache(maxsize=3) + 1
+
+
+def test_name_lookup_can_raise():
+    with pytest.raises(NameError):
+        undefined_name
+
+
+def test_raises_never_entered():
+    pytest.raises(ValueError)  # expect: TV110
+    parse("(")
+
+
+def test_raises_call_form_is_fine():
+    pytest.raises(ValueError, parse, "(")
+
+
+def test_check_after_raising_call():
+    with pytest.raises(ValueError):
+        result = parse("(")
+        assert result is None  # expect: TV111
+
+
+def test_check_after_block_is_fine():
+    with pytest.raises(ValueError) as excinfo:
+        parse("(")
+    assert "unbalanced" in str(excinfo.value)
+
+
+def test_raises_assertion_error_checks_the_assert():
+    with pytest.raises(AssertionError):
+        value = parse("(")
+        assert value == "x"
+
+
+class TestUnittestRaises(unittest.TestCase):
+    def test_broad(self):
+        with self.assertRaises(Exception):  # expect: TV109
+            parse("(")
+
+    def test_regex_is_fine(self):
+        with self.assertRaisesRegex(Exception, "unbalanced"):
+            parse("(")
+
+    def test_not_entered(self):
+        self.assertRaises(ValueError)  # expect: TV110
+        parse("(")

@@ -1,0 +1,75 @@
+import datetime
+import random
+import threading
+import time
+
+import requests
+
+from pkg import Server, Token, parse, shuffle_deck
+
+
+def test_sleep_to_wait_for_thread():
+    server = Server()
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    time.sleep(0.5)  # expect: TV150
+    assert server.ready
+
+
+def test_polling_loop_is_fine():
+    server = Server()
+    threading.Thread(target=server.run).start()
+    deadline = time.monotonic() + 5
+    while not server.ready and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.ready
+
+
+def test_unseeded_random():
+    n = random.randint(0, 100)
+    assert parse(str(n)) == n  # expect: TV151
+
+
+def test_seeded_random_is_fine():
+    rng = random.Random(1234)
+    n = rng.randint(0, 100)
+    assert parse(str(n)) == n
+
+
+def test_wall_clock_elapsed():
+    start = time.time()
+    parse("a")
+    elapsed = time.time() - start
+    assert elapsed < 0.1  # expect: TV152
+
+
+def test_wall_clock_direct():
+    token = Token()
+    assert token.created == datetime.datetime.now()  # expect: TV152
+
+
+def test_reading_passed_in_is_fine():
+    now = time.time()
+    token = Token(now=now)
+    assert token.created == now
+
+
+def test_bracketing_is_fine():
+    before = time.time()
+    token = Token()
+    after = time.time()
+    assert before <= token.created <= after
+
+
+def test_real_network():
+    response = requests.get("https://api.github.com/repos")  # expect: TV153
+    assert response.status_code == 200
+
+
+def test_local_server_is_fine(live_server):
+    response = requests.get("http://127.0.0.1:8000/health")
+    assert response.status_code == 200
+
+
+def test_url_as_data_is_fine():
+    assert parse("https://api.github.com/repos").host == "api.github.com"
