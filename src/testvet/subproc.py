@@ -25,14 +25,22 @@ PYTEST_SAFETY_ARGS: tuple[str, ...] = ("-p", "no:cacheprovider")
 def find_python(root: Path, configured: str | None) -> str:
     """The interpreter to run the suite with.
 
-    ``--python``/``python =`` first, then an active virtualenv, then ``ROOT/.venv``,
-    then testvet's own interpreter.
+    ``--python``/``python =`` first (a bare name is looked up on ``PATH``; a relative
+    path is tried against the project root, then the current directory), then an active
+    virtualenv, then ``ROOT/.venv``, then testvet's own interpreter.
     """
     if configured:
-        found = shutil.which(configured) if os.sep not in configured else configured
+        if os.sep not in configured and "/" not in configured:
+            found = shutil.which(configured)
+        else:
+            given = Path(configured).expanduser()
+            options = [given] if given.is_absolute() else [root / given, given]
+            found = next((str(p) for p in options if p.is_file()), None)
         if not found or not Path(found).exists():
             raise SuiteError(f"--python {configured}: no such interpreter")
-        return str(Path(found))
+        # Absolute (the child runs from the root) but not resolved: a venv's python is a
+        # symlink whose location is what makes it that venv's interpreter.
+        return os.path.abspath(found)
     active = os.environ.get("VIRTUAL_ENV")
     candidates = []
     if active:

@@ -12,6 +12,7 @@ import pytest
 from discover_helpers import PROJECTS, Discover, discover_project
 
 from testvet.discover import stage
+from testvet.errors import ConfigError
 from testvet.model import Category, Severity, TestKind
 
 
@@ -207,3 +208,9 @@ def test_collection_writes_nothing_into_the_project(
     assert len(audit.inventory.tests) == 9
     assert digest_tree(project) == before
     assert (tmp_path / "out" / "discover" / "collection.json").is_file()
+
+
+def test_a_configured_test_path_that_does_not_exist_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.testvet]\ntests = ["qa"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[tool.testvet\] tests: 'qa' does not exist"):
+        discover_project(tmp_path, tmp_path / "out")

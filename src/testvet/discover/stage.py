@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from testvet import subproc
 from testvet.discover import astscan, collect, diagnose, kinds, layout
 from testvet.discover.imports import FileFacts, project_modules, scan
+from testvet.errors import ConfigError
 from testvet.model import Audit, Finding, Inventory, Project, TestFile, TestItem, TestKind
 
 if TYPE_CHECKING:
@@ -127,10 +128,18 @@ def _error_files(root: Path, errors: Iterable[Mapping[str, Any]]) -> list[str]:
     return out
 
 
+def _check_configured_paths(root: Path, source: str, **keys: tuple[str, ...]) -> None:
+    for key, paths in keys.items():
+        for rel in paths:
+            if not (root / rel).exists():
+                raise ConfigError(f"{source}: [tool.testvet] {key}: {rel!r} does not exist")
+
+
 def run(audit: Audit, ctx: StageContext) -> Audit:
     """Discover the layout, collect the inventory, diagnose collection errors."""
     root = audit.project.root
     cfg = audit.config
+    _check_configured_paths(root, cfg.source or "pyproject.toml", src=cfg.src, tests=cfg.tests)
     lay = layout.discover(root, cfg.src, cfg.tests)
     python = subproc.find_python(root, cfg.python)
     proj = replace(

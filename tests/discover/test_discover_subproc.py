@@ -1,0 +1,66 @@
+"""Choosing the interpreter and the environment of pytest children."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from testvet import subproc
+from testvet.errors import SuiteError
+
+
+def fake_python(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_configured_relative_python_is_found_from_the_project_root(tmp_path: Path) -> None:
+    python = fake_python(tmp_path / "env" / "bin" / "python")
+    assert subproc.find_python(tmp_path, "env/bin/python") == str(python)
+
+
+def test_a_missing_configured_python_is_a_suite_error(tmp_path: Path) -> None:
+    with pytest.raises(SuiteError, match="--python nope/python: no such interpreter"):
+        subproc.find_python(tmp_path, "nope/python")
+
+
+def test_project_venv_is_used_when_no_virtualenv_is_active(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    assert subproc.find_python(tmp_path, None) == sys.executable
+    venv_python = fake_python(tmp_path / ".venv" / "bin" / "python")
+    assert subproc.find_python(tmp_path, None) == str(venv_python)
+    active = fake_python(tmp_path / "active" / "bin" / "python")
+    monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "active"))
+    assert subproc.find_python(tmp_path, None) == str(active)
+
+
+def test_child_env_puts_plugins_first_and_writes_no_bytecode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-x")
+    env = subproc.child_env([Path("/extra")], extra={"TESTVET_X": "1"})
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(subproc.PLUGIN_DIR), "/extra", "/elsewhere"]
+    assert env["PYTHONDONTWRITEBYTECODE"] == "1"
+    assert "PYTEST_ADDOPTS" not in env
+    assert env["TESTVET_X"] == "1"
+
+
+def test_pytest_command_disables_the_cache() -> None:
+    assert subproc.pytest_command("py", ["testvet_collect"], ["--collect-only"]) == [
+        "py",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "testvet_collect",
+        "--collect-only",
+    ]
