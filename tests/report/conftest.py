@@ -34,6 +34,7 @@ from testvet.model import (
     Outcome,
     PolicyCheck,
     Project,
+    PyramidMix,
     RunResult,
     ScenarioAnalysis,
     Severity,
@@ -378,6 +379,16 @@ def _scenarios() -> ScenarioAnalysis:
         ),
         evidence=(
             Evidence("disk-full", "tests/test_store.py::test_enospc", "tests/test_store.py", 3),
+        ),
+        pyramid=(
+            PyramidMix("<all>", unit=5, integration=2, e2e=1),
+            PyramidMix(
+                "src/shopcart/payments*",
+                unit=0,
+                integration=1,
+                e2e=0,
+                target={"unit": 70.0, "integration": 20.0, "e2e": 10.0},
+            ),
         ),
     )
 

@@ -160,3 +160,36 @@ def test_code_spans_and_text_escape():
     assert md.code("a`b") == "``a`b``"
     assert md.text("a|b <c>") == "a\\|b &lt;c&gt;"
     assert md.text("x" * 400).endswith("…")
+
+
+def test_requirements_traceability_per_epic(full_audit):
+    from testvet.config import RequirementsConfig
+    from testvet.model import RequirementCoverage
+
+    reqs = (
+        RequirementCoverage("3.1", "Add to cart", "Cart", ("t1",), ("t1",), True),
+        RequirementCoverage("3.2", "Remove from cart", "Cart", (), (), False),
+        RequirementCoverage("4.1", "Pay by card", "Checkout", ("t2",), (), False),
+    )
+    audit = replace(
+        full_audit,
+        config=replace(full_audit.config, requirements=RequirementsConfig(file="reqs.toml")),
+        scenarios=replace(full_audit.scenarios, requirements=reqs),
+    )
+    sec = _section(markdown.render(audit), "1. Inventory and mapping")
+    assert "| Cart | 2 | 1 | 50.0% |" in sec
+    assert "| Checkout | 1 | 0 | 0.0% |" in sec
+    assert "2 of 3 (66.7%) requirements have no passing test:" in sec
+    assert "| `4.1` | Pay by card | Checkout | 1 |" in sec
+
+
+def test_pyramid_shows_shares_and_targets(full_audit):
+    sec = _section(markdown.render(full_audit), "1. Inventory and mapping")
+    assert "| `<all>` | 5 (62.5%) | 2 (25.0%) | 1 (12.5%) |" in sec
+    assert "| 0 (0.0%), target 70% | 1 (100.0%), target 20% |" in sec
+
+
+def test_code_spans_in_hints_keep_their_angle_brackets():
+    assert md.text("Replace `return <expr>` with `a|b` <x>") == (
+        "Replace `return <expr>` with `a\\|b` &lt;x&gt;"
+    )

@@ -189,6 +189,27 @@ def _scenarios(sa: ScenarioAnalysis | None) -> dict[str, Any] | None:
             }
             for e in sa.evidence
         ],
+        "requirements": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "epic": r.epic,
+                "tests": list(r.tests),
+                "passing": list(r.passing),
+                "tested": r.tested,
+            }
+            for r in sa.requirements
+        ],
+        "pyramid": [
+            {
+                "component": p.component,
+                "unit": p.unit,
+                "integration": p.integration,
+                "e2e": p.e2e,
+                "target": dict(p.target),
+            }
+            for p in sa.pyramid
+        ],
     }
 
 

@@ -103,13 +103,15 @@ def _inventory(audit: Audit, max_rows: int | None) -> list[str]:
     collected = audit.inventory.collected_with
     if collected != "pytest":
         lines += ["", f"_Tests were found by {md.text(collected)}, not by pytest's collection._"]
+    lines += ["", "### Test pyramid", ""]
+    lines += _pyramid(audit)
     lines += ["", "### Test files", ""]
     lines += inventory_table(audit, max_rows, coverage=True)
     lines += ["", "### Project modules", ""]
     modules = audit.inventory.modules
     if not modules:
         lines.append("No project modules were identified.")
-        return lines
+        return [*lines, "", "### Requirements traceability", "", *_requirements(audit, max_rows)]
     per_path = views.findings_per_file(audit)
     ran = audit.run is not None
     rows = [
@@ -140,6 +142,77 @@ def _inventory(audit: Audit, max_rows: int | None) -> list[str]:
             ]
     else:
         lines += ["", _gap_note(audit, "run")]
+    lines += ["", "### Requirements traceability", ""]
+    lines += _requirements(audit, max_rows)
+    return lines
+
+
+def _pyramid(audit: Audit) -> list[str]:
+    mixes = audit.scenarios.pyramid if audit.scenarios is not None else ()
+    if not mixes:
+        if audit.scenarios is None:
+            return [_gap_note(audit, "scenarios")]
+        return ["No pyramid data was recorded."]
+    rows = []
+    for mix in mixes:
+        total = mix.unit + mix.integration + mix.e2e
+        cells = [md.code(mix.component)]
+        for kind, n in (("unit", mix.unit), ("integration", mix.integration), ("e2e", mix.e2e)):
+            share = views.pct(100.0 * n / total) if total else "n/a"
+            target = mix.target.get(kind)
+            cells.append(
+                f"{n} ({share})" + (f", target {target:.0f}%" if target is not None else "")
+            )
+        rows.append(cells)
+    lines = md.table(["component", "unit", "integration", "e2e"], rows, None, str)
+    if len(mixes) == 1:
+        lines += [
+            "",
+            "No per-component targets: set `[tool.testvet.pyramid] components` to check them.",
+        ]
+    return lines
+
+
+def _requirements(audit: Audit, max_rows: int | None) -> list[str]:
+    reqs = audit.scenarios.requirements if audit.scenarios is not None else ()
+    if not reqs:
+        if not audit.config.requirements.file:
+            return [
+                "No requirements file is configured: set `[tool.testvet.requirements] file` "
+                "to trace requirements to tests."
+            ]
+        if audit.scenarios is None:
+            return [_gap_note(audit, "scenarios")]
+        return [f"The requirements file {md.code(audit.config.requirements.file)} lists none."]
+    epics: dict[str, list[bool]] = {}
+    for r in reqs:
+        epics.setdefault(r.epic or "(no epic)", []).append(r.tested)
+    rows = [
+        [
+            md.text(epic),
+            str(len(tested)),
+            str(sum(tested)),
+            views.pct(100.0 * sum(tested) / len(tested)),
+        ]
+        for epic, tested in sorted(epics.items())
+    ]
+    lines = md.table(["epic", "requirements", "tested", "coverage"], rows, None, str)
+    untested = [r for r in reqs if not r.tested]
+    if untested:
+        lines += [
+            "",
+            f"{views.share(len(untested), len(reqs))} requirements have no passing test:",
+            "",
+        ]
+        lines += md.table(
+            ["requirement", "title", "epic", "linked tests"],
+            [
+                [md.code(r.id), md.text(r.title), md.text(r.epic), str(len(r.tests))]
+                for r in untested
+            ],
+            max_rows,
+            lambda n: f"_… and {views.plural(n, 'more requirement')}._",
+        )
     return lines
 
 

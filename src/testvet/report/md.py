@@ -15,13 +15,30 @@ CELL_MAX = 300
 _BACKTICKS = re.compile(r"`+")
 
 
+_SPANS = re.compile(r"(`+)(.+?)\1")
+
+
+def _escape_plain(s: str) -> str:
+    s = s.replace("\\", "\\\\").replace("|", "\\|")
+    return s.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def text(value: object, limit: int = CELL_MAX) -> str:
-    """Plain text made safe for a table cell or a paragraph (no HTML, no table breaks)."""
+    """Text made safe for a table cell or a paragraph (no HTML, no table breaks).
+
+    Code spans written in the text (`` `x < y` ``) are kept as code: only their pipes
+    are escaped, since GitHub shows entities inside code literally.
+    """
     s = " ".join(str(value).split())
     if len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
-    s = s.replace("\\", "\\\\").replace("|", "\\|")
-    return s.replace("<", "&lt;").replace(">", "&gt;")
+    out, pos = [], 0
+    for m in _SPANS.finditer(s):
+        out.append(_escape_plain(s[pos : m.start()]))
+        out.append(m.group(0).replace("|", "\\|"))
+        pos = m.end()
+    out.append(_escape_plain(s[pos:]))
+    return "".join(out)
 
 
 def code(value: object) -> str:
