@@ -70,14 +70,15 @@ def _relations(
     graph = {s.module: _project_imports(s.tree, s.module, known) for s in sources}
     # A package's __init__ re-exports: importing ``pkg`` reaches what ``pkg`` imports.
     conftests = {t.path: t for t in tests if t.path.endswith("conftest.py")}
+    imports = {t.path: _project_imports(t.tree, t.module, known) for t in tests}
     out: dict[str, set[str]] = {}
     for test in tests:
-        direct = _project_imports(test.tree, test.module, known)
+        direct = set(imports[test.path])
         parts = test.path.split("/")[:-1]
         for depth in range(len(parts) + 1):
             conf = conftests.get("/".join([*parts[:depth], "conftest.py"]))
             if conf is not None and conf is not test:
-                direct |= _project_imports(conf.tree, conf.module, known)
+                direct |= imports[conf.path]
         for source in sources:
             leaf = source.path.rsplit("/", 1)[-1]
             if source.module in test.text or (leaf != "__init__.py" and f"/{leaf}" in test.text):

@@ -158,8 +158,11 @@ class _ModuleFacts:
     jwt_lib: bool
     signing_lib: bool
     expiry_words: bool
+    #: Functions or classes named like a signer (``sign``, ``unsign``, ``Signer``).
+    signer_names: bool
 
 
+_SIGNER_NAME = re.compile(r"^_?(un)?sign(_|$)|signer|^get_signature$")
 _WORD = re.compile(r"^[A-Za-z_]\w{0,30}$")
 
 
@@ -170,6 +173,16 @@ def _word_strings(nodes: Iterable[ast.AST]) -> set[str]:
         for n in nodes
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and _WORD.match(n.value)
     }
+
+
+def _uses_lib(imported: set[str], libs: tuple[str, ...], module: str) -> bool:
+    """Whether the module imports one of ``libs`` (a library's own modules do not count)."""
+    own = module.split(".", 1)[0]
+    return any(
+        (m == lib or m.startswith(lib + ".")) and lib.split(".", 1)[0] != own
+        for m in imported
+        for lib in libs
+    )
 
 
 def _module_facts(source: SourceFile) -> _ModuleFacts:
@@ -187,11 +200,14 @@ def _module_facts(source: SourceFile) -> _ModuleFacts:
         wall_clock=bool(calls & _WALL_CLOCK),
         token_words=any(_TOKEN_WORDS.search(i) for i in idents),
         alg_header=alg,
-        jwt_lib=any(m == lib or m.startswith(lib + ".") for m in imported for lib in _JWT_LIBS),
-        signing_lib=any(
-            m == lib or m.startswith(lib + ".") for m in imported for lib in _SIGNING_LIBS
-        ),
+        jwt_lib=_uses_lib(imported, _JWT_LIBS, source.module),
+        signing_lib=_uses_lib(imported, _SIGNING_LIBS, source.module),
         expiry_words=any(_EXPIRY_WORDS.search(i) for i in idents),
+        signer_names=any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and _SIGNER_NAME.search(n.name.lower())
+            for n in nodes
+        ),
     )
 
 
@@ -248,7 +264,9 @@ Detector = Callable[[_Func], list[Hit]]
 def _tokens(f: _Func) -> list[Hit]:
     m = f.mod
     hmac_call = f.first_call("hmac.new", "hmac.digest", "hmac.HMAC")
-    lib_call = f.first_call(*(f"{lib}." for lib in (*_JWT_LIBS, *_SIGNING_LIBS)))
+    own = f.mod.source.module.split(".", 1)[0]
+    libs = [lib for lib in (*_JWT_LIBS, *_SIGNING_LIBS) if lib.split(".", 1)[0] != own]
+    lib_call = f.first_call(*(f"{lib}." for lib in libs))
     hash_call = f.first_call("hashlib.")
     keyed_hash = hash_call is not None and any(
         _SECRET_WORDS.search(i) for i in identifiers(list(ast.walk(hash_call)))
@@ -256,7 +274,7 @@ def _tokens(f: _Func) -> list[Hit]:
     site = hmac_call or lib_call or (hash_call if keyed_hash else None)
     if site is None:
         return []
-    tokenish = m.token_words or m.jwt_lib or m.signing_lib or m.alg_header
+    tokenish = m.token_words or m.jwt_lib or m.signing_lib or m.alg_header or m.signer_names
     if not tokenish:
         return []
     scenarios = [S.AUTH_WRONG_KEY.value]

@@ -52,8 +52,10 @@ class TestFacts:
     plus_one_limit: bool = False
     mutated_signature: bool = False
     decorators: set[str] = field(default_factory=set)
+    _text: str | None = field(default=None, repr=False)
 
     def merge(self, other: TestFacts, checks: bool) -> None:
+        self._text = None
         self.idents |= other.idents
         self.strings += other.strings
         self.calls |= other.calls
@@ -68,7 +70,10 @@ class TestFacts:
             self.rejects |= other.rejects
 
     def text(self) -> str:
-        return " ".join([self.name, *sorted(self.idents), *self.strings]).lower()
+        """Name, identifiers and strings in one lowercased string (computed once)."""
+        if self._text is None:
+            self._text = " ".join([self.name, *sorted(self.idents), *self.strings]).lower()
+        return self._text
 
 
 _CONCURRENCY = (
@@ -155,9 +160,15 @@ def _facts(
             facts.calls.add(name)
             if name.startswith(_CONCURRENCY):
                 facts.concurrency = True
-            if node.args and not _is_check(node, aliases):
-                key = ast.dump(node)
-                seen_calls[key] = seen_calls.get(key, 0) + 1
+
+        statement_call = (
+            node.value
+            if isinstance(node, (ast.Expr, ast.Assign)) and isinstance(node.value, ast.Call)
+            else None
+        )
+        if statement_call is not None and statement_call.args:
+            key = ast.dump(statement_call)
+            seen_calls[key] = seen_calls.get(key, 0) + 1
         if _is_check(node, aliases):
             facts.asserts = True
         if _rejection(node, aliases):
@@ -170,17 +181,24 @@ def _facts(
             and isinstance(node.operand, ast.Constant)
         ):
             facts.negative_numbers = True
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left = identifiers(list(ast.walk(node.left)))
-            right = node.right
-            if (
-                isinstance(right, ast.Constant)
-                and right.value == 1
-                and any(re.search(r"limit|max|quota|capacity|burst|allow", i) for i in left)
-            ):
-                facts.plus_one_limit = True
-        if _mutates(node) and any(
-            re.search(r"sig|token|mac|digest", i) for i in identifiers(list(ast.walk(node)))
+        if (
+            not facts.plus_one_limit
+            and isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Add)
+            and isinstance(node.right, ast.Constant)
+            and node.right.value == 1
+            and any(
+                re.search(r"limit|max|quota|capacity|burst|allow", i)
+                for i in identifiers(list(ast.walk(node.left)))
+            )
+        ):
+            facts.plus_one_limit = True
+        if (
+            not facts.mutated_signature
+            and _mutates(node)
+            and any(
+                re.search(r"sig|token|mac|digest", i) for i in identifiers(list(ast.walk(node)))
+            )
         ):
             facts.mutated_signature = True
     facts.repeated_call = any(count >= 2 for count in seen_calls.values())
@@ -256,7 +274,7 @@ def _alg_none(t: TestFacts) -> str | None:
 
 def _wrong_key(t: TestFacts) -> str | None:
     text = t.text()
-    named = _any(r"(wrong|other|bad|another|different|attacker|evil|invalid)_?(key|secret)", text)
+    named = _any(r"(wrong|other|bad|another|different|attacker|evil|foreign)_?(key|secret)", text)
     if named and t.rejects:
         return "verifies with another key and expects rejection"
     return None
@@ -291,13 +309,15 @@ def _cross_tenant(t: TestFacts) -> str | None:
     return None
 
 
+_CMD = r"(?:touch|rm|echo|cat|id|whoami|curl|wget|ls|sleep|reboot|nc|sh|bash|uname|printf)\b"
+#: Shell metacharacter variants, each followed by a command (how injection payloads look).
 INJECTION_VARIANTS: dict[str, re.Pattern[str]] = {
-    ";": re.compile(r";\s*\w"),
-    "|": re.compile(r"\|\s*\w"),
-    "`": re.compile(r"`[^`]+`"),
-    "$()": re.compile(r"\$\([^)]*\)"),
-    "&&": re.compile(r"&&\s*\w"),
-    "newline": re.compile(r"\n\s*\w+"),
+    ";": re.compile(rf";\s*{_CMD}"),
+    "|": re.compile(rf"\|\s*{_CMD}"),
+    "`": re.compile(rf"`\s*{_CMD}[^`]*`"),
+    "$()": re.compile(rf"\$\(\s*{_CMD}[^)]*\)"),
+    "&&": re.compile(rf"&&\s*{_CMD}"),
+    "newline": re.compile(rf"\n\s*{_CMD}"),
 }
 
 
