@@ -39,6 +39,8 @@ class ChildSpec:
     env: dict[str, str]
     settings: dict[str, Any]
     timeout: float
+    #: Seconds past ``timeout`` before the parent kills a child whose watchdog is stuck.
+    grace: float = BACKSTOP_GRACE
 
 
 @dataclass
@@ -77,11 +79,11 @@ def _log_tail(path: Path) -> str:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
-    for line in reversed(lines):
-        text = line.strip().strip("=").strip()
-        if text:
+    texts = [t for t in (line.strip().strip("=").strip() for line in lines) if t]
+    for text in reversed(texts):  # pytest's usage errors end in "error: ..."
+        if "error" in text.lower():
             return text[:300]
-    return ""
+    return texts[-1][:300] if texts else ""
 
 
 def _run_child(
@@ -125,7 +127,7 @@ def _run_child(
                 log.feed(reader.poll())
                 if log.running != running:
                     running, since = log.running, time.monotonic()
-                if running and time.monotonic() - since > spec.timeout + BACKSTOP_GRACE:
+                if running and time.monotonic() - since > spec.timeout + spec.grace:
                     log.timeout = running
                     killed = True
                     _kill_group(proc)

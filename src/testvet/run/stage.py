@@ -125,11 +125,13 @@ def _plan_coverage(
 
 
 def _spec(
-    audit: Audit, ctx: StageContext, scope: Scope, run_dir: Path
+    audit: Audit, ctx: StageContext, scope: Scope, run_dir: Path, measure_coverage: bool
 ) -> tuple[ChildSpec, Path | None]:
     python = audit.project.python or subproc.find_python(scope.root, audit.config.python)
     found = probe(python)
-    cov_settings, imported = _plan_coverage(audit, ctx, scope, run_dir)
+    cov_settings, imported = None, None
+    if measure_coverage:
+        cov_settings, imported = _plan_coverage(audit, ctx, scope, run_dir)
     if cov_settings is not None and not found.get("coverage"):
         raise SuiteError(
             f"interpreter {python} has no coverage.py: install coverage in the project's "
@@ -184,12 +186,17 @@ def _coverage(
     )
 
 
-def execute(audit: Audit, ctx: StageContext) -> tuple[RunResult, covdata.Analysis | None, Scope]:
-    """Run the suite and analyse coverage; the raw material of the stage."""
+def execute(
+    audit: Audit, ctx: StageContext, measure_coverage: bool = True
+) -> tuple[RunResult, covdata.Analysis | None, Scope]:
+    """Run the suite and analyse coverage; the raw material of the stage.
+
+    ``measure_coverage=False`` runs with the per-test map only (for benchmarks).
+    """
     scope = scope_of(audit)
     run_dir = Path(ctx.options.output_dir) / "run"
     _clean(run_dir)
-    spec, imported = _spec(audit, ctx, scope, run_dir)
+    spec, imported = _spec(audit, ctx, scope, run_dir, measure_coverage)
     suite = run_suite(spec, run_dir, lambda done, total: ctx.progress("run", done, total or None))
     analysis = _coverage(audit, ctx, scope, run_dir, suite, imported)
     reached = {fid for r in suite.results for fid in r.reached}

@@ -1,0 +1,37 @@
+"""Helpers for the run-stage tests (imported as ``run_helpers``): audit a fixture project."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from testvet.core import AuditOptions, StageContext, start
+from testvet.model import Audit
+from testvet.run import stage
+
+PROJECTS = Path(__file__).parent.parent / "projects"
+
+
+def prepared(
+    name: str, out: Path, packages: tuple[str, ...] = (), **options: Any
+) -> tuple[Audit, StageContext]:
+    """The audit of fixture project ``name`` as discovery would leave it, and its context."""
+    opts = AuditOptions(path=PROJECTS / name, output_dir=out, **options)
+    audit = start(opts)
+    project = replace(
+        audit.project, source_roots=("src",), packages=packages, test_paths=("tests",)
+    )
+    return replace(audit, project=project), StageContext(options=opts)
+
+
+def run_stage(name: str, out: Path, packages: tuple[str, ...] = (), **options: Any) -> Audit:
+    """Run the real run stage on fixture project ``name`` with output under ``out``."""
+    audit, ctx = prepared(name, out, packages, **options)
+    return stage.run(audit, ctx)
+
+
+def by_id(audit: Audit) -> dict[str, Any]:
+    """Node id -> TestResult of the audit's run."""
+    assert audit.run is not None
+    return {r.nodeid: r for r in audit.run.results}
