@@ -509,6 +509,6 @@ def check_golden(name: str, text: str) -> None:
 
 
 @pytest.fixture
-def golden() -> Callable[[str, str], None]:
+def assert_golden() -> Callable[[str, str], None]:
     """``golden(name, text)``: compare with (or, when updating, rewrite) a golden file."""
     return check_golden

@@ -24,9 +24,9 @@ CONTRACT_FINDING_KEYS = {
 
 
 @pytest.mark.parametrize("name", ["full", "static", "empty"])
-def test_json_matches_golden(name, full_audit, static_audit, empty_audit, golden):
+def test_json_matches_golden(name, full_audit, static_audit, empty_audit, assert_golden):
     audit = {"full": full_audit, "static": static_audit, "empty": empty_audit}[name]
-    golden(f"report-{name}.json", json_report.render(audit))
+    assert_golden(f"report-{name}.json", json_report.render(audit))
 
 
 def test_contract_fields_and_meanings(full_audit):

@@ -12,15 +12,15 @@ from testvet.report import markdown, md, summary
 
 
 @pytest.mark.parametrize("name", ["full", "static", "empty"])
-def test_full_audit_matches_golden(name, full_audit, static_audit, empty_audit, golden):
+def test_full_audit_matches_golden(name, full_audit, static_audit, empty_audit, assert_golden):
     audit = {"full": full_audit, "static": static_audit, "empty": empty_audit}[name]
-    golden(f"report-{name}.md", markdown.render(audit))
+    assert_golden(f"report-{name}.md", markdown.render(audit))
 
 
 @pytest.mark.parametrize("name", ["full", "static"])
-def test_summary_matches_golden(name, full_audit, static_audit, golden):
+def test_summary_matches_golden(name, full_audit, static_audit, assert_golden):
     audit = {"full": full_audit, "static": static_audit}[name]
-    golden(f"summary-{name}.md", summary.render(audit))
+    assert_golden(f"summary-{name}.md", summary.render(audit))
 
 
 def _section(doc: str, title: str) -> str:
