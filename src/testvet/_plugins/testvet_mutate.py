@@ -441,10 +441,11 @@ class _Engine:
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
-            _worker(write_fd, target, code, items, self.session, self.mem_limit)
+            cpu = float(job["timeout"])
+            _worker(write_fd, target, code, items, self.session, self.mem_limit, cpu)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
-        running[pid] = _Running(job, pid, read_fd, float(job["timeout"]))
+        running[pid] = _Running(job, pid, read_fd, _wall_limit(float(job["timeout"])))
 
     def _wait(self, running: dict[int, _Running]) -> None:
         now = time.monotonic()
@@ -499,9 +500,20 @@ class _Engine:
                 final.get("reason"),
             )
         elif timed_out:
-            self._result(run.job["id"], "timeout", run.current, duration, "timed out")
+            self._result(run.job["id"], "timeout", run.current, duration, "wall-clock limit")
+        elif "SIGXCPU" in status_word:
+            self._result(run.job["id"], "timeout", run.current, duration, "CPU time limit")
         else:
             self._result(run.job["id"], "crashed", run.current, duration, status_word)
+
+
+def _wall_limit(cpu_seconds: float) -> float:
+    """Wall-clock cap of a worker: generous, since a loaded machine stretches wall time.
+
+    The real timeout is the CPU-time limit (RLIMIT_CPU) set in the worker; this cap only
+    catches mutants that hang without using the CPU (waiting on a lock, a socket, a sleep).
+    """
+    return 4.0 * cpu_seconds + 20.0
 
 
 def _kill(pid: int) -> None:
@@ -537,6 +549,7 @@ def _worker(
     items: list[Any],
     session: pytest.Session,
     mem_limit: int,
+    cpu_seconds: float,
 ) -> None:
     """Forked child: install the mutant, run the covering items, report, ``_exit``."""
     status = 0
@@ -552,6 +565,7 @@ def _worker(
         for std in (0, 1, 2):
             os.dup2(devnull, std)
         _limit_memory(mem_limit)
+        _limit_cpu(cpu_seconds)
         write = functools.partial(_write_line, fd)
         target.install(code)
         for item in items:
@@ -609,6 +623,20 @@ def _write_line(fd: int, message: dict[str, Any]) -> None:
                 os._exit(0)
             raise
         data = data[written:]
+
+
+def _limit_cpu(seconds: float) -> None:
+    """The per-mutant timeout, in CPU seconds: SIGXCPU ends a worker that spins."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    limit = max(1, int(seconds + 0.999))
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
 
 
 def _limit_memory(extra: int) -> None:

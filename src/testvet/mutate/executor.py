@@ -36,7 +36,7 @@ class FunctionJob:
     line: int
     def_line: int
     tests: tuple[str, ...]
-    #: (mutant id, mutated def text, timeout seconds)
+    #: (mutant id, mutated def text, timeout in CPU seconds)
     mutants: tuple[tuple[str, str, float], ...]
 
 
@@ -143,7 +143,8 @@ def execute(
         )
     os.close(write_fd)
     mutant_timeouts = [t for job in jobs for _, _, t in job.mutants]
-    idle_limit = max(mutant_timeouts, default=0.0) + 60.0
+    # Workers are capped at 4x their CPU budget + 20 s of wall time (see the plugin).
+    idle_limit = 4.0 * max(mutant_timeouts, default=0.0) + 80.0
     outcomes: list[Outcome] = []
     skipped: dict[str, str] = {}
     failure: str | None = None
