@@ -149,6 +149,10 @@ def table(records: Sequence[RunRecord]) -> Table:
     return grid
 
 
+#: Chart size and plot margins in SVG units.
+_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 640, 240, 48, 24, 12, 28
+
+
 @dataclass(frozen=True)
 class Line:
     label: str
@@ -167,9 +171,9 @@ class Chart:
     #: (x, label) under the x axis.
     xlabels: tuple[tuple[float, str], ...]
     lines: tuple[Line, ...]
-
-
-_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 640, 240, 48, 12, 12, 28
+    #: x of the plot's left and right edges.
+    left: float = _LEFT
+    right: float = _W - _RIGHT
 
 
 def _nice_max(value: float) -> float:

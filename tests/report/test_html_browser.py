@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from html_sample import sample_audit
 
+from testvet import trend
+from testvet.history import RunSummary, load, record
 from testvet.report import html
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -20,6 +23,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),  # one worker, one Chromium for the whole module
     pytest.mark.skipif(
         not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
         reason="needs /usr/bin/chromium and /usr/bin/chromedriver "
@@ -165,3 +169,36 @@ def test_screenshots_on_laptop_and_phone(opened: Any) -> None:
     wide = opened.find_element("css selector", ".map-wide")
     tall = opened.find_element("css selector", ".map-tall")
     assert (wide.is_displayed(), tall.is_displayed()) == (False, True)  # phone layout
+
+
+def test_trend_chart_renders_in_the_browser(driver: Any, tmp_path: Path) -> None:
+    for day, (findings, coverage) in enumerate([(9, 61.0), (7, 64.5), (7, None), (4, 72.0)]):
+        record(
+            RunSummary(
+                started=datetime(2026, 11, 1, tzinfo=timezone.utc) + timedelta(days=day),
+                project="shop",
+                root="/srv/shop",
+                tool_version="0.4.0",
+                verdict="fail" if findings > 5 else "pass",
+                tests=30 + day,
+                findings=findings,
+                by_category={"cannot-fail": findings - 2, "missing-scenario": 2},
+                coverage=coverage,
+                mutation_score=None if coverage is None else coverage - 10,
+                suite_duration=3.0 - day * 0.25,
+            ),
+            tmp_path,
+        )
+    page = tmp_path / "trend.html"
+    page.write_text(trend.render_html(trend.select(load(tmp_path))), encoding="utf-8")
+    driver.set_window_size(1280, 900)
+    driver.get(page.as_uri())
+    driver.get_log("browser")
+    charts = driver.find_elements("css selector", "figure.chart svg")
+    assert len(charts) == 4
+    assert all(c.size["height"] > 100 for c in charts)  # drawn, not collapsed
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(height + 140, 8000))
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert driver.save_screenshot(str(ARTIFACTS / "trend.png"))
+    assert _severe(driver) == []
