@@ -51,7 +51,8 @@ def digest_tree_session() -> Callable[[Path], str]:
 
     path = Path(__file__).parent.parent / "conftest.py"
     spec = importlib.util.spec_from_file_location("testvet_tests_root_conftest_run", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     digest: Callable[[Path], str] = module.tree_digest

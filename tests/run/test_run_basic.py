@@ -77,7 +77,8 @@ def test_outcomes_and_messages(basic: Ran) -> None:
 def test_coverage_numbers_match_coverage_py(basic: Ran) -> None:
     assert basic.audit.run is not None
     cov = basic.audit.run.coverage
-    assert cov is not None and cov.source == "measured"
+    assert cov is not None
+    assert cov.source == "measured"
     files = {f.path: f for f in cov.files}
     assert sorted(files) == [
         "src/calc/__init__.py",
@@ -88,7 +89,8 @@ def test_coverage_numbers_match_coverage_py(basic: Ran) -> None:
     ops = files["src/calc/ops.py"]
     assert ops.missing == (43,)  # mul's `return 0`
     assert ops.partial_branches == 1
-    assert 43 not in ops.executed and 44 in ops.executed
+    assert 43 not in ops.executed
+    assert 44 in ops.executed
     assert files["src/calc/untested/big.py"].percent == 0.0
     assert round(ops.percent, 2) == 95.45
     assert round(cov.percent, 2) == 73.68
@@ -97,8 +99,10 @@ def test_coverage_numbers_match_coverage_py(basic: Ran) -> None:
 def test_policy_checks_report_every_floor(basic: Ran) -> None:
     checks = {c.target: c for c in basic.audit.policy_checks}
     assert set(checks) == {"<total>", "src/calc/ops.py", "src/calc/untested/**"}
-    assert checks["<total>"].passed and checks["<total>"].files == 4
-    assert checks["src/calc/ops.py"].passed and checks["src/calc/ops.py"].actual == 95.45
+    assert checks["<total>"].passed
+    assert checks["<total>"].files == 4
+    assert checks["src/calc/ops.py"].passed
+    assert checks["src/calc/ops.py"].actual == 95.45
     assert not checks["src/calc/untested/**"].passed
     assert checks["src/calc/untested/**"].actual == 0.0
     assert checks["src/calc/untested/**"].files == 2
@@ -111,7 +115,8 @@ def test_failing_floor_is_a_finding_naming_the_largest_gaps(basic: Ran) -> None:
     assert finding.category is Category.COVERAGE_BELOW_POLICY
     assert finding.severity is Severity.HIGH
     assert finding.path == "src/calc/untested/**"
-    assert "0.0%" in finding.message and "90%" in finding.message
+    assert "0.0%" in finding.message
+    assert "90%" in finding.message
     assert finding.message.index("never_called") < finding.message.index("also_never")
 
 
@@ -136,5 +141,6 @@ def test_inventory_gains_module_coverage_and_reach(basic: Ran) -> None:
     ops = modules["calc.ops"]
     assert ops.path == "src/calc/ops.py"
     assert ops.tests == 12
-    assert ops.coverage is not None and round(ops.coverage, 2) == 95.45
+    assert ops.coverage is not None
+    assert round(ops.coverage, 2) == 95.45
     assert "calc.untested.big" not in modules  # reached by no test, not listed by discovery

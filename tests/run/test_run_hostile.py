@@ -57,7 +57,8 @@ def test_the_rest_of_the_suite_still_runs(hostile: Ran) -> None:
 
 
 def test_coverage_saved_before_the_watchdog_exit(hostile: Ran) -> None:
-    assert hostile.audit.run is not None and hostile.audit.run.coverage is not None
+    assert hostile.audit.run is not None
+    assert hostile.audit.run.coverage is not None
     (module,) = hostile.audit.run.coverage.files
     assert 7 in module.executed  # the body of spin(), run only by the test that hung
 

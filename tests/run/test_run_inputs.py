@@ -22,13 +22,15 @@ def test_coverage_file_is_read_instead_of_measured(tmp_path: Path) -> None:
     data.add_lines({"src/calc/ops.py": [6, 8, 11, 12]})  # relative to the project root
     data.write()
     audit = run_stage("run_basic", tmp_path / "out", packages=("calc",), coverage_file=user)
-    assert audit.run is not None and audit.run.coverage is not None
+    assert audit.run is not None
+    assert audit.run.coverage is not None
     cov = audit.run.coverage
     assert (cov.source, cov.data_file) == ("file", str(user))
     (ops,) = cov.files
     assert ops.path == "src/calc/ops.py"
     assert ops.executed == (6, 8, 11, 12)
-    assert 19 in ops.missing and ops.percent < 30
+    assert 19 in ops.missing
+    assert ops.percent < 30
     # the map is still measured, and the test files are measured for rotten-green evidence
     assert by_id(audit)[T + "test_add"].reached == {"calc.ops:add"}
     rotten = {f.test for f in audit.findings if f.code == "TV310"}
@@ -65,8 +67,10 @@ def test_map_does_not_change_coverage_lines_or_branches(
     plain = run_stage("run_basic", tmp_path / "off", packages=("calc",))
     monkeypatch.setenv(stage.MECHANISM_ENV, "hook")
     hooked = run_stage("run_basic", tmp_path / "hook", packages=("calc",))
-    assert plain.run is not None and hooked.run is not None
-    assert plain.run.coverage is not None and hooked.run.coverage is not None
+    assert plain.run is not None
+    assert hooked.run is not None
+    assert plain.run.coverage is not None
+    assert hooked.run.coverage is not None
     assert plain.run.coverage.files == hooked.run.coverage.files
     assert all(not r.reached for r in plain.run.results)
     assert by_id(hooked)[T + "test_add"].reached == {"calc.ops:add"}
@@ -101,7 +105,8 @@ def test_monitoring_mechanism_on_python_312(
         "calc.ops:mul",
         "calc.ops:logged.<locals>.wrapper",
     }
-    assert audit.run is not None and audit.run.coverage is not None
+    assert audit.run is not None
+    assert audit.run.coverage is not None
     assert (PROJECTS / "run_basic").is_dir()
 
 

@@ -168,7 +168,8 @@ class _Injector(ast.NodeTransformer):
             and isinstance(body[0].value.value, str)
         ):
             first = 1
-        anchor = body[first] if first < len(body) else body[0]
+        # The first real statement's line; a docstring-only body runs on the def line.
+        anchor: ast.AST = body[first] if first < len(body) else node
         stmt = ast.Assign(
             targets=[
                 ast.Subscript(

@@ -1,0 +1,262 @@
+"""Pure parts of the run stage: globs, floors, rotten-green lines, events, names, mapping."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+from types import CodeType, MappingProxyType
+
+import pytest
+
+from testvet import subproc
+from testvet.config import CoverageConfig
+from testvet.model import (
+    CoverageData,
+    FunctionInfo,
+    Inventory,
+    ModuleInfo,
+    Outcome,
+    Severity,
+    TestFile,
+    TestKind,
+    TestResult,
+)
+from testvet.run import floors, functions, globs, mapping, rotten
+from testvet.run.covdata import Analysis, FunctionGap
+from testvet.run.events import ChildLog, EventReader
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("src/pkg/auth/**", "src/pkg/auth/tokens.py", True),
+        ("src/pkg/auth/**", "src/pkg/auth/deep/er/x.py", True),
+        ("src/pkg/auth/**", "src/pkg/authz.py", False),
+        ("src/*.py", "src/a.py", True),
+        ("src/*.py", "src/pkg/a.py", False),
+        ("**/lease.py", "lease.py", True),
+        ("**/lease.py", "src/pkg/lease.py", True),
+        ("src/pkg/lease.py", "src/pkg/lease.py", True),
+        ("src/pkg/lease.py", "src/pkg/lease_py", False),
+        ("./src/pkg", "src/pkg/a.py", True),
+        ("src/pkg", "src/pkgx/a.py", False),
+    ],
+)
+def test_globs(pattern: str, path: str, expected: bool) -> None:
+    assert globs.matches(pattern, path) is expected
+
+
+def _analysis() -> Analysis:
+    return Analysis(
+        data=CoverageData(files=(), percent=0.0),
+        numbers={"src/a/x.py": (45, 50), "src/a/y.py": (5, 50), "src/b.py": (10, 10)},
+        gaps={
+            "src/a/y.py": (
+                FunctionGap("small", 3, 2, 4),
+                FunctionGap("big", 10, 30, 30),
+            ),
+        },
+    )
+
+
+def test_floors_global_and_per_path() -> None:
+    policy = CoverageConfig(
+        fail_under=60.0,
+        paths=MappingProxyType({"src/a/**": 90.0, "src/b.py": 100.0, "nope/**": 50.0}),
+    )
+    checks, findings = floors.check(policy, _analysis(), "src")
+    got = {c.target: (c.actual, c.files, c.passed) for c in checks}
+    assert got == {
+        "<total>": (54.55, 3, False),
+        "src/a/**": (50.0, 2, False),
+        "src/b.py": (100.0, 1, True),
+        "nope/**": (None, 0, False),
+    }
+    by_path = {f.path: f for f in findings}
+    assert set(by_path) == {"src", "src/a/**", "nope/**"}
+    assert by_path["src"].severity is Severity.MEDIUM
+    assert by_path["src/a/**"].severity is Severity.HIGH
+    message = by_path["src/a/**"].message
+    assert "50.0%, below its floor of 90%" in message
+    assert message.index("big (src/a/y.py:10") < message.index("small (src/a/y.py:3")
+    assert "matches no measured project file" in by_path["nope/**"].message
+
+
+def test_floor_met_exactly_passes() -> None:
+    checks, findings = floors.check(
+        CoverageConfig(paths=MappingProxyType({"src/a/x.py": 90.0})), _analysis()
+    )
+    assert [c.passed for c in checks] == [True]
+    assert findings == ()
+
+
+CHECKS_SOURCE = """
+import pytest
+
+def test_many(self, mock):
+    if mock:
+        assert mock.value == 1
+    self.assertEqual(1, 1)
+    with pytest.raises(ValueError):
+        int("x")
+    mock.method.assert_called_once_with(2)
+    verify_all(mock)
+    value = compute()
+
+    def helper():
+        assert False
+    for item in []:
+        check_that(item)
+"""
+
+
+def test_assertion_lines_cover_asserts_unittest_raises_mocks_and_helpers() -> None:
+    tree = ast.parse(CHECKS_SOURCE)
+    func = tree.body[1]
+    assert isinstance(func, ast.FunctionDef)
+    assert rotten.assertion_lines(func) == [6, 7, 8, 10]
+    assert rotten.assertion_lines(func, ("verify_*", "check_that")) == [6, 7, 8, 10, 11, 17]
+
+
+def test_rotten_needs_a_passing_test_and_a_never_run_check(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(
+        textwrap.dedent(
+            """\
+            class TestBox:
+                def test_a(self, x):
+                    if x:
+                        assert x
+
+                def test_b(self):
+                    assert True
+            """
+        )
+    )
+    results = [
+        TestResult("tests/test_x.py::TestBox::test_a[1]", Outcome.PASSED, 0.1),
+        TestResult("tests/test_x.py::TestBox::test_a[2]", Outcome.PASSED, 0.1),
+        TestResult("tests/test_x.py::TestBox::test_b", Outcome.FAILED, 0.1),
+    ]
+    missing = {"tests/test_x.py": frozenset({4, 7})}
+    executed = {"tests/test_x.py": frozenset({1, 2, 3, 6})}
+    (finding,) = rotten.find(results, tmp_path, missing, executed)
+    assert finding.test == "tests/test_x.py::TestBox::test_a"  # once per function
+    assert (finding.line, finding.snippet) == (4, "assert x")
+    assert rotten.find(results[2:], tmp_path, missing, executed) == ()
+
+
+def test_event_reader_waits_for_a_torn_line(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    reader = EventReader(path)
+    assert reader.poll() == []
+    path.write_bytes(b'{"ev":"start","nodeid":"t::a"}\n{"ev":"res')
+    log = ChildLog()
+    log.feed(reader.poll())
+    assert log.running == "t::a"
+    with path.open("ab") as handle:
+        handle.write(b'ult","nodeid":"t::a","outcome":"passed"}\n')
+    log.feed(reader.poll())
+    assert log.running is None
+    assert log.results["t::a"]["outcome"] == "passed"
+
+
+def test_qualnames_follow_python_rules() -> None:
+    tree = ast.parse(
+        textwrap.dedent(
+            """\
+            def f():
+                class K:
+                    def m(self):
+                        def g():
+                            pass
+                h = lambda: None
+            async def a():
+                pass
+            """
+        )
+    )
+    assert functions.qualnames(tree) == {
+        "f": [(1, 6)],
+        "f.<locals>.K.m": [(3, 5)],
+        "f.<locals>.K.m.<locals>.g": [(4, 5)],
+        "a": [(7, 8)],
+    }
+
+
+def test_mapping_counts_tests_per_module_and_modules_per_file() -> None:
+    inventory = Inventory(
+        files=(TestFile("tests/test_a.py", TestKind.UNIT, 2),),
+        modules=(ModuleInfo("pkg.a", "src/pkg/a.py"), ModuleInfo("pkg.c", "src/pkg/c.py")),
+    )
+    results = [
+        TestResult("tests/test_a.py::t1", Outcome.PASSED, 0.1, frozenset({"pkg.a:f", "pkg.a:g"})),
+        TestResult("tests/test_a.py::t2", Outcome.PASSED, 0.1, frozenset({"pkg.b:h"})),
+    ]
+    infos = [FunctionInfo("pkg.b:h", "src/pkg/b.py", 1, 2)]
+    cov = CoverageData(files=(), percent=0.0)
+    updated = mapping.update(inventory, results, infos, cov)
+    assert [(m.name, m.path, m.tests) for m in updated.modules] == [
+        ("pkg.a", "src/pkg/a.py", 1),
+        ("pkg.c", "src/pkg/c.py", 0),
+        ("pkg.b", "src/pkg/b.py", 1),
+    ]
+    assert updated.files[0].reaches == ("pkg.a", "pkg.b")
+
+
+def _plugin() -> object:
+    path = subproc.PLUGIN_DIR / "testvet_run.py"
+    spec = importlib.util.spec_from_file_location("testvet_run_under_test", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+INJECT_SOURCE = '''\
+def documented(a):
+    """Doc."""
+    return (a +
+            1)
+
+
+def only_doc():
+    """Nothing else."""
+
+
+class C:
+    def m(self):
+        while True:
+            break
+'''
+
+
+def _lines(code: CodeType) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            found[const.co_qualname] = {line for *_, line in const.co_lines() if line}
+            found.update(_lines(const))
+    return found
+
+
+def test_injected_hits_keep_docstrings_and_line_numbers() -> None:
+    plugin = _plugin()
+    registry = plugin._Registry(events=None)  # type: ignore[attr-defined]
+    tree = ast.parse(INJECT_SOURCE)
+    plugin._Injector("mod", "mod.py", registry).visit(tree)  # type: ignore[attr-defined]
+    instrumented = compile(tree, "mod.py", "exec", dont_inherit=True)
+    original = compile(INJECT_SOURCE, "mod.py", "exec", dont_inherit=True)
+    assert _lines(instrumented) == _lines(original)
+    assert [e[1] for e in registry.entries] == ["documented", "only_doc", "C.m"]
+    hits: dict[int, int] = {}
+    namespace: dict[str, object] = {"__testvet_hits__": hits}
+    exec(instrumented, namespace)
+    assert namespace["documented"].__doc__ == "Doc."  # type: ignore[attr-defined]
+    assert namespace["documented"](1) == 2  # type: ignore[operator]
+    assert hits == {0: 1}
