@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from scenario_helpers import audit_project, missing, write_project
 
+from testvet.model import Scenario
+
 QUIET_LIBRARY = {
     "src/quiet/__init__.py": "",
     "src/quiet/util.py": """
@@ -270,3 +272,59 @@ def test_evidence_in_an_unrelated_test_does_not_count(tmp_path: Path) -> None:
     audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
     assert ("disk-full", "src/pkg/a.py") not in missing(audit)
     assert ("disk-full", "src/pkg/b.py") in missing(audit)
+
+
+def test_recommended_tests_compile_and_use_only_real_harness_names(tmp_path: Path) -> None:
+    import ast
+
+    import testvet.harness
+    from testvet.harness import plugin
+
+    fixtures = {"hard_kill", "disk_faults", "fault_proxy", "clock"}
+    assert fixtures <= set(dir(plugin))
+    projects = Path(__file__).parent.parent / "projects"
+    seen: set[str] = set()
+    for name in ("scn_store", "scn_auth", "scn_scheduler", "scn_runner"):
+        audit = audit_project(projects / name, tmp_path / name)
+        for finding in audit.findings:
+            if finding.scenario is None:
+                continue
+            sketch = finding.detail["recommended_test"]
+            tree = ast.parse(sketch)  # valid Python
+            seen.add(finding.scenario)
+            module = finding.path.removeprefix("src/").removesuffix(".py").replace("/", ".")
+            assert f"from {module} import" in sketch
+            assert (finding.function or "").startswith(module + ".")
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == "testvet.harness":
+                    for alias in node.names:
+                        assert alias.name in testvet.harness.__all__, alias.name
+    assert len(seen) == 10
+
+
+@pytest.mark.parametrize("scenario", [s.value for s in Scenario])
+def test_every_scenario_has_a_code_and_a_compiling_sketch(scenario: str) -> None:
+    import ast
+
+    from testvet.model import Capability
+    from testvet.scenarios.capabilities import Site
+    from testvet.scenarios.catalog import CATALOG
+    from testvet.scenarios.recommend import recommended_test
+
+    info = CATALOG[scenario]
+    assert info.code == f"TV{501 + [s.value for s in Scenario].index(scenario)}"
+    cap = Capability("x", "src/shop/orders.py", 3, "shop.orders.Orders.place", (scenario,))
+    site = Site(
+        cap,
+        "shop.orders",
+        "Orders.place",
+        "Orders",
+        params=("tenant_id", "order_id", "payload"),
+        init_params=("db_path",),
+    )
+    sketch = recommended_test(scenario, site)
+    ast.parse(sketch)
+    assert "from shop.orders import Orders" in sketch
+    assert "orders.place(" in sketch
+    assert 'Orders(tmp_path / "data")' in sketch or 'Orders(str(tmp_path / "data"))' in sketch
+    assert "def test_orders_place_" in sketch

@@ -30,7 +30,7 @@ def _writer(path):
 
 def test_acknowledged_puts_survive_sigkill(hard_kill, tmp_path):
     proc = hard_kill.start(_writer, args=[tmp_path / "log"], ready=hard_kill.ready_line("ready"))
-    proc.kill_at_random(0.05, 0.3)
+    proc.kill_at_random(within=(0.05, 0.3))
     proc.wait()
     history = History()
     pending = None
