@@ -92,27 +92,31 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def _callable_argv(
-    func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]
-) -> tuple[list[str], dict[str, str]]:
+def target_reference(func: Callable[..., Any]) -> dict[str, Any]:
+    """How a child process finds ``func``: module, source file, qualname, sys.path."""
     module = getattr(func, "__module__", None)
     qualname = getattr(func, "__qualname__", "")
     if not module or module == "__main__" or "<locals>" in qualname or "<lambda>" in qualname:
         raise ValueError(
-            f"hard_kill.start: {func!r} must be a module-level function "
-            "(the child process imports it by name)"
+            f"{func!r} must be a module-level function (the child process imports it by name)"
         )
     try:
         file = inspect.getsourcefile(func)
     except TypeError:
         file = None
-    payload = {
+    return {
         "module": module,
         "file": file,
         "qualname": qualname,
         "path": [p for p in sys.path if p],
-        "args": base64.b64encode(pickle.dumps((tuple(args), dict(kwargs)))).decode(),
     }
+
+
+def _callable_argv(
+    func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> tuple[list[str], dict[str, str]]:
+    payload = target_reference(func)
+    payload["args"] = base64.b64encode(pickle.dumps((tuple(args), dict(kwargs)))).decode()
     return [sys.executable, "-u", "-m", "testvet.harness._child"], {TARGET_ENV: json.dumps(payload)}
 
 
