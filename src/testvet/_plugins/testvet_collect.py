@@ -108,6 +108,8 @@ class _Recorder:
         errors = []
         for nodeid, error in self.errors.items():
             error.update(self.causes.get(nodeid, {}))
+            if error.get("exception") and error.get("message"):
+                error["cause"] = f"{error['exception']}: {error['message']}"
             errors.append(error)
         doc = {
             "pytest": pytest.__version__,
@@ -178,11 +180,15 @@ def _frames(exc: BaseException, rec: _Recorder) -> list[tuple[str, int]]:
 
 
 def _last_error_line(text: str) -> str:
+    """The first line of the last block of ``E   `` lines (pytest's error lines)."""
     lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-    marked = [line for line in lines if line.startswith("E ")]
-    if marked:
-        return marked[-1][1:].strip()
-    return lines[-1].strip() if lines else "unknown collection error"
+    marked = [i for i, line in enumerate(lines) if line.startswith("E ")]
+    if not marked:
+        return lines[-1].strip() if lines else "unknown collection error"
+    first = marked[-1]
+    while first > 0 and lines[first - 1].startswith("E "):
+        first -= 1
+    return lines[first][1:].strip()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -110,6 +110,12 @@ def hint_for(error: Mapping[str, Any], ctx: Context) -> str:
     if exception in {"SyntaxError", "IndentationError", "TabError"}:
         where = f"{error.get('file')}:{error.get('line')}" if error.get("file") else path
         return f"fix the syntax error at {where}"
+    if exception.endswith("Warning"):
+        return (
+            f"a {exception} was turned into an error (`filterwarnings = error` in the "
+            "project's pytest configuration): fix what triggers it, or add an `ignore::` "
+            "entry for it"
+        )
     if "import file mismatch" in cause or "import file mismatch" in str(error.get("text", "")):
         return (
             "two test files share a module name: add `__init__.py` to the test directories, "
