@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import timezone
 
 from testvet.model import Audit, Category, Finding
 from testvet.report import views
@@ -77,7 +78,10 @@ def _suite(audit: Audit, category: Category, findings: list[Finding]) -> ET.Elem
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))
     suite.set("time", "0")
-    suite.set("timestamp", audit.started.replace(tzinfo=None).isoformat())
+    started = audit.started
+    if started.tzinfo is not None:
+        started = started.astimezone(timezone.utc).replace(tzinfo=None)
+    suite.set("timestamp", started.isoformat())
     return suite
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from testvet.report.views import printable
+
 #: GitHub's job summary limit per step (1 MiB); reports stay below it with some margin.
 SIZE_LIMIT = 1024 * 1024
 #: What the documents aim at, leaving room for the action's own lines.
@@ -29,7 +31,7 @@ def text(value: object, limit: int = CELL_MAX) -> str:
     Code spans written in the text (`` `x < y` ``) are kept as code: only their pipes
     are escaped, since GitHub shows entities inside code literally.
     """
-    s = " ".join(str(value).split())
+    s = " ".join(printable(str(value)).split())
     if len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
     out, pos = [], 0
@@ -43,7 +45,7 @@ def text(value: object, limit: int = CELL_MAX) -> str:
 
 def code(value: object) -> str:
     """An inline code span that survives backticks in ``value``."""
-    s = " ".join(str(value).split()).replace("|", "\\|")
+    s = " ".join(printable(str(value)).split()).replace("|", "\\|")
     if not s:
         return ""
     longest = max((len(m) for m in _BACKTICKS.findall(s)), default=0)
@@ -54,6 +56,7 @@ def code(value: object) -> str:
 
 def fenced(body: str, lang: str = "") -> str:
     """A fenced code block whose fence is longer than any backtick run in ``body``."""
+    body = printable(body)
     longest = max((len(m) for m in _BACKTICKS.findall(body)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{lang}\n{body.rstrip()}\n{fence}"

@@ -143,7 +143,7 @@ def document(audit: Audit) -> dict[str, Any]:
         },
         "originalUriBaseIds": {
             SRCROOT: {
-                "uri": audit.project.root.as_uri().rstrip("/") + "/",
+                "uri": audit.project.root.absolute().as_uri().rstrip("/") + "/",
                 "description": {"text": "The root of the audited project."},
             }
         },

@@ -62,17 +62,17 @@ def _finding(f: Finding) -> list[Text]:
         " ",
         (f.code, "bold"),
         "  ",
-        (f.location, "underline"),
+        (views.printable(f.location), "underline"),
     )
-    lines = [head, Text(f.message)]
+    lines = [head, Text(views.printable(f.message))]
     if f.test and f.test not in f.location:
-        lines.append(Text(f"test: {f.test}", style="dim"))
+        lines.append(Text(f"test: {views.printable(f.test)}", style="dim"))
     if f.function:
-        lines.append(Text(f"function: {f.function}", style="dim"))
+        lines.append(Text(f"function: {views.printable(f.function)}", style="dim"))
     if f.scenario:
-        lines.append(Text(f"scenario: {f.scenario}", style="dim"))
+        lines.append(Text(f"scenario: {views.printable(f.scenario)}", style="dim"))
     if f.hint:
-        lines.append(Text(f"hint: {f.hint}", style="green"))
+        lines.append(Text(f"hint: {views.printable(f.hint)}", style="green"))
     return lines
 
 

@@ -58,6 +58,14 @@ _ORDER = {c: i for i, c in enumerate(Category)}
 _RANK = {s: s.rank for s in Severity}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (other than tab and newline) shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
+
+
 def strip_params(nodeid: str) -> str:
     """``tests/a.py::t[1]`` -> ``tests/a.py::t``."""
     return _PARAMS.sub("", nodeid)
