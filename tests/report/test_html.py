@@ -16,7 +16,7 @@ from testvet.model import Category, Finding, Severity
 from testvet.report import FORMATS, html, write_reports
 from testvet.report.html_source import SourceReader
 from testvet.report.html_treemap import squarify
-from testvet.report.html_view import ACTIONS, MAX_DETAILED, module_risks
+from testvet.report.html_view import ACTIONS, MAX_DETAILED, module_risks, suites
 
 
 @pytest.fixture
@@ -225,3 +225,13 @@ def test_large_audit_limits_details_but_lists_every_finding(many_findings: Any) 
     page = html.render(audit)
     assert len(_articles(page)) == MAX_DETAILED + 50
     assert f"shown for the first {MAX_DETAILED} findings only" in page
+
+
+def test_suites_table_counts_tests_kinds_modules_and_their_coverage(tmp_path: Path) -> None:
+    (suite,) = suites(sample_audit(tmp_path))
+    assert (suite.name, suite.files, suite.tests) == ("tests", 2, 3)
+    assert suite.kinds == "2 unit, 1 integration"
+    assert (suite.modules, suite.findings) == (2, 2)
+    # auth.py: 8 of 8 lines, store.py: 5 of 7 lines
+    assert suite.coverage == pytest.approx(100 * 13 / 15)
+    assert suites(bare_audit(tmp_path / "bare"))[0].coverage is None

@@ -119,6 +119,8 @@ class Suite:
     kinds: str
     modules: int
     findings: int
+    #: Line coverage of the modules the suite reaches, None without coverage data.
+    coverage: float | None = None
 
 
 @dataclass(frozen=True)
@@ -360,12 +362,22 @@ def suites(audit: Audit) -> tuple[Suite, ...]:
     for tf in audit.inventory.files:
         groups[tf.path.rsplit("/", 1)[0] if "/" in tf.path else "."].append(tf)
     finding_files = Counter(f.path for f in audit.findings)
+    paths = {m.name: m.path for m in audit.inventory.modules}
+    lines: dict[str, tuple[int, int]] = {}
+    if audit.run and audit.run.coverage:
+        lines = {
+            fc.path: (fc.statements, fc.statements - len(fc.missing))
+            for fc in audit.run.coverage.files
+        }
     out = []
     for name, files in sorted(groups.items()):
         kinds = Counter[TestKind]()
         for tf in files:
             kinds[tf.kind] += tf.tests
         reached = {m for tf in files for m in (tf.reaches or tf.imports)}
+        counted = [lines[paths[m]] for m in reached if paths.get(m) in lines]
+        statements = sum(total for total, _ in counted)
+        covered = 100.0 * sum(hit for _, hit in counted) / statements if statements else None
         out.append(
             Suite(
                 name=name,
@@ -374,6 +386,7 @@ def suites(audit: Audit) -> tuple[Suite, ...]:
                 kinds=", ".join(f"{n} {k.value}" for k, n in kinds.items() if n) or "\u2014",
                 modules=len(reached),
                 findings=sum(finding_files[tf.path] for tf in files),
+                coverage=covered,
             )
         )
     return tuple(out)
