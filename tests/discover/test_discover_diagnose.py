@@ -7,7 +7,6 @@ from testvet.discover import diagnose
 from testvet.discover.collect import CollectResult
 from testvet.discover.imports import FileFacts
 
-
 FACTS = {"tests/test_src.py": FileFacts(imports=("src.pkg.api.handler",))}
 CTX = diagnose.Context("/env/bin/python", ("pkg",), ("src",), FACTS.get)
 
