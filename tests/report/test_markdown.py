@@ -193,3 +193,11 @@ def test_code_spans_in_hints_keep_their_angle_brackets():
     assert md.text("Replace `return <expr>` with `a|b` <x>") == (
         "Replace `return <expr>` with `a\\|b` &lt;x&gt;"
     )
+
+
+def test_summary_lists_what_to_fix_first_only_when_something_fails(full_audit, empty_audit):
+    doc = summary.render(full_audit)
+    fix = doc[doc.index("### Fix first") : doc.index("### Inventory")]
+    assert "- **Make 1 test file collectable** (F-6)" in fix
+    assert "F-8" not in fix  # nondeterministic medium does not fail the build
+    assert "### Fix first" not in summary.render(empty_audit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from testvet.model import Audit, Severity
 from testvet.report import md, views
+from testvet.report.recommend import recommendations
 
 _MODULES_SHOWN = 5
 
@@ -125,6 +126,21 @@ def findings_table(audit: Audit, max_rows: int | None, hints: bool = False) -> l
     )
 
 
+def fix_first(audit: Audit) -> list[str]:
+    """The P0 recommendations (what fails the build), each with its finding ids."""
+    ids = views.finding_ids(audit)
+    p0 = [r for r in recommendations(audit) if r.priority == "P0"]
+    if not p0:
+        return []
+    lines = ["", "### Fix first", ""]
+    for r in p0:
+        refs = ", ".join(ids[id(f)] for f in r.findings[:12])
+        if len(r.findings) > 12:
+            refs += f" and {len(r.findings) - 12} more"
+        lines.append(f"- **{md.text(r.title)}** ({refs})")
+    return lines
+
+
 def render(audit: Audit) -> str:
     """The summary document, cut to fit GitHub's job summary limit."""
 
@@ -133,6 +149,7 @@ def render(audit: Audit) -> str:
         lines.extend(overview(audit))
         lines.extend(["", "### Findings by category", ""])
         lines.extend(category_table(audit))
+        lines.extend(fix_first(audit))
         lines.extend(["", "### Inventory", ""])
         lines.extend(inventory_table(audit, max_rows))
         lines.extend(["", "### Findings", ""])
