@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
         "trend",
         help="show how the audit's numbers moved across runs",
         description="Findings by category, coverage, mutation score and suite duration across "
-        "the audits recorded in OUTPUT_DIR/history.sqlite (every `testvet audit` adds one).",
+        "the audits recorded in OUTPUT_DIR/history.sqlite (every `testvet audit` adds one), "
+        "for the project audited last into that directory.",
         epilog="examples:\n  testvet trend\n  testvet trend --last 10 --html trend.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,7 +1,8 @@
 """Child process of test_crash.py: append runs to a history forever, printing each id.
 
-Usage: python history_writer.py OUTPUT_DIR. An id is printed only after record()
-returned, i.e. after its COMMIT; the parent SIGKILLs this process at random moments.
+Usage: python history_writer.py OUTPUT_DIR [COUNT]. An id is printed only after record()
+returned, i.e. after its COMMIT; the parent SIGKILLs this process at random moments (or,
+with COUNT, lets it write that many runs and exit).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ CATEGORIES = ("cannot-fail", "flaky", "pseudo-tested", "missing-scenario", "pyra
 
 def main() -> None:
     output_dir = Path(sys.argv[1])
-    for i in range(1_000_000):
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    for i in range(count):
         by_category = {c: (i + k) % 4 + 1 for k, c in enumerate(CATEGORIES[: i % 5 + 1])}
         summary = RunSummary(
             started=datetime(2026, 1, 1, tzinfo=timezone.utc),

@@ -87,3 +87,23 @@ def test_sigkill_during_history_writes_loses_no_committed_run(tmp_path: Path) ->
     records = load(output_dir)
     assert {r.id for r in records} >= printed
     assert len(printed) > KILLS
+
+
+def test_concurrent_writers_each_commit_every_run(tmp_path: Path) -> None:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), str(tmp_path), "25"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    printed: list[int] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        printed += [int(line) for line in out.split()]
+    assert len(printed) == 75
+    assert len(set(printed)) == 75  # no two writers got the same id
+    assert sorted(r.id for r in load(tmp_path)) == sorted(printed)

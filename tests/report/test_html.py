@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,20 @@ from html_sample import bare_audit, sample_audit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from testvet.model import Category, Finding, Severity
+from testvet.config import Config
+from testvet.model import Audit, Category, Finding, Project, Severity
 from testvet.report import FORMATS, html, write_reports
 from testvet.report.html_source import SourceReader
 from testvet.report.html_treemap import squarify
 from testvet.report.html_view import ACTIONS, MAX_DETAILED, module_risks, suites
+
+#: An audit of a project that does not exist on disk (no excerpts), with nothing found.
+EMPTY = Audit(
+    project=Project(root=Path("/nonexistent/testvet-html"), name="ghost"),
+    config=Config(),
+    tool_version="0.4.0",
+    started=datetime(2026, 11, 21, tzinfo=timezone.utc),
+)
 
 
 @pytest.fixture
@@ -235,3 +245,23 @@ def test_suites_table_counts_tests_kinds_modules_and_their_coverage(tmp_path: Pa
     # auth.py: 8 of 8 lines, store.py: 5 of 7 lines
     assert suite.coverage == pytest.approx(100 * 13 / 15)
     assert suites(bare_audit(tmp_path / "bare"))[0].coverage is None
+
+
+@given(text=st.text(alphabet=st.sampled_from("<>&\"'/ascript=on"), min_size=1, max_size=40))
+def test_hostile_finding_text_never_becomes_markup(text: str) -> None:
+    hostile = Finding(
+        "TV101",
+        Category.CANNOT_FAIL,
+        Severity.HIGH,
+        f"tests/{text}.py",
+        None,
+        text,
+        test=f"tests/x.py::{text}",
+        hint=text,
+        detail={"recommended_test": text, "diff": f"- {text}\n+ {text}"},
+    )
+    audit = replace(EMPTY, findings=(hostile,))
+    page = html.render(audit)
+    body = page.split('id="finding-list"')[1].split("</main>")[0]
+    assert "<" not in re.sub(r"</?[a-z][a-z0-9]*(\s[^<>]*)?>", "", body)
+    assert page.count("<script") == 1
