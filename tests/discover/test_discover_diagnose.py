@@ -63,7 +63,12 @@ def test_a_crash_names_the_file_being_collected() -> None:
     result = CollectResult("crashed", returncode=-11, stderr="", last_file="tests/test_c.py")
     finding = diagnose.for_failure(result, CTX, ("tests",))
     assert (finding.code, finding.path) == ("TV205", "tests/test_c.py")
-    assert "exit status -11 while importing tests/test_c.py" in finding.message
+    assert "killed by SIGSEGV while importing tests/test_c.py" in finding.message
+    assert "--collect-only tests/test_c.py" in (finding.hint or "")
+    stopped = CollectResult("crashed", returncode=4, stderr="ERROR: usage\nbad -x option\n")
+    finding = diagnose.for_failure(stopped, CTX, ("tests",))
+    assert finding.path == "tests"
+    assert finding.message.endswith("(exit status 4): bad -x option")
 
 
 def test_pytest_error_lines_give_the_first_line_of_the_last_block() -> None:

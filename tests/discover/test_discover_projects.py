@@ -171,6 +171,14 @@ def test_a_child_that_dies_is_a_finding(discovered: Discover) -> None:
     assert [t.nodeid for t in audit.inventory.tests] == ["tests/test_x.py::test_x"]
 
 
+def test_a_segfault_at_import_names_the_file(discovered: Discover) -> None:
+    audit = discovered("disc_segv")
+    (finding,) = audit.findings
+    assert (finding.code, finding.path) == ("TV205", "tests/test_segv.py")
+    assert "killed by SIGSEGV while importing tests/test_segv.py" in finding.message
+    assert len(audit.inventory.tests) == 2
+
+
 def test_the_stage_reports_a_hang_with_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ Codes:
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,17 @@ def for_errors(result: CollectResult, ctx: Context) -> list[Finding]:
     return findings
 
 
+def _status(returncode: int | None) -> str:
+    if returncode is None:
+        return "it did not start"
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit status {returncode}"
+
+
 def for_failure(result: CollectResult, ctx: Context, test_paths: tuple[str, ...]) -> Finding:
     """The one finding for a collection that produced no inventory at all."""
     where = test_paths[0] if test_paths else "."
@@ -208,13 +220,17 @@ def for_failure(result: CollectResult, ctx: Context, test_paths: tuple[str, ...]
             f"fix the error in {conftest}{f' at line {result.line}' if result.line else ''}",
         )
     lines = [x.strip() for x in result.stderr.splitlines() if x.strip()]
-    last = _one_line(lines[-1]) if lines else "it wrote no report and no error"
-    status = f"exit status {result.returncode}" if result.returncode is not None else "no start"
+    fatal = [x for x in lines if x.startswith("Fatal Python error")]
+    last = _one_line((fatal or lines)[-1]) if lines else "it wrote no report and no error"
+    status = _status(result.returncode)
     during = f" while importing {result.last_file}" if result.last_file else ""
     return _finding(
         TV_CRASH,
         result.last_file or where,
         None,
         f"pytest could not collect the suite ({status}{during}): {last}",
-        "run `python -m pytest --collect-only` in the project; check addopts and plugins",
+        f"run `python -m pytest --collect-only {result.last_file}` in the project to see "
+        "what stops the interpreter"
+        if result.last_file
+        else "run `python -m pytest --collect-only` in the project; check addopts and plugins",
     )
