@@ -73,6 +73,13 @@ class HarnessProcessError(AssertionError):
     """A started program did not become ready, or could not be cleaned up."""
 
 
+class ProcessExited(OSError):
+    """The program died while :meth:`Proc.send` or :meth:`Proc.expect_line` talked to it.
+
+    An ``OSError``, so ``History.record`` classifies the operation as ``info``.
+    """
+
+
 def group_members(pgid: int) -> list[int]:
     """Pids of live (non-zombie) processes in process group ``pgid`` (Linux /proc)."""
     members: list[int] = []
@@ -131,8 +138,12 @@ class Proc:
         env: dict[str, str],
         cwd: str | None,
         ready_timeout: float,
+        stdin: bool = False,
     ) -> None:
         self._owner = owner
+        self._stdin = stdin
+        self._total = 0
+        self._cursor = 0
         self.argv = argv
         self.ready = ready
         self._env = env
@@ -155,11 +166,12 @@ class Proc:
     def _spawn(self) -> None:
         with self._lock:
             self._lines.clear()
+            self._total = self._cursor = 0
             self._eof = False
             self.ready_match = None
             self._popen = subprocess.Popen(
                 self.argv,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE if self._stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 env=self._env,
@@ -182,6 +194,7 @@ class Proc:
         for line in popen.stdout:
             with self._cond:
                 self._lines.append(line.rstrip("\n"))
+                self._total += 1
                 self._cond.notify_all()
         with self._cond:
             self._eof = True
@@ -205,10 +218,11 @@ class Proc:
             with self._cond:
                 while True:
                     lines = list(self._lines)
-                    for line in lines[seen:]:
+                    for offset, line in enumerate(lines[seen:], seen):
                         match = pattern.search(line)
                         if match:
                             self.ready_match = match
+                            self._cursor = self._total - len(lines) + offset + 1
                             return
                     seen = len(lines)
                     if self._eof:
@@ -252,6 +266,42 @@ class Proc:
         with self._cond:
             return "\n".join(self._lines)
 
+    def send(self, text: str) -> None:
+        """Write ``text`` to the program's stdin (needs ``start(..., stdin=True)``)."""
+        assert self._popen is not None
+        if self._popen.stdin is None:
+            raise ValueError("send(): start the program with stdin=True")
+        try:
+            self._popen.stdin.write(text)
+            self._popen.stdin.flush()
+        except (BrokenPipeError, ValueError) as exc:
+            raise ProcessExited(f"{self.argv[0]} (pid {self.pid}) is gone: {exc}") from exc
+
+    def expect_line(self, pattern: str, timeout: float = 5.0) -> re.Match[str]:
+        """Wait for the next output line matching ``pattern``; lines before it are skipped.
+
+        Raises :class:`ProcessExited` when the program's output ends first and
+        ``TimeoutError`` after ``timeout`` seconds.
+        """
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                first = self._total - len(self._lines)
+                for index in range(max(self._cursor, first), self._total):
+                    self._cursor = index + 1
+                    match = regex.search(self._lines[index - first])
+                    if match:
+                        return match
+                if self._eof:
+                    raise ProcessExited(
+                        f"{self.argv[0]} (pid {self.pid}) exited before printing {pattern!r}"
+                    )
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no output line matching {pattern!r} within {timeout:g}s")
+                self._cond.wait(min(left, 0.1))
+
     def wait(self, timeout: float = 10.0) -> int:
         """Wait for the program to exit (e.g. at a kill point); return its exit code."""
         assert self._popen is not None
@@ -263,6 +313,10 @@ class Proc:
             ) from None
         if self._reader is not None:
             self._reader.join(timeout)
+        for pipe in (self._popen.stdin, self._popen.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
         return code
 
     def kill(self) -> int:
@@ -391,12 +445,14 @@ class HardKill:
         kwargs: Mapping[str, Any] | None = None,
         ready_timeout: float = 10.0,
         inherit_env: bool = True,
+        stdin: bool = False,
     ) -> Proc:
         """Start ``target`` (an argv list, or a module-level callable run in a child
         Python) in a new process group and wait until ``ready``.
 
         ``env`` is added to the current environment (or replaces it with
-        ``inherit_env=False``); ``kill_point`` sets ``TESTVET_KILL_POINT`` for this start.
+        ``inherit_env=False``); ``kill_point`` sets ``TESTVET_KILL_POINT`` for this start;
+        ``stdin=True`` opens a pipe for :meth:`Proc.send` (otherwise stdin is /dev/null).
         """
         if callable(target):
             argv, extra = _callable_argv(target, args, kwargs or {})
@@ -412,7 +468,13 @@ class HardKill:
         if kill_point:
             full_env[KILL_POINT_ENV] = kill_point
         proc = Proc(
-            self, argv, ready, full_env, None if cwd is None else os.fspath(cwd), ready_timeout
+            self,
+            argv,
+            ready,
+            full_env,
+            None if cwd is None else os.fspath(cwd),
+            ready_timeout,
+            stdin,
         )
         self._procs.append(proc)
         try:
