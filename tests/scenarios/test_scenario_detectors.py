@@ -328,3 +328,21 @@ def test_every_scenario_has_a_code_and_a_compiling_sketch(scenario: str) -> None
     assert "orders.place(" in sketch
     assert 'Orders(tmp_path / "data")' in sketch or 'Orders(str(tmp_path / "data"))' in sketch
     assert "def test_orders_place_" in sketch
+
+
+def test_excluded_test_files_give_no_evidence(tmp_path: Path) -> None:
+    files = {
+        "store.py": "import os\ndef put(fd, b):\n    os.write(fd, b)\n    os.fsync(fd)\n",
+        "tests/data/test_disk.py": """
+            import errno
+            import store
+
+            def test_enospc():
+                assert errno.ENOSPC == 28
+                store.put
+        """,
+    }
+    root = write_project(tmp_path / "p", files)
+    assert ("disk-full", "store.py") not in missing(audit_project(root, tmp_path / "o1"))
+    (root / "pyproject.toml").write_text('[tool.testvet]\nexclude = ["tests/data/**"]\n')
+    assert ("disk-full", "store.py") in missing(audit_project(root, tmp_path / "o2"))

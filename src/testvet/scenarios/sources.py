@@ -6,6 +6,7 @@ import ast
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from testvet.model import Audit
@@ -66,6 +67,11 @@ def _parse(root: Path, rel: str, module: str) -> SourceFile | None:
     return SourceFile(rel, module, tree, text)
 
 
+def excluded(rel: str, globs: tuple[str, ...]) -> bool:
+    """Whether ``rel`` matches one of the configured ``exclude`` globs."""
+    return any(fnmatch(rel, glob) for glob in globs)
+
+
 def is_test_file(rel: str) -> bool:
     """pytest's default test file names, plus ``conftest.py``."""
     name = rel.rsplit("/", 1)[-1]
@@ -117,6 +123,8 @@ def source_files(audit: Audit) -> tuple[SourceFile, ...]:
             inner = rel.split("/")[1:-1] if src not in (".", "") else rel.split("/")[:-1]
             if rel in seen or is_test_file(rel) or top in test_dirs:
                 continue
+            if excluded(rel, audit.config.exclude):
+                continue
             if any(part in _NON_SOURCE_DIRS for part in inner):
                 continue
             if src in (".", "") and ("/" not in rel and rel in ("setup.py", "noxfile.py")):
@@ -134,8 +142,9 @@ def test_files(audit: Audit) -> tuple[SourceFile, ...]:
     rels: set[str] = {t.path for t in audit.inventory.tests} | {
         f.path for f in audit.inventory.files
     }
-    starts = tuple(audit.config.tests) or audit.project.test_paths
-    if not starts:
+    # pytest's own collection (the inventory) is authoritative; walk only without it.
+    starts = () if rels else (tuple(audit.config.tests) or audit.project.test_paths)
+    if not starts and not rels:
         starts = tuple(d for d in ("tests", "test", "testing") if (root / d).is_dir()) or (".",)
     for start in starts:
         base = root / start
@@ -157,6 +166,8 @@ def test_files(audit: Audit) -> tuple[SourceFile, ...]:
                 rels.add(candidate)
     out = []
     for rel in sorted(rels):
+        if excluded(rel, audit.config.exclude):
+            continue
         parsed = _parse(root, rel, rel[: -len(".py")].replace("/", "."))
         if parsed is not None:
             out.append(parsed)
