@@ -16,6 +16,10 @@ from testvet.errors import ConfigError
 from testvet.model import Category, Severity, TestKind
 
 
+# One worker runs these so that the session cache audits each fixture project once.
+pytestmark = pytest.mark.xdist_group("discover-projects")
+
+
 def by_id(audit, nodeid):
     return next(t for t in audit.inventory.tests if t.nodeid == nodeid)
 
