@@ -48,6 +48,7 @@ def test_rules_are_the_finding_codes_with_metadata(full_audit):
     assert scen["shortDescription"]["text"] == "Missing scenario: hard-kill"
     assert scen["properties"]["tags"][:2] == ["testvet", "missing-scenario"]
     assert by_id["TV101"]["helpUri"].endswith("docs/rules/TV101.md")
+    assert by_id["TV401"]["helpUri"].endswith("docs/mutation.md")
     assert by_id["TV141"]["defaultConfiguration"]["level"] in ("warning", "error", "note")
     assert by_id["TV401"]["defaultConfiguration"]["level"] == "error"
     for rule in rules:

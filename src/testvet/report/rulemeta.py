@@ -91,10 +91,6 @@ def describe(code: str, findings: list[Finding] | tuple[Finding, ...]) -> RuleMe
         title = "Test file cannot be collected"
     else:
         title = f"{first.category.value} finding"
-    if first.category is Category.MISSING_SCENARIO:
-        uri = f"{DOCS_URL}scenarios.md"
-    else:
-        uri = f"{DOCS_URL}rules/{code}.md"
     return RuleMeta(
         code=code,
         name=_slug(title),
@@ -102,5 +98,18 @@ def describe(code: str, findings: list[Finding] | tuple[Finding, ...]) -> RuleMe
         category=first.category,
         severity=severity,
         description=f"{title}. {CATEGORY_MEANING[first.category]}"[:1024],
-        help_uri=uri,
+        help_uri=doc_url(code, first.category),
     )
+
+
+def doc_url(code: str, category: Category) -> str:
+    """Where ``code`` is documented: its rule page, or the page of the stage that emits it."""
+    if category in (
+        Category.MISSING_SCENARIO,
+        Category.UNTESTED_REQUIREMENT,
+        Category.PYRAMID,
+    ) or code.startswith(("TV5", "TV6")):
+        return f"{DOCS_URL}scenarios.md"
+    if category in (Category.PSEUDO_TESTED, Category.WEAKLY_TESTED) or code.startswith("TV4"):
+        return f"{DOCS_URL}mutation.md"
+    return f"{DOCS_URL}rules/{code}.md"

@@ -41,13 +41,13 @@ def _cut(text: str, limit: int) -> str:
 
 def _rule(meta: rulemeta.RuleMeta) -> dict[str, Any]:
     help_text = (
-        f"{meta.description} Each result's message says what to change; "
-        f"the rule's documentation has a bad and a good example: {meta.help_uri}"
+        f"{meta.description} Each result's message says what to change. "
+        f"Documentation: {meta.help_uri}"
     )
     help_md = (
         f"**{meta.code}: {meta.title}**\n\n{rulemeta.CATEGORY_MEANING[meta.category]}\n\n"
         f"Category: `{meta.category.value}`. Default severity: {meta.severity.value}.\n\n"
-        f"[Documentation with examples]({meta.help_uri})"
+        f"[Documentation]({meta.help_uri})"
     )
     tags = ["testvet", meta.category.value, "tests"][:MAX_TAGS]
     return {
@@ -62,7 +62,6 @@ def _rule(meta: rulemeta.RuleMeta) -> dict[str, Any]:
             "tags": tags,
             "category": meta.category.value,
             "problem.severity": _PROBLEM[meta.severity],
-            "precision": "high",
         },
     }
 
