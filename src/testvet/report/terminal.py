@@ -93,16 +93,18 @@ def render(audit: Audit, console: Console, written: list[Path]) -> None:
         console.print()
         console.print(Text("Not measured", style="bold"))
         for gap in gaps:
-            console.print(Padding(Text(f"- {gap.what}: {gap.why}"), (0, 0, 0, 2)))
-            console.print(Padding(Text(f"to measure it, {gap.how}", "dim"), (0, 0, 0, 4)))
+            console.print(Padding(Text(f"- {gap.what}: {gap.why}"), (0, 0, 0, 2), expand=False))
+            console.print(
+                Padding(Text(f"to measure it, {gap.how}", "dim"), (0, 0, 0, 4), expand=False)
+            )
     for category, findings in views.grouped(audit):
         console.print()
         console.rule(Text(f"{category.value} ({len(findings)})", style="bold"), align="left")
         for f in findings[:PER_CATEGORY]:
             head, *rest = _finding(f)
-            console.print(Padding(head, (0, 0, 0, 2)))
+            console.print(Padding(head, (0, 0, 0, 2), expand=False))
             for line in rest:
-                console.print(Padding(line, (0, 0, 0, _INDENT + 5)))
+                console.print(Padding(line, (0, 0, 0, _INDENT + 5), expand=False))
         hidden = len(findings) - PER_CATEGORY
         if hidden > 0:
             console.print(
@@ -115,4 +117,4 @@ def render(audit: Audit, console: Console, written: list[Path]) -> None:
         console.print()
         console.print(Text("Reports written", style="bold"))
         for path in written:
-            console.print(Padding(Text(str(path)), (0, 0, 0, 2)))
+            console.print(Padding(Text(str(path)), (0, 0, 0, 2), expand=False))
