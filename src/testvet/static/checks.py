@@ -145,7 +145,8 @@ def always_true(test: ast.expr) -> str | None:
         return "`... or <true constant>` is always true"
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, op, right = test.left, test.ops[0], test.comparators[0]
-        simple = isinstance(left, ast.Name | ast.Attribute | ast.Constant)
+        # Names only: an attribute may be a property computed afresh on each access.
+        simple = isinstance(left, ast.Name)
         if simple and isinstance(op, ast.Is) and ast.dump(left) == ast.dump(right):
             return "`x is x` is always true"
         if _is_len(left) and isinstance(op, ast.GtE) and _is_zero(right):

@@ -252,6 +252,8 @@ class TestScan:
             return self.nested(stmt, st)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             value = stmt.value
+            if isinstance(value, ast.Call):
+                self._note_direct_call(value)
             found = value is not None and self.expr(value, st) is not None
             targets: Sequence[ast.expr] = (
                 stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -338,6 +340,7 @@ class TestScan:
         return Flow(checks=found is not None)
 
     def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
+        self._note_direct_call(call)
         direct = self.ctx.index.call_kind(call, self.aliases, self._callables())
         if direct is Kind.RAISES and not call.args[1:] and not _has_callable_kw(call):
             self.expr(call, st, count=False)
@@ -497,8 +500,6 @@ class TestScan:
             if not isinstance(sub, ast.Call):
                 continue
             name = last_name(sub.func)
-            if name:
-                self.called.add(name)
             self.nd.call(sub, st)
             self._note_patch(sub)
             if name == "assert_has_calls":
@@ -597,7 +598,7 @@ class TestScan:
         )
 
     def _swallowed_call(self, stmt: ast.Try, handler: ast.ExceptHandler) -> None:
-        nodes = [n for s in stmt.body for n in walk(s)]
+        nodes = [n for s in stmt.body if not isinstance(s, ast.Raise) for n in walk(s)]
         calls = [c for c in nodes if isinstance(c, ast.Call)]
         if not calls or any(isinstance(n, ast.Assert) for n in nodes):
             return
@@ -723,6 +724,12 @@ class TestScan:
         attrs = {n.attr for n in walk(stmt.test) if isinstance(n, ast.Attribute)}
         if attrs & _MOCK_STATE_ATTRS:
             self.mock_only_asserts += 1
+
+    def _note_direct_call(self, call: ast.Call) -> None:
+        """A call that is a whole statement's value: the test's own action, not an argument."""
+        name = last_name(call.func)
+        if name:
+            self.called.add(name)
 
     def _note_patch(self, call: ast.Call) -> None:
         name = dotted(call.func, self.aliases) or ""

@@ -84,3 +84,8 @@ class TestOrdering(unittest.TestCase):
 
     def test_assert_true_constant(self):
         self.assertEqual(parse("1"), 1)
+
+
+def test_property_identity_is_a_real_check():
+    meta = parse("a")
+    assert meta.version is meta.version
