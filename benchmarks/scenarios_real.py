@@ -94,10 +94,23 @@ def fetch(name: str, version: str) -> Path:
     return target
 
 
-def audit(root: Path, src: tuple[str, ...] = (), tests: tuple[str, ...] = ()) -> Audit:
-    """Run only the scenarios stage over ``root`` (output to a scratch dir)."""
-    options = AuditOptions(path=root, output_dir=WORK / "out")
+def audit(
+    root: Path, src: tuple[str, ...] = (), tests: tuple[str, ...] = (), discover: bool = False
+) -> Audit:
+    """Run the scenarios stage over ``root`` (after the discover stage with ``discover``)."""
+    options = AuditOptions(path=root, output_dir=WORK / "out" / root.name)
     base = start(options)
+    if discover:
+        from testvet.discover import stage as discover_stage
+        from testvet.errors import TestvetError
+
+        try:
+            return stage.run(
+                discover_stage.run(base, StageContext(options=options)),
+                StageContext(options=options),
+            )
+        except TestvetError as exc:
+            print(f"    (discover failed, static fallback: {exc})")
     if src or tests:
         project = Project(
             root=base.project.root, name=root.name, source_roots=src, test_paths=tests
@@ -114,14 +127,14 @@ def _missing(result: Audit) -> list[tuple[str, str]]:
     ]
 
 
-def real_projects(only: set[str]) -> None:
+def real_projects(only: set[str], discover: bool) -> None:
     print(f"{'project':<22} {'caps':>5} {'evid':>5} {'missing':>8} {'high':>5}  seconds  scenarios")
     for name, (version, src, tests) in PINNED.items():
         if only and name not in only:
             continue
         root = fetch(name, version)
         began = time.perf_counter()
-        result = audit(root, src, tests)
+        result = audit(root, src, tests, discover)
         took = time.perf_counter() - began
         assert result.scenarios is not None
         findings = [f for f in result.findings if f.category is Category.MISSING_SCENARIO]
@@ -158,9 +171,12 @@ def fixtures() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated project names")
+    parser.add_argument(
+        "--discover", action="store_true", help="collect with pytest first (needs test deps)"
+    )
     args = parser.parse_args()
     only = {n for n in args.only.split(",") if n}
-    real_projects(only)
+    real_projects(only, args.discover)
     fixtures()
 
 

@@ -505,7 +505,7 @@ def _subprocess(f: _Func) -> list[Hit]:
 def _rate_limit(f: _Func) -> list[Hit]:
     words = [f.node.name.lower(), (f.cls or "").lower()]
     if any(_RATE_WORDS.search(w) for w in words) and f.has_compare():
-        reason = f"enforces a rate limit in {f.qualname}()"
+        reason = "enforces a rate limit"
         return [("rate-limits", f.node.lineno, (S.RATE_LIMIT_BOUNDARY.value,), reason, None)]
     return []
 
@@ -527,11 +527,7 @@ def _lease(f: _Func) -> list[Hit]:
     ):
         scenarios.append(S.LEASE_EXPIRY.value)
     line = lockfile.lineno if lockfile is not None else f.node.lineno
-    reason = (
-        "takes an exclusive file lock"
-        if lockfile is not None
-        else f"acquires a lease or lock in {f.qualname}()"
-    )
+    reason = "takes an exclusive file lock" if lockfile is not None else "acquires a lease or lock"
     return [("leases", line, tuple(scenarios), reason, None)]
 
 
@@ -547,7 +543,7 @@ def _tenant(f: _Func) -> list[Hit]:
     ]
     if not used:
         return []
-    reason = f"scopes data by {tenant[0]} in {f.qualname}()"
+    reason = f"scopes data by {tenant[0]}"
     return [("tenant-scoped", f.node.lineno, (S.CROSS_TENANT_ACCESS.value,), reason, None)]
 
 
@@ -571,7 +567,7 @@ def _retries(f: _Func) -> list[Hit]:
         if isinstance(node, (ast.For, ast.While)) and any(
             isinstance(n, ast.Try) for n in ast.walk(node)
         ):
-            reason = f"retries a failed step in {f.qualname}(); a retry after a lost ack repeats it"
+            reason = "retries a failed step (a retry after a lost acknowledgement repeats the work)"
             return [("retries", node.lineno, (S.DUPLICATE_DELIVERY.value,), reason, Severity.LOW)]
     return []
 
@@ -583,7 +579,7 @@ def _expiry(f: _Func) -> list[Hit]:
     wall_here = bool(f.call_names() & _WALL_CLOCK)
     if not words or not (wall_here or f.call_names() & {"time", "now"} or f.mod.wall_clock):
         return []
-    reason = f"expires {words[0]} by wall-clock time in {f.qualname}()"
+    reason = f"checks {words[0]!r} against the wall clock"
     return [("expires-by-time", f.node.lineno, (S.CLOCK_SKEW.value,), reason, None)]
 
 
