@@ -526,6 +526,7 @@ class TestvetRunPlugin:
             messages=False,
         )
         cov.set_option("run:relative_files", False)
+        cov.set_option("run:dynamic_context", None)  # per-test contexts cost 3-6x: never
         cov.set_option(
             "run:disable_warnings",
             ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse"],

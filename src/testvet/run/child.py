@@ -87,7 +87,11 @@ def _log_tail(path: Path) -> str:
 
 
 def _run_child(
-    spec: ChildSpec, run_dir: Path, n: int, skip: Sequence[str]
+    spec: ChildSpec,
+    run_dir: Path,
+    n: int,
+    skip: Sequence[str],
+    on_poll: Callable[[ChildLog], None],
 ) -> tuple[ChildLog, int, bool, Path]:
     events = run_dir / f"events-{n}.jsonl"
     events.unlink(missing_ok=True)
@@ -125,6 +129,7 @@ def _run_child(
                 except subprocess.TimeoutExpired:
                     pass
                 log.feed(reader.poll())
+                on_poll(log)
                 if log.running != running:
                     running, since = log.running, time.monotonic()
                 if running and time.monotonic() - since > spec.timeout + spec.grace:
@@ -151,7 +156,16 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
     last_status: int | None = None
     while True:
         n += 1
-        log, returncode, killed, log_path = _run_child(spec, run_dir, n, list(done))
+
+        def on_poll(
+            log: ChildLog,
+            before: int = len(done),
+            known: int | None = len(expected) if expected is not None else None,
+        ) -> None:
+            total = known if known is not None else len(log.collected or ())
+            progress(before + len(log.results), total)
+
+        log, returncode, killed, log_path = _run_child(spec, run_dir, n, list(done), on_poll)
         suite.children = n
         suite.logs.append(log_path)
         suite.warnings.extend(log.warnings)
@@ -208,7 +222,7 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
     )
     status = last_status if last_status is not None else 1
     suite.exit_status = 1 if troubled and status in (0, 5) else status
-    suite.coverage_files = sorted(run_dir.glob(".coverage.child*"))
+    suite.coverage_files = sorted(run_dir.glob(".coverage.*"))  # children and subprocesses
     return suite
 
 
