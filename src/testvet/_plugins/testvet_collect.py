@@ -31,6 +31,8 @@ class _Recorder:
         self.errors: dict[str, dict[str, Any]] = {}
         self.causes: dict[str, dict[str, Any]] = {}
         self.collected = False
+        #: Every file pytest started collecting (with or without items).
+        self.files: list[str] = []
         self.progress = open(str(out) + ".progress", "a", encoding="utf-8")  # noqa: SIM115
 
     # ------------------------------------------------------------------ helpers
@@ -50,8 +52,10 @@ class _Recorder:
 
     # ------------------------------------------------------------------ hooks
     def pytest_collectstart(self, collector: pytest.Collector) -> None:
-        if isinstance(collector, pytest.File):
-            self.progress.write(self.rel(collector.path) + "\n")
+        if isinstance(collector, pytest.File) and collector.path.name != "__init__.py":
+            rel = self.rel(collector.path)
+            self.files.append(rel)
+            self.progress.write(rel + "\n")
             self.progress.flush()
 
     def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
@@ -117,6 +121,7 @@ class _Recorder:
             "rootdir": str(session.config.rootpath),
             "inifile": str(session.config.inipath) if session.config.inipath else None,
             "collected": self.collected,
+            "files": list(dict.fromkeys(self.files)),
             "items": self.items,
             "errors": errors,
             "exitstatus": int(exitstatus),

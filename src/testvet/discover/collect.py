@@ -37,6 +37,8 @@ class CollectResult:
     #: ``ok`` (JSON written), ``no-pytest``, ``timeout``, ``conftest``, ``crashed``.
     status: str
     items: tuple[Mapping[str, Any], ...] = ()
+    #: Files pytest collected (relative), including those that gave no item.
+    files: tuple[str, ...] = ()
     errors: tuple[Mapping[str, Any], ...] = ()
     returncode: int | None = None
     #: The end of the child's stderr (for diagnosis).
@@ -140,6 +142,7 @@ def collect(
             return CollectResult(
                 status="ok",
                 items=tuple(doc.get("items") or ()),
+                files=tuple(str(f) for f in doc.get("files") or ()),
                 errors=tuple(doc.get("errors") or ()),
                 returncode=returncode,
                 stderr=err,

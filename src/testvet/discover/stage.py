@@ -120,11 +120,14 @@ def build_inventory(
 
 
 def _error_files(root: Path, errors: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Test files behind collection errors: the file itself, or those a conftest hid."""
     out = []
     for error in errors:
         path = str(error.get("path") or "")
         if path.endswith(".py") and not error.get("conftest") and (root / path).is_file():
             out.append(path)
+        elif error.get("conftest") and (root / path).is_dir():
+            out += [p.relative_to(root).as_posix() for p in astscan.test_files(root, (path,))]
     return out
 
 
@@ -160,10 +163,8 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     if result.status == "ok":
         items = [_item(raw) for raw in result.items if raw.get("nodeid")]
         findings = diagnose.for_errors(result, dctx)
-        on_disk = [p.relative_to(root).as_posix() for p in astscan.test_files(root, lay.test_paths)]
-        inventory = build_inventory(
-            items, [*_error_files(root, result.errors), *on_disk], proj, lay, facts, "pytest"
-        )
+        seen = [*_error_files(root, result.errors), *result.files]
+        inventory = build_inventory(items, seen, proj, lay, facts, "pytest")
     else:
         findings = [diagnose.for_failure(result, dctx, lay.test_paths)]
         items = []
