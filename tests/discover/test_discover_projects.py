@@ -15,7 +15,6 @@ from testvet.discover import stage
 from testvet.errors import ConfigError
 from testvet.model import Category, Severity, TestKind
 
-
 # One worker runs these so that the session cache audits each fixture project once.
 pytestmark = pytest.mark.xdist_group("discover-projects")
 
