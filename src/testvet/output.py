@@ -25,6 +25,12 @@ def ensure_output_dir(path: Path) -> Path:
     return path.resolve()
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path, text: str | bytes) -> Path:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
@@ -33,6 +39,8 @@ def write_atomic(path: Path, text: str | bytes) -> Path:
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp creates 0600; give the report the mode an ordinary file would get.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
