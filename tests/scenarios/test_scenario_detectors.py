@@ -60,6 +60,24 @@ def _caps(audit) -> set[tuple[str, str]]:
     return {(c.kind, c.symbol or "") for c in audit.scenarios.capabilities}
 
 
+def test_thin_parse_wrapper_is_not_a_parser(tmp_path: Path) -> None:
+    files = {
+        "codec.py": """
+            import json
+            import pickle
+
+            def loads(text, **kwargs):
+                return json.loads(text, **kwargs)
+
+            def unsafe(blob):
+                return pickle.loads(blob)
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    # The wrapper hands the parsed value back untouched; pickle stays (it runs code).
+    assert _caps(audit) == {("parses-untrusted", "codec.unsafe")}
+
+
 def test_plain_library_raises_nothing(tmp_path: Path) -> None:
     # Unkeyed hashing, a threading lock, plain file writes, a literal shell command and
     # a monotonic-clock cache call for no failure scenario.
@@ -89,7 +107,8 @@ def test_plain_library_raises_nothing(tmp_path: Path) -> None:
             None,
         ),
         (
-            "import struct\ndef head(frame: bytes):\n    return struct.unpack('>I', frame[:4])\n",
+            "import struct\ndef head(frame: bytes):\n"
+            "    (size,) = struct.unpack('>I', frame[:4])\n    return size\n",
             "parses-untrusted",
             ("fuzz-parser",),
         ),

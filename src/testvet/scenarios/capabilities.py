@@ -340,6 +340,10 @@ def _reads_file(expr: ast.AST) -> bool:
     )
 
 
+def _returned_directly(f: _Func, call: ast.Call) -> bool:
+    return any(isinstance(n, ast.Return) and n.value is call for n in f.nodes)
+
+
 def _parsers(f: _Func) -> list[Hit]:
     tainted = _tainted(f)
     for name, call in f.calls:
@@ -357,6 +361,8 @@ def _parsers(f: _Func) -> list[Hit]:
         severity = (
             Severity.HIGH if label in ("pickle.loads", "marshal.loads", "yaml.load") else None
         )
+        if severity is None and _returned_directly(f, call):
+            continue  # a thin wrapper: the parsed value is interpreted elsewhere
         reason = f"parses caller-supplied input with {label}"
         return [("parses-untrusted", call.lineno, (S.FUZZ_PARSER.value,), reason, severity)]
     name = f.node.name.lower()
@@ -561,12 +567,15 @@ def _dedup(f: _Func) -> list[Hit]:
 
 
 def _retries(f: _Func) -> list[Hit]:
-    if not any(_RETRY_WORDS.search(i) for i in f.idents | {f.node.name.lower()}):
-        return []
+    named = _RETRY_WORDS.search(f.node.name.lower()) is not None
     for node in f.nodes:
-        if isinstance(node, (ast.For, ast.While)) and any(
-            isinstance(n, ast.Try) for n in ast.walk(node)
-        ):
+        if not isinstance(node, (ast.For, ast.While)):
+            continue
+        target = node.target if isinstance(node, ast.For) else node.test
+        counter = any(
+            isinstance(n, ast.Name) and _RETRY_WORDS.search(n.id.lower()) for n in ast.walk(target)
+        )
+        if (named or counter) and any(isinstance(n, ast.Try) for n in ast.walk(node)):
             reason = "retries a failed step (a retry after a lost acknowledgement repeats the work)"
             return [("retries", node.lineno, (S.DUPLICATE_DELIVERY.value,), reason, Severity.LOW)]
     return []
