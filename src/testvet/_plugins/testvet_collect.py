@@ -52,20 +52,21 @@ class _Recorder:
 
     # ------------------------------------------------------------------ hooks
     def pytest_collectstart(self, collector: pytest.Collector) -> None:
-        if isinstance(collector, pytest.File) and collector.path.name != "__init__.py":
-            rel = self.rel(collector.path)
+        path = _path_of(collector)
+        if isinstance(collector, pytest.File) and path is not None and path.name != "__init__.py":
+            rel = self.rel(path)
             self.files.append(rel)
             self.progress.write(rel + "\n")
             self.progress.flush()
 
     def pytest_exception_interact(self, node: Any, call: Any, report: Any) -> None:
-        if not isinstance(report, pytest.CollectReport) or call.excinfo is None:
+        if type(report).__name__ != "CollectReport" or call.excinfo is None:
             return
-        node_path = getattr(node, "path", None)
+        node_path = _path_of(node)
         own = self.rel(node_path) if node_path is not None else None
         self.causes[report.nodeid] = _describe(call.excinfo.value, self, own)
 
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+    def pytest_collectreport(self, report: Any) -> None:
         if not report.failed:
             return
         path = getattr(report, "fspath", None)
@@ -83,7 +84,7 @@ class _Recorder:
             self.items.append(self.item(item))
 
     def item(self, item: pytest.Item) -> dict[str, Any]:
-        path = getattr(item, "path", None) or Path(str(item.fspath))
+        path = _path_of(item)
         cls = getattr(item, "cls", None)
         callspec = getattr(item, "callspec", None)
         markers: list[str] = []
@@ -118,8 +119,8 @@ class _Recorder:
         doc = {
             "pytest": pytest.__version__,
             "python": sys.version.split()[0],
-            "rootdir": str(session.config.rootpath),
-            "inifile": str(session.config.inipath) if session.config.inipath else None,
+            "rootdir": str(_rootdir(session.config)),
+            "inifile": str(getattr(session.config, "inipath", None) or "") or None,
             "collected": self.collected,
             "files": list(dict.fromkeys(self.files)),
             "items": self.items,
@@ -130,6 +131,17 @@ class _Recorder:
         tmp.write_text(json.dumps(doc), encoding="utf-8")
         os.replace(tmp, self.out)
         self.progress.close()
+
+
+def _rootdir(config: Any) -> Any:
+    """``config.rootpath`` (pytest >= 6.1) or ``config.rootdir``."""
+    return getattr(config, "rootpath", None) or getattr(config, "rootdir", ".")
+
+
+def _path_of(node: Any) -> Path | None:
+    """``node.path`` (pytest >= 7) or ``node.fspath`` (older pytest)."""
+    path = getattr(node, "path", None) or getattr(node, "fspath", None)
+    return Path(str(path)) if path is not None else None
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -200,5 +212,5 @@ def pytest_configure(config: pytest.Config) -> None:
     out = os.environ.get(_OUT)
     if not out:
         return
-    root = Path(os.environ.get(_ROOT) or config.rootpath).resolve()
+    root = Path(os.environ.get(_ROOT) or str(_rootdir(config))).resolve()
     config.pluginmanager.register(_Recorder(Path(out), root), "testvet-collect-recorder")

@@ -147,13 +147,15 @@ def for_errors(result: CollectResult, ctx: Context) -> list[Finding]:
             hint = f"fix the error in {conftest}" + (f" at line {line}" if line else "")
             if error.get("missing_module"):
                 hint += "; " + hint_for(error, ctx)
+            where = error.get("path")
+            effect = f"no test under {where} is collected" if where else "collection stopped"
             findings.append(
                 _finding(
                     TV_CONFTEST,
                     str(conftest),
                     line,
                     f"{conftest}{f':{line}' if line else ''} raises while pytest loads it "
-                    f"({cause}); no test under {error.get('path')} is collected",
+                    f"({cause}); {effect}",
                     hint,
                     nodeid=error.get("nodeid"),
                 )

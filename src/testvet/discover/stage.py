@@ -131,6 +131,16 @@ def _error_files(root: Path, errors: Iterable[Mapping[str, Any]]) -> list[str]:
     return out
 
 
+def _ast_inventory(root: Path, proj: Project, lay: layout.Layout, facts: _Facts) -> Inventory:
+    items: list[TestItem] = []
+    files = []
+    for path in astscan.test_files(root, lay.test_paths):
+        rel = path.relative_to(root).as_posix()
+        files.append(rel)
+        items.extend(astscan.items(path, rel))
+    return build_inventory(items, files, proj, lay, facts, "ast")
+
+
 def _check_configured_paths(root: Path, source: str, **keys: tuple[str, ...]) -> None:
     for key, paths in keys.items():
         for rel in paths:
@@ -161,19 +171,16 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     dctx = diagnose.Context(python, lay.packages, lay.source_roots, facts)
     findings: list[Finding]
     if result.status == "ok":
-        items = [_item(raw) for raw in result.items if raw.get("nodeid")]
         findings = diagnose.for_errors(result, dctx)
-        seen = [*_error_files(root, result.errors), *result.files]
-        inventory = build_inventory(items, seen, proj, lay, facts, "pytest")
+        items = [_item(raw) for raw in result.items if raw.get("nodeid")]
+        if items or not result.errors:
+            seen = [*_error_files(root, result.errors), *result.files]
+            inventory = build_inventory(items, seen, proj, lay, facts, "pytest")
+        else:  # errors stopped collection altogether: show what is on disk
+            inventory = _ast_inventory(root, proj, lay, facts)
     else:
         findings = [diagnose.for_failure(result, dctx, lay.test_paths)]
-        items = []
-        extra = []
-        for path in astscan.test_files(root, lay.test_paths):
-            rel = path.relative_to(root).as_posix()
-            extra.append(rel)
-            items.extend(astscan.items(path, rel))
-        inventory = build_inventory(items, extra, proj, lay, facts, "ast")
+        inventory = _ast_inventory(root, proj, lay, facts)
     ctx.progress("collecting tests", len(inventory.tests), len(inventory.tests))
     return replace(
         audit,
