@@ -128,8 +128,9 @@ def test_queue_survives_a_kill_only_when_durable(
 
 
 def _sleeper(path: str) -> None:
-    """A callable run in the child: announce readiness, then block."""
-    Path(path).write_text(str(os.getpid()))
+    """A callable run in the child: announce readiness (atomically), then block."""
+    Path(path + ".tmp").write_text(str(os.getpid()))
+    os.replace(path + ".tmp", path)
     signal.pause()
 
 

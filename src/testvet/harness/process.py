@@ -65,7 +65,7 @@ def ready_port(port: int, host: str = "127.0.0.1") -> Ready:
 
 
 def ready_file(path: str | os.PathLike[str]) -> Ready:
-    """Ready once ``path`` exists."""
+    """Ready once ``path`` exists (the program should create it atomically: write + rename)."""
     return Ready("file", os.fspath(path))
 
 
