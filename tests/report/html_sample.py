@@ -139,6 +139,9 @@ def findings() -> tuple[Finding, ...]:
             10,
             "shop.auth.verify: the boundary len(tag) < 10 can change and no test fails.",
             function="shop.auth.verify",
+            # One long unbreakable token: the page must still fit a phone's width.
+            hint="Call shop.auth.verify(key=b'k',body=b'b',tag='0123456789abcdef0123456789')"
+            ".with_a_tag_of_exactly_ten_characters_and_assert_the_result",
             detail=MappingProxyType({"diff": "- if len(tag) < 10:\n+ if len(tag) <= 10:"}),
         ),
         Finding(
