@@ -206,3 +206,62 @@ def test_seeds_are_printed_and_replayable(monkeypatch: pytest.MonkeyPatch) -> No
     replay = HardKill.for_test("tests/x.py::test_y", notes.append)
     assert list(replay.seeds(3)) == [42]
     assert replay.rng().random() == HardKill(42).rng(42).random()
+
+
+ECHO = """
+import sys
+from testvet.harness import kill_point
+print("ready", flush=True)
+for line in sys.stdin:
+    kill_point("line")
+    print("got " + line.strip(), flush=True)
+"""
+
+
+def test_send_expect_line_and_restart_with_a_kill_point(hard_kill: HardKill) -> None:
+    from testvet.harness.process import ProcessExited
+
+    proc = hard_kill.start(
+        [sys.executable, "-c", ECHO], ready=hard_kill.ready_line("ready"), stdin=True
+    )
+    proc.send("a\n")
+    assert proc.expect_line(r"got (\w)").group(1) == "a"
+    with pytest.raises(TimeoutError, match="no output line matching 'never'"):
+        proc.expect_line("never", timeout=0.1)
+    proc.restart(kill_point="line:2")
+    assert proc.starts == 2
+    proc.send("b\n")
+    assert proc.expect_line("got").group(0) == "got"
+    proc.send("c\n")
+    with pytest.raises(ProcessExited, match="exited before printing"):
+        proc.expect_line("got c")
+    assert proc.wait() == -signal.SIGKILL
+    with pytest.raises(ProcessExited, match="is gone"):
+        proc.send("d\n")
+    proc.restart()  # the kill point is dropped
+    for letter in "xyz":
+        proc.send(letter + "\n")
+        assert proc.expect_line("got " + letter)
+
+
+def test_kill_at_random_is_cancelled_by_an_explicit_kill(hard_kill: HardKill) -> None:
+    proc = hard_kill.start(
+        [sys.executable, "-c", "print('ready', flush=True); import time; time.sleep(60)"],
+        ready=hard_kill.ready_line("ready"),
+    )
+    assert proc.kill_at_random(seed=7, within=(5.0, 5.0)) == 5.0
+    assert proc.kill() == -signal.SIGKILL
+    assert proc._timer is None
+
+
+def test_kill_point_spec_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from testvet.harness import kill_point
+    from testvet.harness.killpoint import _parse
+
+    assert _parse("a, b:3,,") == {"a": 1, "b": 3}
+    with pytest.raises(ValueError, match="bad pass count in 'b:x'"):
+        _parse("b:x")
+    monkeypatch.setenv("TESTVET_KILL_POINT", "somewhere-else")
+    kill_point("here")  # not selected: returns, this process lives on
+    monkeypatch.delenv("TESTVET_KILL_POINT")
+    kill_point("somewhere-else")  # no variable: a no-op

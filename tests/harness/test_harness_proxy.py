@@ -177,7 +177,9 @@ def test_bad_toxics_are_refused(proxy: FaultProxy, kind: str, attrs: Any, messag
 
 
 def test_duplicate_and_missing_names_are_refused(proxy: FaultProxy) -> None:
-    proxy.add_toxic("latency")
+    assert proxy.add_toxic(type="latency").name == "latency_downstream"  # Toxiproxy's keyword
+    with pytest.raises(ValueError, match="give the toxic type once"):
+        proxy.add_toxic()
     with pytest.raises(ValueError, match="already exists"):
         proxy.add_toxic("latency")
     with pytest.raises(ValueError, match="no toxic named 'nope'"):

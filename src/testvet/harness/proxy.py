@@ -189,20 +189,25 @@ class FaultProxy:
 
     def add_toxic(
         self,
-        type: str,
+        kind: str | None = None,
         *,
+        type: str | None = None,
         name: str | None = None,
         stream: str = "downstream",
         toxicity: float = 1.0,
         **attributes: float,
     ) -> Toxic:
-        """Add a toxic; it applies at once, to open and future connections."""
+        """Add a toxic of ``kind`` (or ``type=``, Toxiproxy's word); it applies at once,
+        to open and future connections."""
+        chosen = kind or type
+        if not chosen or (kind and type and kind != type):
+            raise ValueError("add_toxic: give the toxic type once, as kind or type=")
         if stream not in STREAMS:
             raise ValueError(f"stream must be 'upstream' or 'downstream', got {stream!r}")
         if not 0.0 <= toxicity <= 1.0:
             raise ValueError(f"toxicity must be within [0, 1], got {toxicity!r}")
-        attrs = _normalise(type, attributes, TOXIC_TYPES.get(type, {}))
-        toxic = Toxic(name or f"{type}_{stream}", type, stream, toxicity, attrs)
+        attrs = _normalise(chosen, attributes, TOXIC_TYPES.get(chosen, {}))
+        toxic = Toxic(name or f"{chosen}_{stream}", chosen, stream, toxicity, attrs)
         if toxic.name in self._toxics:
             raise ValueError(f"toxic {toxic.name!r} already exists on {self.name}")
         self._runner.call(lambda: self._set(toxic))
