@@ -149,3 +149,12 @@ def by_id(audit: Audit) -> dict[str, Any]:
     """Mutant id -> mutant of a finished mutation stage."""
     assert audit.mutation is not None
     return {m.id: m for m in audit.mutation.mutants}
+
+
+SWAP_REACHED: dict[str, list[str]] = {
+    "tests/test_swap.py::test_hidden": ["_Hider.__call__", "hidden"],
+    "tests/test_swap.py::test_replaced": ["_replace.<locals>.other", "replaced"],
+    "tests/test_swap.py::test_fetch": ["fetch"],
+    "tests/test_swap.py::test_child": ["Base.describe", "Child.describe", "Child.build"],
+}
+SWAP_MODULES = {"swap.core": "src/swap/core.py"}

@@ -202,6 +202,12 @@ class _Target:
         self.qualname: str = spec["qualname"]
         self.name = self.qualname.rsplit(".", 1)[-1]
         module = importlib.import_module(spec["module"])
+        module_file = getattr(module, "__file__", None)
+        if module_file and os.path.realpath(module_file) != self.filename:
+            raise SwapError(
+                f"the interpreter imports {spec['module']} from {module_file}, not from the "
+                "project's source (an installed copy?)"
+            )
         #: Outer function whose code holds the target's code (nested targets).
         self.holder: types.FunctionType | None = None
         #: Live function objects running the target's code.

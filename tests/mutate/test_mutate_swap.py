@@ -1,0 +1,54 @@
+"""What can be swapped in memory is mutated; what cannot is skipped with its reason."""
+
+from __future__ import annotations
+
+import pytest
+from mutate_helpers import PROJECTS, SWAP_MODULES, SWAP_REACHED, context, make_audit
+
+from testvet.model import Audit, MutantStatus
+from testvet.mutate import stage
+
+ROOT = PROJECTS / "mut_swap"
+
+
+@pytest.fixture(scope="module")
+def swapped(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    audit = make_audit(ROOT, SWAP_MODULES, SWAP_REACHED)
+    return stage.run(audit, context(tmp_path_factory.mktemp("out"), ROOT))
+
+
+def test_hidden_and_replaced_functions_are_skipped_with_reasons(swapped: Audit) -> None:
+    assert swapped.mutation is not None
+    reasons = {s.function: s.reason for s in swapped.mutation.skipped}
+    assert reasons["swap.core.hidden"] == (
+        "cannot swap in memory: not a Python function in memory (_Hider: C extension, "
+        "builtin or a decorator that hides it)"
+    )
+    assert reasons["swap.core.replaced"].startswith(
+        "cannot swap in memory: a decorator replaced it and does not expose the original"
+    )
+    mutated = {m.function for m in swapped.mutation.mutants}
+    assert not mutated & {"swap.core:hidden", "swap.core:replaced"}
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        "swap.core:fetch",  # coroutine
+        "swap.core:Child.describe",  # super() and its __class__ cell
+        "swap.core:Child.build",  # classmethod
+        "swap.core:_Hider.__call__",
+        "swap.core:_replace.<locals>.other",  # the live wrapper's nested code
+    ],
+)
+def test_special_functions_are_swapped_and_killed(swapped: Audit, function: str) -> None:
+    assert swapped.mutation is not None
+    mine = [m for m in swapped.mutation.mutants if m.function == function]
+    assert mine
+    assert {m.status for m in mine} == {MutantStatus.KILLED}
+
+
+def test_base_method_reached_through_super_is_mutated(swapped: Audit) -> None:
+    assert swapped.mutation is not None
+    statuses = {m.id: m.status for m in swapped.mutation.mutants}
+    assert statuses["swap.core:Base.describe#return-''"] is MutantStatus.KILLED

@@ -1,0 +1,1 @@
+"""Functions that are hard, or impossible, to swap in memory."""

@@ -1,0 +1,50 @@
+"""Each function is well tested; the question is whether the engine can mutate it."""
+
+from __future__ import annotations
+
+
+class _Hider:
+    """A decorator object that keeps the function where nobody can find it."""
+
+    def __init__(self, func):
+        self._hidden = (func,)
+
+    def __call__(self, *args):
+        return self._hidden[0](*args)
+
+
+@_Hider
+def hidden(x: int) -> int:
+    return x + 1
+
+
+def _replace(func):
+    def other(*args):
+        return len(args) + 41
+
+    return other
+
+
+@_replace
+def replaced(x: int) -> int:
+    return x * 3
+
+
+async def fetch(x: int) -> int:
+    """A coroutine."""
+    return x * 2
+
+
+class Base:
+    def describe(self) -> str:
+        return type(self).__mro__[-2].__name__.lower()
+
+
+class Child(Base):
+    def describe(self) -> str:
+        """Uses super(): its code has a __class__ cell."""
+        return "child of " + super().describe()
+
+    @classmethod
+    def build(cls, n: int) -> list[int]:
+        return [n] * n
