@@ -66,8 +66,10 @@ def fetch(name: str, version: str, stem: str) -> Path:
     archive = SDISTS / f"{stem}.tar.gz"
     if not archive.is_file():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-            + ["-q", f"{name}=={version}", "-d", str(SDISTS)],
+            [
+                *(sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"),
+                *("-q", f"{name}=={version}", "-d", str(SDISTS)),
+            ],
             check=True,
         )
     SOURCES.mkdir(parents=True, exist_ok=True)
@@ -128,15 +130,15 @@ def _in_raises_or_try(root: Path, rel: str, line: int) -> bool:
     except (OSError, SyntaxError, UnicodeDecodeError):
         return False
     for node in ast.walk(tree):
-        body: list[ast.stmt] = []
-        if isinstance(node, ast.With) and any(
-            "raises" in ast.unparse(i.context_expr).lower()
-            or "warns" in ast.unparse(i.context_expr).lower()
-            for i in node.items
-        ):
-            body = node.body
-        elif isinstance(node, ast.Try) and node.handlers:
-            body = node.body
+        guarded = (isinstance(node, ast.Try) and bool(node.handlers)) or (
+            isinstance(node, ast.With)
+            and any(
+                word in ast.unparse(i.context_expr).lower()
+                for i in node.items
+                for word in ("raises", "warns")
+            )
+        )
+        body: list[ast.stmt] = node.body if guarded else []  # type: ignore[attr-defined]
         if body and body[0].lineno <= line <= (body[-1].end_lineno or body[-1].lineno):
             return True
         if isinstance(node, ast.With) and node.lineno == line and body:
@@ -175,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {f.code} {f.location}  {verdict}  {f.message}")
         totals["real"] += real
         totals["false"] += false
-        line = f"{name} {version}: testvet high {real + false + unknown} (real {real}, false {false}"
+        line = (
+            f"{name} {version}: testvet high {real + false + unknown} (real {real}, false {false}"
+        )
         line += f", unadjudicated {unknown})" if unknown else ")"
         line += f"; medium {by_sev.get('medium', 0)}, low {by_sev.get('low', 0)}"
         if not args.no_falsegreen:
