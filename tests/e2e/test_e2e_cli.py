@@ -106,3 +106,22 @@ def test_an_unknown_config_key_names_the_key_and_the_nearest(tmp_path: Path) -> 
     (line,) = done.stderr.splitlines()
     assert "unknown key 'exlude'" in line
     assert "did you mean 'exclude'?" in line
+
+
+def test_collection_errors_reach_the_report_and_fail_the_build(
+    tmp_path: Path, digest_tree: Digest
+) -> None:
+    project = PROJECTS / "disc_broken"
+    code, doc = audit_json(project, tmp_path, digest_tree, "--static-only")
+    check_report(doc, project, code)
+    assert code == 1
+    errors = {
+        (f["code"], f["path"]) for f in doc["findings"] if f["category"] == "collection-error"
+    }
+    assert errors == {
+        ("TV201", "tests/test_missing_dep.py"),
+        ("TV201", "tests/test_pkg_import.py"),
+        ("TV201", "tests/test_src_import.py"),
+        ("TV202", "tests/sub/conftest.py"),
+    }
+    assert all(f["hint"] for f in doc["findings"] if f["category"] == "collection-error")
