@@ -186,10 +186,16 @@ def testvet_audit(
     ctx = StageContext(options=options)
     audit = start(options)
     mutation = replace(audit.config.mutation, paths={project.package_glob: 0.0})
-    audit = replace(audit, config=replace(audit.config, mutation=mutation, pytest_args=project.args))
+    audit = replace(
+        audit, config=replace(audit.config, mutation=mutation, pytest_args=project.args)
+    )
     seconds: dict[str, float] = {}
     with PeakMemory(os.getpid()) as memory:
-        for name, stage in (("discover", discover.run), ("run", run_stage.run), ("mutate", mutate.run)):
+        for name, stage in (
+            ("discover", discover.run),
+            ("run", run_stage.run),
+            ("mutate", mutate.run),
+        ):
             began = time.perf_counter()
             audit = stage(audit, ctx)
             seconds[name] = time.perf_counter() - began
@@ -198,7 +204,16 @@ def testvet_audit(
 
 def pytest_seconds(python: Path, root: Path, project: Pinned, repeat: int = 3) -> float:
     """Median wall time of the plain suite."""
-    cmd = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *project.tests, *project.args]
+    cmd = [
+        str(python),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *project.tests,
+        *project.args,
+    ]
     times = []
     for _ in range(repeat):
         began = time.perf_counter()

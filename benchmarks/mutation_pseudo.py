@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         assert mutation is not None
         statuses = Counter(m.status.value for m in mutation.mutants)
         pseudo = [
-            f for f in result.audit.findings if f.code == "TV401" and f.detail["status"] == "pseudo-tested"
+            f
+            for f in result.audit.findings
+            if f.code == "TV401" and f.detail["status"] == "pseudo-tested"
         ]
         partial = [f for f in result.audit.findings if f.code == "TV401"]
         reasons = Counter(s.reason.split(":")[0] for s in mutation.skipped)

@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from mutation_common import CACHETOOLS, WORK, PeakMemory, env, testvet_audit, unpack, venv
 
@@ -67,7 +66,10 @@ def run_mutmut(workers: int) -> tuple[dict[tuple[str, str], str], int, float, fl
         tree = ast.parse(source.read_text())
         bodies: dict[str, str] = {}
         for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and "__mutmut_" in node.name:
+            if (
+                isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and "__mutmut_" in node.name
+            ):
                 bodies[node.name] = _body(node)
         for key, code in codes.items():
             name = key.rsplit(".", 1)[-1]
@@ -140,16 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     all_mutants = tv_seconds["all_mutants"]
     tv_rate = all_mutants / tv_total
     tv_stage_rate = all_mutants / tv_seconds["mutate"]
-    print(f"  end to end: {all_mutants / tv_total:.1f} mutants/s; mutate stage: {tv_stage_rate:.1f}")
+    print(
+        f"  end to end: {all_mutants / tv_total:.1f} mutants/s; mutate stage: {tv_stage_rate:.1f}"
+    )
     efficiency = tv_seconds["cost_floor"] / max(1e-9, tv_seconds["engine"] * args.workers)
-    print(f"  cost floor {tv_seconds['cost_floor']:.2f}s, efficiency {100 * efficiency:.1f}%")
+    print(f"  cost floor {tv_seconds['cost_floor']:.3f}s, efficiency {100 * efficiency:.2f}%")
     print(f"  peak memory {tv_peak:.0f} MiB")
     if args.skip_mutmut:
         return 0
     mm, mm_count, mm_seconds, mm_peak = run_mutmut(args.workers)
     mm_rate = mm_count / mm_seconds
     print(f"mutmut 3.8.1, --max-children {args.workers}")
-    print(f"  mutants: {mm_count}; {mm_seconds:.1f}s; {mm_rate:.1f} mutants/s; peak {mm_peak:.0f} MiB")
+    print(
+        f"  mutants: {mm_count}; {mm_seconds:.1f}s; {mm_rate:.1f} mutants/s; peak {mm_peak:.0f} MiB"
+    )
     print(f"ratio (testvet end to end / mutmut): {tv_rate / mm_rate:.1f}x")
     print(f"ratio (testvet mutate stage / mutmut): {tv_stage_rate / mm_rate:.1f}x")
     common = [k for k in tv if k in mm and tv[k] != "no-tests"]

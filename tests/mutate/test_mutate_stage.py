@@ -199,3 +199,14 @@ def test_config_skip_patterns(basic_copy: Path, tmp_path: Path) -> None:
 def test_mode_off_leaves_the_audit_alone(tmp_path: Path) -> None:
     audit = make_audit(ROOT, BASIC_MODULES, BASIC_REACHED, {"mode": "off"})
     assert stage.run(audit, context(tmp_path, ROOT)) is audit
+
+
+def test_a_worker_that_cannot_start_turns_into_skips_with_its_error(tmp_path: Path) -> None:
+    reached = {"tests/test_gone.py::test_add": ["add"]}
+    out = stage.run(make_audit(ROOT, BASIC_MODULES, reached), context(tmp_path, ROOT))
+    assert out.mutation is not None
+    assert out.mutation.mutants == ()
+    [skip] = out.mutation.skipped
+    assert skip.function == "calc.core.add"
+    assert skip.reason.startswith("mutation worker exited with status 4 before finishing")
+    assert "tests/test_gone.py" in skip.reason

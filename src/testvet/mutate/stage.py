@@ -156,7 +156,12 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
         skipped += _swap_skips(plan, report.skipped)
         invalid = _invalid(report.outcomes, specs)
         skipped += invalid
-        missing = {s for s in specs if s not in done}
+        invalid_ids = {o.id for o in report.outcomes if o.status == "invalid"}
+        missing = {
+            s
+            for s, (_, target, _) in specs.items()
+            if s not in done and s not in invalid_ids and target.info.id not in report.skipped
+        }
         if report.failure and missing:
             skipped += _failed_functions(plan, missing, report.failure)
         if total and len(executed) < total:
