@@ -38,6 +38,15 @@ PINNED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "markupsafe": ("3.0.2", ("src",), ("tests",)),
 }
 
+#: Projects that do serve, parse, sign and expire things: findings expected, each listed
+#: for review (``--rich``).
+RICH: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "flask": ("3.1.3", ("src",), ("tests",)),
+    "werkzeug": ("3.1.9", ("src",), ("tests",)),
+    "requests": ("2.34.2", ("src",), ("tests",)),
+    "jinja2": ("3.1.6", ("src",), ("tests",)),
+}
+
 #: The gaps the fixture projects were built with (see tests/scenarios).
 FIXTURE_EXPECTED: dict[str, set[tuple[str, str]]] = {
     "scn_store": {
@@ -127,9 +136,13 @@ def _missing(result: Audit) -> list[tuple[str, str]]:
     ]
 
 
-def real_projects(only: set[str], discover: bool) -> None:
+def real_projects(
+    only: set[str],
+    discover: bool,
+    pinned: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = PINNED,
+) -> None:
     print(f"{'project':<22} {'caps':>5} {'evid':>5} {'missing':>8} {'high':>5}  seconds  scenarios")
-    for name, (version, src, tests) in PINNED.items():
+    for name, (version, src, tests) in pinned.items():
         if only and name not in only:
             continue
         root = fetch(name, version)
@@ -174,9 +187,15 @@ def main() -> None:
     parser.add_argument(
         "--discover", action="store_true", help="collect with pytest first (needs test deps)"
     )
+    parser.add_argument(
+        "--rich", action="store_true", help="also flask, werkzeug, requests, jinja2"
+    )
     args = parser.parse_args()
     only = {n for n in args.only.split(",") if n}
     real_projects(only, args.discover)
+    if args.rich:
+        print()
+        real_projects(only, args.discover, RICH)
     fixtures()
 
 

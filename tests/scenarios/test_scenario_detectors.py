@@ -365,3 +365,51 @@ def test_excluded_test_files_give_no_evidence(tmp_path: Path) -> None:
     assert ("disk-full", "store.py") not in missing(audit_project(root, tmp_path / "o1"))
     (root / "pyproject.toml").write_text('[tool.testvet]\nexclude = ["tests/data/**"]\n')
     assert ("disk-full", "store.py") in missing(audit_project(root, tmp_path / "o2"))
+
+
+def test_a_library_calling_itself_is_not_using_that_library(tmp_path: Path) -> None:
+    # Inside a package named like a client library, its own calls are not network calls.
+    files = {
+        "src/requests/__init__.py": "",
+        "src/requests/api.py": """
+            from requests import sessions
+
+            def request(method, url):
+                with sessions.Session() as session:
+                    return session.request(method, url)
+        """,
+        "src/requests/sessions.py": "class Session:\n    pass\n",
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert _caps(audit) == set()
+
+
+def test_clock_skew_evidence_from_a_timestamp_in_the_future(tmp_path: Path) -> None:
+    files = {
+        "signer.py": """
+            import time
+
+            def unsign(value, ts, max_age):
+                if time.time() - ts > max_age:
+                    raise ValueError("expired")
+                return value
+        """,
+        "tests/test_signer.py": """
+            import pytest
+            from freezegun import freeze_time
+            import signer
+
+            def test_plain():
+                assert signer.unsign("v", 0, 10**12) == "v"
+        """,
+    }
+    root = write_project(tmp_path / "p", files)
+    assert missing(audit_project(root, tmp_path / "o1")) == {("clock-skew", "signer.py")}
+    test_file = root / "tests" / "test_signer.py"
+    test_file.write_text(
+        test_file.read_text()
+        + "\n\ndef test_future_age():\n"
+        + "    with freeze_time('1971-05-31'), pytest.raises(ValueError):\n"
+        + "        signer.unsign('v', 10**9, 10)\n"
+    )
+    assert missing(audit_project(root, tmp_path / "o2")) == set()

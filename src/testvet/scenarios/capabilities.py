@@ -102,6 +102,8 @@ _DB_CALLS = (
     "duckdb.connect",
 )
 _QUEUE_LIBS = ("pika", "kombu", "kafka", "aiokafka", "confluent_kafka", "nats", "aio_pika")
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+#: Calls that open connections or serve them (constructors of clients and servers included).
 _NET_CALLS = (
     "socket.socket",
     "socket.create_connection",
@@ -110,18 +112,37 @@ _NET_CALLS = (
     "asyncio.open_connection",
     "asyncio.start_server",
     "asyncio.open_unix_connection",
-    "http.client.",
-    "http.server.",
+    "asyncio.start_unix_server",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+    "http.server.HTTPServer",
+    "http.server.ThreadingHTTPServer",
     "urllib.request.urlopen",
-    "urllib.request.Request",
-    "requests.",
-    "httpx.",
-    "aiohttp.",
-    "urllib3.",
-    "websockets.",
-    "grpc.",
-    "ftplib.",
-    "smtplib.",
+    *(f"requests.{verb}" for verb in _HTTP_VERBS),
+    "requests.Session",
+    *(f"httpx.{verb}" for verb in _HTTP_VERBS),
+    "httpx.Client",
+    "httpx.AsyncClient",
+    "aiohttp.ClientSession",
+    "aiohttp.request",
+    "aiohttp.web.run_app",
+    "urllib3.PoolManager",
+    "urllib3.ProxyManager",
+    "urllib3.HTTPConnectionPool",
+    "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url",
+    "urllib3.request",
+    "urllib3.poolmanager.PoolManager",
+    "urllib3.poolmanager.proxy_from_url",
+    "urllib3.contrib.socks.SOCKSProxyManager",
+    "websockets.connect",
+    "websockets.serve",
+    "grpc.insecure_channel",
+    "grpc.secure_channel",
+    "grpc.server",
+    "ftplib.FTP",
+    "smtplib.SMTP",
+    "smtplib.SMTP_SSL",
 )
 _SHELL_CALLS = {"os.system", "os.popen", "asyncio.create_subprocess_shell", "commands.getoutput"}
 _SUBPROCESS = {
@@ -225,7 +246,15 @@ class _Func:
     params: list[str]
 
     def first_call(self, *prefixes: str) -> ast.Call | None:
+        """The first call of a library function named by ``prefixes`` (``"pkg."``: any).
+
+        Calls into the project's own package never count: inside ``requests`` a call to
+        ``requests.utils.x`` is not "uses the requests library".
+        """
+        own = self.mod.source.module.split(".", 1)[0] + "."
         for name, call in self.calls:
+            if name.startswith(own):
+                continue
             if any(name == p or (p.endswith(".") and name.startswith(p)) for p in prefixes):
                 return call
         return None
@@ -581,15 +610,47 @@ def _retries(f: _Func) -> list[Hit]:
     return []
 
 
+def _clock_names(f: _Func) -> set[str]:
+    """Locals assigned from a wall-clock call (``now = time.time()``)."""
+    names: set[str] = set()
+    for node in f.nodes:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(n, ast.Call) and call_name(n, f.mod.aliases) in _WALL_CLOCK
+            for n in ast.walk(node.value)
+        ):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
 def _expiry(f: _Func) -> list[Hit]:
-    if not f.mod.wall_clock or not f.has_compare():
+    """A comparison of an expiry value or a wall-clock reading, in a module that reads it."""
+    if not f.mod.wall_clock:
         return []
-    words = sorted(i for i in f.idents if _EXPIRY_WORDS.search(i))
-    wall_here = bool(f.call_names() & _WALL_CLOCK)
-    if not words or not (wall_here or f.call_names() & {"time", "now"} or f.mod.wall_clock):
-        return []
-    reason = f"checks {words[0]!r} against the wall clock"
-    return [("expires-by-time", f.node.lineno, (S.CLOCK_SKEW.value,), reason, None)]
+    clock_names = _clock_names(f)
+    for node in f.nodes:
+        if not isinstance(node, ast.Compare) or not any(
+            isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in node.ops
+        ):
+            continue
+        sides = [node.left, *node.comparators]
+        if any(
+            isinstance(side, ast.Constant)
+            or (isinstance(side, ast.UnaryOp) and isinstance(side.operand, ast.Constant))
+            for side in sides
+        ):
+            continue  # `max_age > 0` is a sanity check, not an expiry decision
+        inner = list(ast.walk(node))
+        words = sorted(
+            i for i in identifiers(inner) | _word_strings(inner) if _EXPIRY_WORDS.search(i)
+        )
+        clocked = any(
+            isinstance(n, ast.Call) and call_name(n, f.mod.aliases) in _WALL_CLOCK for n in inner
+        ) or any(isinstance(n, ast.Name) and n.id in clock_names for n in inner)
+        if words or clocked:
+            what = repr(words[0]) if words else "an expiry"
+            reason = f"checks {what} against the wall clock"
+            return [("expires-by-time", f.node.lineno, (S.CLOCK_SKEW.value,), reason, None)]
+    return []
 
 
 DETECTORS: tuple[Detector, ...] = (

@@ -398,9 +398,13 @@ def _clock_skew(t: TestFacts) -> str | None:
     text = t.text()
     if "skewed_env" in t.idents or _any(r"skew|drift|clock_?(ahead|behind|jump)", text):
         return "runs with skewed clocks"
-    travelled = any(c.endswith(("travel", "move_to", "shift")) for c in t.calls)
+    travelled = "clock" in t.params or any(
+        c.endswith(("travel", "move_to", "shift", "freeze_time", "tick")) for c in t.calls
+    )
     if travelled and t.negative_numbers:
         return "moves the clock backwards"
+    if travelled and _any(r"future|ahead|behind|backward|past|earlier", t.name):
+        return "checks a timestamp from another clock's future or past"
     return None
 
 
