@@ -31,7 +31,7 @@ def parse_buggy(data: bytes) -> bytes:
 def test_a_sound_parser_passes_within_budget() -> None:
     result = fuzz(parse_length_prefixed, budget_seconds=0.5, allowed=(ValueError,), seed=1)
     assert result.engine == "hypothesis"
-    assert result.examples >= 10
+    assert result.examples >= 100  # min_examples, however slow the machine
     assert 0 < result.rejected < result.examples
     assert 0.5 <= result.elapsed < 10
 
@@ -59,6 +59,13 @@ def test_a_custom_strategy_and_allowed_types() -> None:
     )
     assert result.examples > 0
     assert result.rejected < result.examples  # some generated texts are valid JSON
+
+
+def test_a_small_input_space_ends_early() -> None:
+    from hypothesis import strategies as st
+
+    result = fuzz(lambda b: None, budget_seconds=0.01, strategy=st.booleans(), min_examples=10)
+    assert 2 <= result.examples <= 200
 
 
 def test_bad_arguments() -> None:

@@ -63,6 +63,7 @@ def fuzz(
     seed: int = 0,
     max_size: int = 4096,
     engine: str = "hypothesis",
+    min_examples: int = 100,
 ) -> FuzzResult:
     """Call ``target`` with generated inputs for about ``budget_seconds``.
 
@@ -70,7 +71,8 @@ def fuzz(
     ``examples`` are tried first (a corpus of known tricky inputs). ``engine`` is
     ``hypothesis``, ``atheris`` (skips the test when atheris is not installed; bytes
     only; ``target`` must be a module-level function) or ``auto`` (atheris when
-    installed and no strategy is given).
+    installed and no strategy is given). The hypothesis engine runs at least
+    ``min_examples`` inputs even on a slow machine, then goes on until the budget is spent.
     """
     if budget_seconds <= 0:
         raise ValueError("fuzz: budget_seconds must be positive")
@@ -83,7 +85,9 @@ def fuzz(
         return run_atheris(target, budget_seconds, allowed, list(examples), seed, max_size)
     if engine != "hypothesis":
         raise ValueError(f"fuzz: unknown engine {engine!r} (hypothesis, atheris, auto)")
-    return _run_hypothesis(target, budget_seconds, allowed, strategy, examples, seed, max_size)
+    return _run_hypothesis(
+        target, budget_seconds, allowed, strategy, examples, seed, max_size, min_examples
+    )
 
 
 def _run_hypothesis(
@@ -94,6 +98,7 @@ def _run_hypothesis(
     examples: Iterable[Any],
     seed: int,
     max_size: int,
+    min_examples: int,
 ) -> FuzzResult:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hypothesis_seed
@@ -122,7 +127,13 @@ def _run_hypothesis(
 
     inputs = strategy if strategy is not None else st.binary(max_size=max_size)
     batch = 0
-    while time.monotonic() < deadline:
+    floor = counts["examples"] + min_examples
+
+    def wanted() -> bool:
+        return time.monotonic() < deadline or counts["examples"] < floor
+
+    while wanted():
+        before = counts["examples"]
 
         @settings(
             max_examples=BATCH,
@@ -134,7 +145,7 @@ def _run_hypothesis(
         @hypothesis_seed(seed + batch)
         @given(inputs)
         def run(data: Any) -> None:
-            if time.monotonic() < deadline or last_bad:
+            if wanted() or last_bad:
                 call(data)
 
         try:
@@ -143,6 +154,8 @@ def _run_hypothesis(
             data = last_bad[0] if last_bad else None
             raise _failure(target, data, exc, seed, "hypothesis") from exc
         batch += 1
+        if counts["examples"] == before:  # the strategy has nothing new to offer
+            break
     return FuzzResult(
         "hypothesis", counts["examples"], counts["rejected"], time.monotonic() - start, seed
     )
