@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -125,3 +126,21 @@ def test_collection_errors_reach_the_report_and_fail_the_build(
         ("TV202", "tests/sub/conftest.py"),
     }
     assert all(f["hint"] for f in doc["findings"] if f["category"] == "collection-error")
+
+
+@pytest.mark.slow
+def test_the_example_suite_is_green_under_plain_pytest(digest_tree: Digest) -> None:
+    example = REPO / "examples" / "taskq"
+    before = digest_tree(example)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "32 passed, 1 xfailed" in done.stdout.splitlines()[-1]
+    assert digest_tree(example) == before
