@@ -81,6 +81,7 @@ def test_sigkill_during_history_writes_loses_no_committed_run(tmp_path: Path) ->
         mid_stream_kills += bool(ids)
         printed.update(ids)
         stored = _check(db, printed)
+        assert {r.id for r in load(output_dir)} == stored  # testvet's own reader agrees
         # Each kill may leave at most one run committed whose id was not printed yet.
         assert len(stored - printed) <= kill
     assert mid_stream_kills >= KILLS // 2  # the kills really landed among the writes
