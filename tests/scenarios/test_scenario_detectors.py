@@ -330,6 +330,9 @@ def test_every_scenario_has_a_code_and_a_compiling_sketch(scenario: str) -> None
     from testvet.scenarios.catalog import CATALOG
     from testvet.scenarios.recommend import recommended_test
 
+    from testvet.scenarios.evidence import PREDICATES
+
+    assert scenario in PREDICATES  # every scenario has an evidence detector
     info = CATALOG[scenario]
     assert info.code == f"TV{501 + [s.value for s in Scenario].index(scenario)}"
     cap = Capability("x", "src/shop/orders.py", 3, "shop.orders.Orders.place", (scenario,))
@@ -413,3 +416,17 @@ def test_clock_skew_evidence_from_a_timestamp_in_the_future(tmp_path: Path) -> N
         + "        signer.unsign('v', 10**9, 10)\n"
     )
     assert missing(audit_project(root, tmp_path / "o2")) == set()
+
+
+def test_unparsable_files_are_skipped_not_fatal(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {
+            "broken.py": "def (:\n",
+            "store.py": "import os\ndef put(fd, b):\n    os.write(fd, b)\n    os.fsync(fd)\n",
+            "tests/test_broken.py": "def test_x(:\n",
+        },
+    )
+    (root / "latin1.py").write_bytes(b"# \xe9\nimport os\nos.system(input())\n")
+    audit = audit_project(root, tmp_path / "out")
+    assert missing(audit) == {("hard-kill", "store.py"), ("disk-full", "store.py")}
