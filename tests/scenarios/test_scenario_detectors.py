@@ -328,9 +328,8 @@ def test_every_scenario_has_a_code_and_a_compiling_sketch(scenario: str) -> None
     from testvet.model import Capability
     from testvet.scenarios.capabilities import Site
     from testvet.scenarios.catalog import CATALOG
-    from testvet.scenarios.recommend import recommended_test
-
     from testvet.scenarios.evidence import PREDICATES
+    from testvet.scenarios.recommend import recommended_test
 
     assert scenario in PREDICATES  # every scenario has an evidence detector
     info = CATALOG[scenario]
