@@ -33,11 +33,13 @@ def test_failure_names_the_description_and_the_last_value() -> None:
         return 0
 
     start = time.monotonic()
-    with pytest.raises(EventuallyTimeout, match=r"queue drained did not hold .* last value: 0"):
+    with pytest.raises(
+        EventuallyTimeout, match=r"queue drained did not hold .* last value: 0"
+    ) as e:
         eventually(counter, timeout=0.2, interval=0.01, description="queue drained")
-    elapsed = time.monotonic() - start
-    assert 0.2 <= elapsed < 2.0
-    assert len(calls) >= 5
+    assert time.monotonic() - start >= 0.2
+    assert f"({len(calls)} attempts" in str(e.value)
+    assert len(calls) >= 2
 
 
 def test_assertion_errors_mean_not_yet_and_are_reported() -> None:
