@@ -429,3 +429,23 @@ def test_unparsable_files_are_skipped_not_fatal(tmp_path: Path) -> None:
     (root / "latin1.py").write_bytes(b"# \xe9\nimport os\nos.system(input())\n")
     audit = audit_project(root, tmp_path / "out")
     assert missing(audit) == {("hard-kill", "store.py"), ("disk-full", "store.py")}
+
+
+def test_power_loss_with_fsync_discipline_counts_as_hard_kill(tmp_path: Path) -> None:
+    files = {
+        "store.py": "import os\ndef put(fd, b):\n    os.write(fd, b)\n    os.fsync(fd)\n",
+        "tests/test_store.py": """
+            import os
+            import store
+
+            def test_acked_put_survives_power_loss(fsync_discipline, tmp_path):
+                with fsync_discipline(tmp_path) as disk:
+                    fd = os.open(tmp_path / "log", os.O_WRONLY | os.O_CREAT)
+                    store.put(fd, b"x")
+                    os.close(fd)
+                    disk.crash()
+                assert (tmp_path / "log").read_bytes() == b"x"
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert missing(audit) == {("disk-full", "store.py")}

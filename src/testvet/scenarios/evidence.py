@@ -220,6 +220,9 @@ def _any(pattern: str, text: str) -> bool:
 def _hard_kill(t: TestFacts) -> str | None:
     if "hard_kill" in t.params:
         return "uses the hard_kill fixture"
+    shim = "fsync_discipline" in t.params or any(c.endswith("fsync_discipline") for c in t.calls)
+    if shim and "crash" in t.idents and t.asserts:
+        return "simulates a power loss with fsync_discipline and reads back"
     text = t.text()
     killed = (
         "sigkill" in t.idents
