@@ -210,3 +210,38 @@ def test_a_worker_that_cannot_start_turns_into_skips_with_its_error(tmp_path: Pa
     assert skip.function == "calc.core.add"
     assert skip.reason.startswith("mutation worker exited with status 4 before finishing")
     assert "tests/test_gone.py" in skip.reason
+
+
+def test_weakly_tested_critical_path_lists_every_survivor(tmp_path: Path) -> None:
+    reached = {
+        k: v
+        for k, v in BASIC_REACHED.items()
+        if k.rsplit("::", 1)[1] in ("test_add", "test_clamp_low", "test_total_runs")
+    }
+    mutation = {"mode": "full", "paths": {"src/calc/**": 90}}
+    out = stage.run(make_audit(ROOT, BASIC_MODULES, reached, mutation), context(tmp_path, ROOT))
+    assert out.mutation is not None
+    [weak] = [f for f in out.findings if f.code == "TV402"]
+    assert weak.path == "src/calc/**"
+    assert weak.severity is Severity.HIGH
+    survivors = weak.detail["survivors"]
+    assert "src/calc/core.py:28: - if x < lo:  + if x <= lo:" in survivors
+    assert "src/calc/core.py:30: - if x > hi:  + if x >= hi:" in survivors
+    assert "src/calc/core.py:31: - return hi  + return None" in survivors
+    assert "src/calc/core.py:22: - result += item  + result -= item" in survivors
+    operator = [m for m in out.mutation.mutants if m.kind == "operator"]
+    survived = [m for m in operator if m.status is MutantStatus.SURVIVED]
+    assert len(survivors) == len(survived)
+    killed = len(operator) - len(survived)
+    [check] = out.policy_checks
+    assert check.kind == "mutation"
+    assert check.target == "src/calc/**"
+    assert check.actual == pytest.approx(round(100 * killed / len(operator), 2))
+    assert not check.passed
+    assert f"{len(survived)} of {len(operator)} operator mutants survive" in weak.message
+    # The same verdicts against a floor they meet: a passing check and no finding.
+    from testvet.mutate.findings import weakly_tested
+
+    findings, checks = weakly_tested({"src/calc/**": 10.0}, out.mutation.mutants)
+    assert findings == []
+    assert checks[0].passed
