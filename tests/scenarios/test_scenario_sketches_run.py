@@ -1,0 +1,91 @@
+"""Recommended tests are real tests: run for real, they fail on vulnerable code and pass on fixed code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scenario_helpers import audit_project, write_project
+
+PROJECT = {
+    "src/shop/__init__.py": "",
+    "src/shop/hooks_bad.py": """
+        import subprocess
+
+        def run_hook(cmd):
+            return subprocess.run("echo " + cmd, shell=True, capture_output=True).returncode
+    """,
+    "src/shop/hooks_good.py": """
+        import shlex
+        import subprocess
+
+        def run_hook(cmd):
+            return subprocess.run("echo " + shlex.quote(cmd), shell=True, capture_output=True).returncode
+    """,
+    "src/shop/limit_bad.py": """
+        class RateLimiter:
+            def __init__(self, limit, window=60):
+                self.limit, self.window, self.hits = limit, window, {}
+
+            def allow(self, client):
+                count = self.hits.get(client, 0)
+                if count > self.limit:  # off by one: lets limit + 1 through
+                    return False
+                self.hits[client] = count + 1
+                return True
+    """,
+    "src/shop/limit_good.py": """
+        class RateLimiter:
+            def __init__(self, limit, window=60):
+                self.limit, self.window, self.hits = limit, window, {}
+
+            def allow(self, client):
+                count = self.hits.get(client, 0)
+                if count >= self.limit:
+                    return False
+                self.hits[client] = count + 1
+                return True
+    """,
+}
+
+
+def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "shop", PROJECT)
+    audit = audit_project(root, tmp_path / "out")
+    sketches = {
+        f.path: f.detail["recommended_test"]
+        for f in audit.findings
+        if f.scenario in ("command-injection", "rate-limit-boundary")
+    }
+    assert set(sketches) == {
+        "src/shop/hooks_bad.py",
+        "src/shop/hooks_good.py",
+        "src/shop/limit_bad.py",
+        "src/shop/limit_good.py",
+    }
+    tests = root / "tests"
+    tests.mkdir()
+    for path, sketch in sketches.items():
+        (tests / f"test_{Path(path).stem}.py").write_text(sketch)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root / "src"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+    env.pop("PYTEST_ADDOPTS", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", "tests"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = proc.stdout.splitlines()
+    failed = {line.split("::")[0].split()[-1] for line in lines if line.startswith("FAILED")}
+    passed = {line.split("::")[0].split()[-1] for line in lines if line.startswith("PASSED")}
+    assert failed == {"tests/test_hooks_bad.py", "tests/test_limit_bad.py"}, proc.stdout
+    assert passed == {"tests/test_hooks_good.py", "tests/test_limit_good.py"}, proc.stdout
