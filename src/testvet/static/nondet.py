@@ -251,14 +251,40 @@ class Tracker:
                 f"{self.scan.test.node.name}: an unseeded random value feeds this "
                 "check, so a failure cannot be reproduced.",
             )
-        direct = _direct_reading(test, self) and not _uses_approx(test)
-        if clk and (derived or direct) and not self.frozen:
+        if clk and not _uses_approx(test) and self._fragile(test, derived) and not self.frozen:
             self.scan.report(
                 "TV152",
                 node,
                 f"{self.scan.test.node.name}: this check depends on the wall "
                 "clock (a reading or an elapsed time), so it can pass or fail by timing.",
             )
+
+    def _fragile(self, test: ast.expr, derived: bool) -> bool:
+        """Does the check break when the machine is slow or the moment differs?
+
+        Equality with a fresh reading or an elapsed time, and upper bounds on an elapsed
+        time (``elapsed < 0.1``), are fragile; lower bounds (``elapsed >= delay``) are not
+        (a slow machine only makes them truer), nor are orderings against a fresh reading
+        (``expires_at > time.time()``).
+        """
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            return derived or _direct_reading(test, self)
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, ast.Lt | ast.LtE):
+            bounded = [left]
+        elif isinstance(op, ast.Gt | ast.GtE):
+            bounded = [right]
+        elif isinstance(op, ast.Eq | ast.NotEq):
+            bounded = [left, right]
+        else:
+            return False
+        for side in bounded:
+            if isinstance(op, ast.Eq | ast.NotEq) and _direct_reading(side, self):
+                return True
+            clk, side_derived = self._clock(side)
+            if clk and side_derived:
+                return True
+        return False
 
     # ------------------------------------------------------------------ calls
 

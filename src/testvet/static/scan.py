@@ -532,7 +532,8 @@ class TestScan:
         if truth is not None:
             return truth
         if isinstance(it, ast.Name):
-            return it.id in self.nonempty_names
+            # CamelCase: a class (an Enum); UPPER_CASE: a constant, most likely imported.
+            return it.id in self.nonempty_names or (it.id[:1].isupper() and len(it.id) > 1)
         if isinstance(it, ast.Attribute):
             return it.attr.isupper() and len(it.attr) > 1
         if isinstance(it, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
@@ -618,7 +619,10 @@ class TestScan:
 
     def _raises_item(self, stmt: ast.With | ast.AsyncWith, call: ast.Call) -> None:
         body = stmt.body
-        if all(_cannot_raise(s) for s in body):
+        position = next(i for i, item in enumerate(stmt.items) if item.context_expr is call)
+        # Context managers listed after the raises item are entered inside it: they can raise.
+        later_items = stmt.items[position + 1 :]
+        if not later_items and all(_cannot_raise(s) for s in body):
             self.report(
                 "TV110",
                 stmt,

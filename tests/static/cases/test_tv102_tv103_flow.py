@@ -63,6 +63,13 @@ def test_conditional_plus_unconditional():
     assert len(result) == 1
 
 
+def test_loop_over_enum_or_imported_constant(Color):
+    for color in Color:
+        assert parse(color.name)
+    for text in IMPORTED_CASES:
+        assert parse(text)
+
+
 def test_checks_after_return():
     result = parse("a")
     return

@@ -59,6 +59,11 @@ def test_name_lookup_can_raise():
         undefined_name
 
 
+def test_later_with_item_is_inside_raises():
+    with pytest.raises(ValueError), open_store("/nonexistent"):
+        pass
+
+
 def test_raises_never_entered():
     pytest.raises(ValueError)  # expect: TV110
     parse("(")

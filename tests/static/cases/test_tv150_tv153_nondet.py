@@ -73,3 +73,20 @@ def test_local_server_is_fine(live_server):
 
 def test_url_as_data_is_fine():
     assert parse("https://api.github.com/repos").host == "api.github.com"
+
+
+def test_lower_bound_on_injected_delay_is_fine():
+    start = time.monotonic()
+    Server(delay=0.2).request()
+    assert time.monotonic() - start >= 0.2
+
+
+def test_upper_bound_reversed():
+    start = time.monotonic()
+    parse("a")
+    assert 0.1 > time.monotonic() - start  # expect: TV152
+
+
+def test_expiry_in_the_future_is_fine():
+    token = Token(ttl=60)
+    assert token.expires_at > time.time()
