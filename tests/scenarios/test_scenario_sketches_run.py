@@ -1,4 +1,4 @@
-"""Recommended tests are real tests: run for real, they fail on vulnerable code and pass on fixed code."""
+"""Recommended tests are real tests: they fail on vulnerable code and pass on fixed code."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ PROJECT = {
         import subprocess
 
         def run_hook(cmd):
-            return subprocess.run("echo " + shlex.quote(cmd), shell=True, capture_output=True).returncode
+            line = "echo " + shlex.quote(cmd)
+            return subprocess.run(line, shell=True, capture_output=True).returncode
     """,
     "src/shop/limit_bad.py": """
         class RateLimiter:
