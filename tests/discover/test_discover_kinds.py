@@ -48,7 +48,7 @@ def test_file_kind_from_what_the_file_touches() -> None:
     own_command = FileFacts(
         imports=("subprocess",), calls=frozenset({"subprocess.run"}), strings=frozenset({"tq"})
     )
-    assert kinds.file_kind(own_command, scripts=["tq"]) is TestKind.E2E
+    assert kinds.file_kind(own_command, scripts={"tq": "tq.cli:main"}) is TestKind.E2E
     module_run = FileFacts(
         imports=("subprocess",),
         calls=frozenset({"subprocess.check_output"}),
@@ -71,3 +71,13 @@ def test_majority_breaks_ties_towards_the_larger_test() -> None:
     assert kinds.majority([unit, unit, integ], unit) is unit
     assert kinds.majority([unit, integ], unit) is integ
     assert kinds.majority([], TestKind.E2E) is TestKind.E2E
+
+
+def test_calling_the_cli_entry_point_in_process_is_integration() -> None:
+    scripts = {"tq": "tq.cli:main"}
+    direct = FileFacts(imports=("tq.cli.main",), calls=frozenset({"main"}))
+    assert kinds.file_kind(direct, scripts) is TestKind.INTEGRATION
+    via_module = FileFacts(imports=("tq.cli",), calls=frozenset({"cli.main"}))
+    assert kinds.file_kind(via_module, scripts) is TestKind.INTEGRATION
+    unrelated = FileFacts(imports=("tq.queue.main",), calls=frozenset({"main"}))
+    assert kinds.file_kind(unrelated, scripts) is None

@@ -9,7 +9,8 @@ Three signals, the first that answers wins:
    ``tests/integration/``, ``tests/functional/``...) -> that kind; ``tests/unit/`` -> unit;
 3. **what the test file touches** (static, per file): a browser driver, or the project's
    own command run in a subprocess (its ``[project.scripts]`` name, ``-m PKG``) -> e2e;
-   subprocesses, sockets, HTTP clients and servers, databases -> integration.
+   subprocesses, sockets, HTTP clients and servers, databases, or the project's CLI
+   entry point called in-process -> integration.
 
 Anything else is a unit test. The signals are deliberately simple and documented here
 so that a user can predict (and steer, with a marker) the classification.
@@ -17,7 +18,7 @@ so that a user can predict (and steer, with a marker) the classification.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from testvet.discover.imports import FileFacts
 from testvet.model import TestKind
@@ -92,13 +93,33 @@ def _runs_own_command(facts: FileFacts, scripts: Iterable[str], packages: Iterab
     return any(s in commands or any(s.endswith(f"/{n}") for n in commands) for s in facts.strings)
 
 
+def _calls_entry_point(facts: FileFacts, targets: Iterable[str]) -> bool:
+    """The file imports a ``[project.scripts]`` function and calls it in-process."""
+    for target in targets:
+        module, _, func = target.partition(":")
+        func = func.split(".")[-1].strip()
+        if not func:
+            continue
+        called = [c for c in facts.calls if c == func or c.endswith(f".{func}")]
+        if f"{module.strip()}.{func}" in facts.imports and func in called:
+            return True
+        imported = any(i == module or i.startswith(f"{module}.") for i in facts.imports)
+        if imported and any(c != func for c in called):
+            return True
+    return False
+
+
 def file_kind(
-    facts: FileFacts, scripts: Iterable[str] = (), packages: Iterable[str] = ()
+    facts: FileFacts, scripts: Mapping[str, str] | None = None, packages: Iterable[str] = ()
 ) -> TestKind | None:
-    """The kind signalled by what a test file touches, None when it touches nothing."""
+    """The kind signalled by what a test file touches, None when it touches nothing.
+
+    ``scripts`` maps the project's command names to their ``module:function`` targets.
+    """
+    scripts = scripts or {}
     if _imports_any(facts, E2E_MODULES) or _runs_own_command(facts, scripts, packages):
         return TestKind.E2E
-    if _imports_any(facts, INTEGRATION_MODULES):
+    if _imports_any(facts, INTEGRATION_MODULES) or _calls_entry_point(facts, scripts.values()):
         return TestKind.INTEGRATION
     return None
 
