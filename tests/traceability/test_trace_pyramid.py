@@ -6,7 +6,7 @@ from pathlib import Path
 
 from trace_helpers import audit_project, write_project
 
-from testvet.model import Category, Inventory, TestItem, TestKind
+from testvet.model import Category, Inventory, TestFile, TestItem, TestKind
 
 AUTH = Path(__file__).parent.parent / "projects" / "scn_auth"
 
@@ -92,7 +92,8 @@ def test_inventory_kinds_are_refined(tmp_path: Path) -> None:
             ("test_marked_e2e", TestKind.UNIT),
         ]
     )
-    audit = audit_project(root, tmp_path / "out", inventory=Inventory(tests=items))
+    files = (TestFile("tests/test_cart.py", TestKind.UNIT, tests=3),)
+    audit = audit_project(root, tmp_path / "out", inventory=Inventory(tests=items, files=files))
     kinds = {item.function: item.kind for item in audit.inventory.tests}
     # The discover stage's guess is never lowered; touches and markers raise it.
     assert kinds == {
@@ -100,6 +101,8 @@ def test_inventory_kinds_are_refined(tmp_path: Path) -> None:
         "test_database": TestKind.INTEGRATION,
         "test_marked_e2e": TestKind.E2E,
     }
+    # The file's kind is its tests' most common kind (all five tests of the file count).
+    assert [f.kind for f in audit.inventory.files] == [TestKind.INTEGRATION]
 
 
 def test_auth_fixture_components(tmp_path: Path) -> None:

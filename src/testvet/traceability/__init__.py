@@ -85,7 +85,11 @@ def run(audit: Audit, result: Analysis) -> Audit:
     new = [f for f in new if f.code not in audit.config.ignore]
     new = [f for f in new if f.category.value not in audit.config.ignore]
     analysis = audit.scenarios or ScenarioAnalysis()
-    inventory = replace(audit.inventory, tests=pyramid.refine_items(audit.inventory.tests, kinds))
+    inventory = replace(
+        audit.inventory,
+        tests=pyramid.refine_items(audit.inventory.tests, kinds),
+        files=pyramid.refine_files(audit.inventory.files, kinds),
+    )
     return replace(
         audit,
         findings=(*audit.findings, *new),

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 
-from testvet.model import Audit, Category, Finding, Severity, TestItem, TestKind
+from testvet.model import Audit, Category, Finding, Severity, TestFile, TestItem, TestKind
 from testvet.scenarios.evidence import TestFacts
 
 CODE = "TV611"
@@ -201,3 +201,18 @@ def refine_items(
     return tuple(
         replace(item, kind=kinds.get(item.nodeid.split("[", 1)[0], item.kind)) for item in items
     )
+
+
+def refine_files(
+    files: tuple[TestFile, ...], kinds: Mapping[str, TestKind]
+) -> tuple[TestFile, ...]:
+    """Each test file gets the most common kind of its tests (ties go to the larger kind)."""
+    out = []
+    for file in files:
+        mine = [kind for nodeid, kind in kinds.items() if nodeid.split("::", 1)[0] == file.path]
+        if not mine:
+            out.append(file)
+            continue
+        best = max(TestKind, key=lambda k: (mine.count(k), _ORDER[k]))
+        out.append(replace(file, kind=best))
+    return tuple(out)
