@@ -156,5 +156,6 @@ SWAP_REACHED: dict[str, list[str]] = {
     "tests/test_swap.py::test_replaced": ["_replace.<locals>.other", "replaced"],
     "tests/test_swap.py::test_fetch": ["fetch"],
     "tests/test_swap.py::test_child": ["Base.describe", "Child.describe", "Child.build"],
+    "tests/test_order.py::test_b_compute": ["swap.order:compute"],
 }
-SWAP_MODULES = {"swap.core": "src/swap/core.py"}
+SWAP_MODULES = {"swap.core": "src/swap/core.py", "swap.order": "src/swap/order.py"}

@@ -52,3 +52,16 @@ def test_base_method_reached_through_super_is_mutated(swapped: Audit) -> None:
     assert swapped.mutation is not None
     statuses = {m.id: m.status for m in swapped.mutation.mutants}
     assert statuses["swap.core:Base.describe#return-''"] is MutantStatus.KILLED
+
+
+def test_kills_by_a_test_that_fails_alone_are_withdrawn(swapped: Audit) -> None:
+    assert swapped.mutation is not None
+    mine = [m for m in swapped.mutation.mutants if m.function == "swap.order:compute"]
+    assert len(mine) == 3
+    assert {m.status for m in mine} == {MutantStatus.NO_TESTS}
+    reasons = {s.function: s.reason for s in swapped.mutation.skipped}
+    assert reasons["swap.order.compute"] == (
+        "tests/test_order.py::test_b_compute fails on the unmodified code when run alone (killed)"
+    )
+    # Kills by tests that pass alone stand.
+    assert any(m.status is MutantStatus.KILLED for m in swapped.mutation.mutants)

@@ -359,6 +359,9 @@ class _Engine:
         self.items = {item.nodeid: item for item in session.items}
         self.workers = max(1, int(jobs.get("workers", 1)))
         self.mem_limit = int(jobs.get("memory_mb", 1024)) * 1024 * 1024
+        #: killing test -> the mutants it killed, and the largest timeout among them
+        self.kills: dict[str, list[str]] = {}
+        self.killers: dict[str, float] = {}
 
     def run(self) -> None:
         self._warm_tmp()
@@ -374,11 +377,25 @@ class _Engine:
         gc.collect()
         if hasattr(gc, "freeze"):
             gc.freeze()
+        self._drain(queue, running)
+        self._controls(running)
+
+    def _drain(self, queue: list[Any], running: dict[int, _Running]) -> None:
         while queue or running:
             while queue and len(running) < self.workers:
                 job, target, code, items = queue.pop(0)
                 self._spawn(job, target, code, items, running)
             self._wait(running)
+
+    def _controls(self, running: dict[int, _Running]) -> None:
+        """Run each killing test alone on the unmodified code: a test that fails anyway
+        (order-dependent, leaking state) did not kill anything; its kills are withdrawn."""
+        queue: list[Any] = []
+        for nodeid, timeout in self.killers.items():
+            job = {"id": f"control:{nodeid}", "timeout": timeout, "control": nodeid}
+            queue.append((job, None, None, [self.items[nodeid]]))
+        self.killers = {}
+        self._drain(queue, running)
 
     def _warm_tmp(self) -> None:
         """Create pytest's base temp dir once, so parallel workers share it."""
@@ -438,8 +455,8 @@ class _Engine:
     def _spawn(
         self,
         job: dict[str, Any],
-        target: _Target,
-        code: types.CodeType,
+        target: _Target | None,
+        code: types.CodeType | None,
         items: list[Any],
         running: dict[int, _Running],
     ) -> None:
@@ -497,20 +514,27 @@ class _Engine:
         status_word = _reap(run.pid)
         duration = time.monotonic() - run.started
         final = run.final
+        killed_by = run.current
         if final is not None:
-            self._result(
-                run.job["id"],
-                final["status"],
-                final.get("killed_by"),
-                duration,
-                final.get("reason"),
-            )
+            status, killed_by, reason = final["status"], final.get("killed_by"), final.get("reason")
         elif timed_out:
-            self._result(run.job["id"], "timeout", run.current, duration, "wall-clock limit")
+            status, reason = "timeout", "wall-clock limit"
         elif "SIGXCPU" in status_word:
-            self._result(run.job["id"], "timeout", run.current, duration, "CPU time limit")
+            status, reason = "timeout", "CPU time limit"
         else:
-            self._result(run.job["id"], "crashed", run.current, duration, status_word)
+            status, reason = "crashed", status_word
+        control = run.job.get("control")
+        if control is not None:
+            if status != "survived":
+                why = f"{control} fails on the unmodified code when run alone ({status})"
+                for mutant in self.kills.get(control, []):
+                    self._result(mutant, "no-tests", None, 0.0, why)
+            return
+        self._result(run.job["id"], status, killed_by, duration, reason)
+        if status == "killed" and killed_by in self.items:
+            timeout = max(self.killers.get(killed_by, 0.0), float(run.job["timeout"]))
+            self.killers[killed_by] = timeout
+            self.kills.setdefault(killed_by, []).append(run.job["id"])
 
 
 def _wall_limit(cpu_seconds: float) -> float:
@@ -550,8 +574,8 @@ def _reap(pid: int) -> str:
 
 def _worker(
     fd: int,
-    target: _Target,
-    code: types.CodeType,
+    target: _Target | None,
+    code: types.CodeType | None,
     items: list[Any],
     session: pytest.Session,
     mem_limit: int,
@@ -573,7 +597,8 @@ def _worker(
         _limit_memory(mem_limit)
         _limit_cpu(cpu_seconds)
         write = functools.partial(_write_line, fd)
-        target.install(code)
+        if target is not None and code is not None:
+            target.install(code)
         for item in items:
             _cheap_failure_reports(item)
         killed_by = None

@@ -90,7 +90,9 @@ class Cache:
     def put(self, k: str, status: str, killed_by: str | None, duration: float) -> None:
         if status in CACHEABLE:
             self.entries[k] = {"status": status, "killed_by": killed_by, "duration": duration}
-            self.dirty = True
+        else:
+            self.entries.pop(k, None)
+        self.dirty = True
 
     def save(self, keep: set[str] | None = None) -> None:
         """Write the cache; with ``keep``, drop entries of mutants that no longer exist."""

@@ -117,7 +117,8 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     total = sum(1 for s in specs if s not in done)
     workers = worker_count(cfg.workers, total)
     skipped = list(plan.skipped)
-    executed: list[Mutant] = []
+    executed: dict[str, Mutant] = {}
+    unjudged: dict[str, str] = {}
     run_began = time.perf_counter()
     if total:
         ctx.progress("mutation", 0, total)
@@ -129,13 +130,17 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
             if entry is None or outcome.status == "invalid":
                 return
             spec, _, k = entry
-            mutant = _mutant(
-                spec, _status(outcome.status), outcome.killed_by, outcome.duration, cached=False
-            )
-            done[spec.id] = mutant
-            executed.append(mutant)
+            if outcome.status == "no-tests" and outcome.reason:
+                unjudged[spec.function] = outcome.reason
+            duration = outcome.duration
+            if spec.id in executed:  # a correction (its killing test failed on its own)
+                duration = executed[spec.id].duration
+            mutant = _mutant(spec, _status(outcome.status), outcome.killed_by, duration, False)
+            first = spec.id not in executed
+            done[spec.id] = executed[spec.id] = mutant
             cache.put(k, mutant.status.value, mutant.killed_by, mutant.duration)
-            ctx.progress("mutation", len(executed), total)
+            if first:
+                ctx.progress("mutation", len(executed), total)
             if time.monotonic() - saved_at > SAVE_EVERY:
                 cache.save()
                 saved_at = time.monotonic()
@@ -156,6 +161,7 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
         skipped += _swap_skips(plan, report.skipped)
         invalid = _invalid(report.outcomes, specs)
         skipped += invalid
+        skipped += _unjudged(plan, unjudged, done)
         invalid_ids = {o.id for o in report.outcomes if o.status == "invalid"}
         missing = {
             s
@@ -238,6 +244,20 @@ def _invalid(
                     f"mutant {spec.operator} cannot be compiled in memory: {outcome.reason}",
                 )
             )
+    return out
+
+
+def _unjudged(
+    plan: Plan, reasons: dict[str, str], done: dict[str, Mutant]
+) -> list[SkippedFunction]:
+    """Functions none of whose mutants could be judged, with the worker's reason."""
+    out = []
+    for target in plan.targets:
+        reason = reasons.get(target.info.id)
+        statuses = {done[s.id].status for s in target.mutants if s.id in done}
+        if reason and statuses == {MutantStatus.NO_TESTS}:
+            info = target.info
+            out.append(SkippedFunction(info.dotted, info.path, info.line, reason))
     return out
 
 
