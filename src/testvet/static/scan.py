@@ -76,7 +76,11 @@ _NO_RAISE_WORDS = (
     "not_fail",
     "nt_fail",
     "not_break",
-    "nothing",
+    "nothing_happen",
+    "nothing_get",
+    "nothing_is",
+    "nothing_break",
+    "nothing_fail",
     "no_op",
     "noop",
     "work",
@@ -157,6 +161,7 @@ class TestScan:
     mock_only_asserts: int = 0
     seen_check: bool = False
     nd: nondet.Tracker | None = None
+    class_nonempty: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------ entry
 
@@ -167,6 +172,7 @@ class TestScan:
         self.params = parametrize_argnames(node, self.aliases)
         self.fixtures = [a for a in arg_names(node) if a not in self.params]
         self.nonempty_names = set(self.ctx.nonempty_names) | self.params
+        self.class_nonempty = _class_nonempty(self.test.owner)
         decorators = decorator_names(node, self.aliases)
         self.nd = nondet.Tracker(self.ctx, self, decorators, self.fixtures)
         self._xfail(node)
@@ -535,6 +541,8 @@ class TestScan:
             # CamelCase: a class (an Enum); UPPER_CASE: a constant, most likely imported.
             return it.id in self.nonempty_names or (it.id[:1].isupper() and len(it.id) > 1)
         if isinstance(it, ast.Attribute):
+            if isinstance(it.value, ast.Name) and it.value.id in ("self", "cls"):
+                return it.attr in self.class_nonempty or it.attr.isupper()
             return it.attr.isupper() and len(it.attr) > 1
         if isinstance(it, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
             gen = it.generators[0]
@@ -543,14 +551,13 @@ class TestScan:
             return self.nonempty(it.left) or self.nonempty(it.right)
         if isinstance(it, ast.Call):
             name = last_name(it.func)
-            if name == "range" and it.args and all(isinstance(a, ast.Constant) for a in it.args):
-                values = [a.value for a in it.args]  # type: ignore[attr-defined]
-                if all(isinstance(v, int) for v in values):
-                    return len(range(*values)) > 0
-                return False
+            if name == "range":
+                return _range_nonempty(it.args)
             if name in ("enumerate", "sorted", "reversed", "list", "tuple", "set", "iter"):
                 return bool(it.args) and self.nonempty(it.args[0])
-            if name in ("zip", "product", "permutations", "combinations", "chain"):
+            if name in ("permutations", "combinations", "combinations_with_replacement"):
+                return bool(it.args) and self.nonempty(it.args[0])
+            if name in ("zip", "product", "chain"):
                 return bool(it.args) and all(self.nonempty(a) for a in it.args)
             if name in ("items", "keys", "values") and isinstance(it.func, ast.Attribute):
                 return self.nonempty(it.func.value)
@@ -883,6 +890,36 @@ class TestScan:
                 "are on the mock, so the real unit is never tested.",
                 anchor=_def_anchor(self.test.node),
             )
+
+
+def _range_nonempty(args: list[ast.expr]) -> bool:
+    """``range(3)``, ``range(-1, 4)``, ``range(len(x) + 1)``: known to yield something."""
+    values: list[int] = []
+    for arg in args:
+        try:
+            value = ast.literal_eval(arg)
+        except ValueError:
+            break
+        if not isinstance(value, int):
+            return False
+        values.append(value)
+    else:
+        return bool(values) and len(range(*values)) > 0
+    if len(args) == 1 and isinstance(args[0], ast.BinOp) and isinstance(args[0].op, ast.Add):
+        right = args[0].right
+        return isinstance(right, ast.Constant) and isinstance(right.value, int) and right.value > 0
+    return False
+
+
+def _class_nonempty(owner: ast.ClassDef | None) -> set[str]:
+    """Class attributes bound to non-empty literals (``self.cases`` in a loop is safe)."""
+    if owner is None:
+        return set()
+    out: set[str] = set()
+    for stmt in owner.body:
+        if isinstance(stmt, ast.Assign) and const_truthy(stmt.value):
+            out.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    return out
 
 
 def _unused_result(node: FunctionNode) -> str | None:

@@ -70,6 +70,26 @@ def test_loop_over_enum_or_imported_constant(Color):
         assert parse(text)
 
 
+def test_loop_over_computed_ranges():
+    texts = load()
+    for n in range(len(texts) + 1):
+        assert parse(texts[:n]) is not None
+    for n in range(-1, 2):
+        assert parse(str(n)) == n
+
+
+class TestClassCases:
+    cases = ("a", "b")
+
+    def test_loop_over_class_attribute(self):
+        for text in self.cases:
+            assert parse(text) == text
+
+    def test_loop_over_other_attribute(self):  # expect: TV102
+        for text in self.loaded:
+            assert parse(text) == text
+
+
 def test_checks_after_return():
     result = parse("a")
     return
