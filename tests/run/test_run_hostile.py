@@ -10,6 +10,7 @@ from conftest import Ran
 from run_helpers import PROJECTS, by_id
 
 from testvet import subproc
+from testvet.errors import SuiteError
 from testvet.model import Outcome
 from testvet.run.child import ChildSpec, run_suite
 
@@ -63,8 +64,7 @@ def test_coverage_saved_before_the_watchdog_exit(hostile: Ran) -> None:
     assert 7 in module.executed  # the body of spin(), run only by the test that hung
 
 
-def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
-    """A test holding the GIL in C code: the parent's backstop kills the child."""
+def _spec(test_path: str) -> ChildSpec:
     root = PROJECTS / "run_hostile"
     settings = {
         "root": str(root),
@@ -75,16 +75,19 @@ def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
         "mechanism": "auto",
         "coverage": None,
     }
-    spec = ChildSpec(
-        command=tuple(
-            subproc.pytest_command(sys.executable, ["testvet_run"], ["gil_tests/test_gil.py"])
-        ),
+    return ChildSpec(
+        command=tuple(subproc.pytest_command(sys.executable, ["testvet_run"], [test_path])),
         cwd=root,
         env=subproc.child_env(),
         settings=settings,
         timeout=0.5,
         grace=0.5,
     )
+
+
+def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
+    """A test holding the GIL in C code: the parent's backstop kills the child."""
+    spec = _spec("gil_tests/test_gil.py")
     seen: list[tuple[int, int]] = []
     suite = run_suite(spec, tmp_path, lambda done, total: seen.append((done, total)))
     outcomes = {r.nodeid: r.outcome for r in suite.results}
@@ -94,3 +97,9 @@ def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
     }
     assert "had to be killed" in (suite.results[0].message or "")
     assert seen[-1] == (2, 2)
+
+
+def test_collection_that_hangs_is_a_suite_error_naming_the_file(tmp_path: Path) -> None:
+    spec = _spec("collect_hang/test_collect_hang.py")
+    with pytest.raises(SuiteError, match=r"hung while collecting .*test_collect_hang\.py"):
+        run_suite(spec, tmp_path, lambda done, total: None)

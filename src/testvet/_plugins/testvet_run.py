@@ -547,6 +547,10 @@ class TestvetRunPlugin:
         self._save_coverage()
         os._exit(TIMEOUT_EXIT)
 
+    def pytest_collectstart(self, collector: Any) -> None:
+        if isinstance(collector, pytest.File):  # lets the parent tell a hang from progress
+            self.events.write(ev="collecting", path=str(collector.path))
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
         skip_file = self.settings.get("skip_file")

@@ -120,7 +120,8 @@ def _run_child(
             start_new_session=True,
         )
         running: str | None = None
-        since = time.monotonic()
+        since = last_seen = time.monotonic()
+        seen = 0
         try:
             while True:
                 try:
@@ -132,9 +133,15 @@ def _run_child(
                 on_poll(log)
                 if log.running != running:
                     running, since = log.running, time.monotonic()
-                if running and time.monotonic() - since > spec.timeout + spec.grace:
+                now = time.monotonic()
+                if log.seen != seen:
+                    seen, last_seen = log.seen, now
+                if running and now - since > spec.timeout + spec.grace:
                     log.timeout = running
                     killed = True
+                    _kill_group(proc)
+                elif not running and now - last_seen > spec.timeout + spec.grace:
+                    killed = True  # stuck outside any test: collection or session teardown
                     _kill_group(proc)
         except BaseException:
             _kill_group(proc)
@@ -174,6 +181,11 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
             raise SuiteError(
                 f"pytest did not start in the project's interpreter ({_exit_words(returncode)}): "
                 f"{_log_tail(log_path) or 'no output'} (log: {log_path})"
+            )
+        if log.collected is None and killed:
+            raise SuiteError(
+                f"pytest hung while collecting {log.collecting or 'the suite'} "
+                f"(nothing happened for {spec.timeout + spec.grace:g} s; log: {log_path})"
             )
         if log.collected is None and n == 1 and returncode in (2, 3, 4) and not log.started:
             raise SuiteError(

@@ -52,10 +52,15 @@ class ChildLog:
     exitstatus: int | None = None
     mechanism: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The test file pytest was collecting last.
+    collecting: str | None = None
+    #: How many events were fed so far (the parent's sign of life).
+    seen: int = 0
 
     def feed(self, events: list[dict[str, Any]]) -> None:
         """Fold ``events`` into this log."""
         for event in events:
+            self.seen += 1
             kind = event.get("ev")
             if kind == "fn":
                 self.functions[int(event["i"])] = (
@@ -78,6 +83,8 @@ class ChildLog:
                 self.exitstatus = int(status) if status is not None else None
             elif kind == "hello":
                 self.mechanism = str(event.get("mechanism"))
+            elif kind == "collecting":
+                self.collecting = str(event.get("path"))
             elif kind == "warning":
                 self.warnings.append(str(event.get("message")))
 
