@@ -19,7 +19,6 @@ from testvet.scenarios.astutil import (
     functions,
     identifiers,
     import_aliases,
-    own_nodes,
     param_names,
     resolve,
     strings,
@@ -142,13 +141,9 @@ def _mutates(node: ast.AST) -> bool:
     )
 
 
-def _facts(
-    nodeid: str, path: str, func: FuncNode, aliases: dict[str, str], decorators: bool = True
-) -> TestFacts:
-    nodes = list(own_nodes(func))
-    if decorators:
-        for dec in func.decorator_list:
-            nodes.extend(ast.walk(dec))
+def _facts(nodeid: str, path: str, func: FuncNode, aliases: dict[str, str]) -> TestFacts:
+    # Decorators, nested helpers and lambdas are all part of what the test does.
+    nodes = [n for n in ast.walk(func) if n is not func]
     facts = TestFacts(nodeid=nodeid, path=path, line=func.lineno, name=func.name.lower())
     facts.params = set(param_names(func))
     facts.idents = identifiers(nodes) | {p.lower() for p in facts.params}
@@ -484,7 +479,7 @@ def collect(files: tuple[SourceFile, ...]) -> TestIndex:
         for qual, node, cls in funcs:
             if _is_test(qual, node, cls):
                 continue
-            facts = _facts(qual, source.path, node, aliases, decorators=False)
+            facts = _facts(qual, source.path, node, aliases)
             if _is_fixture(node):
                 fixtures.setdefault(node.name, facts)
             elif cls is None or source.path.endswith("conftest.py"):
