@@ -320,9 +320,19 @@ class Tracker:
         last = last_name(call.func) or ""
         root = root_name(call.func) or ""
         origin = name.split(".")[0]
-        networked = last in _NET_FUNCS or (
-            last in _NET_METHODS
-            and (origin in _NET_ROOTS or any(w in root.lower() for w in _NET_RECEIVER_WORDS))
+        host_tuple = (
+            last == "connect"
+            and len(call.args) == 1
+            and isinstance(call.args[0], ast.Tuple)
+            and len(call.args[0].elts) == 2
+        )
+        networked = (
+            last in _NET_FUNCS
+            or host_tuple
+            or (
+                last in _NET_METHODS
+                and (origin in _NET_ROOTS or any(w in root.lower() for w in _NET_RECEIVER_WORDS))
+            )
         )
         if not networked:
             return

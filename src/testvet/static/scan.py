@@ -449,7 +449,8 @@ class TestScan:
             elif item_kind is not None:
                 self.record(expr, st, item_kind)
                 kind = kind or item_kind
-        if kind in (Kind.RAISES, Kind.WARNS):
+        if kind is not None:
+            # Inside raises/warns/assertNumQueries...: evaluating an expression is the point.
             inner = replace(inner, raises=kind)
         body = self.block(stmt.body, inner)
         return Flow(checks=kind is not None or body.checks)
@@ -571,8 +572,11 @@ class TestScan:
         return {(last_name(t) or "") for t in types}
 
     def handles(self, handler: ast.ExceptHandler) -> bool:
-        """True when the handler re-raises, fails or checks (does not swallow)."""
+        """True when the handler re-raises, fails, checks or keeps the error for later."""
         for sub in walk(ast.Module(body=handler.body, type_ignores=[])):
+            if handler.name and isinstance(sub, ast.Name) and sub.id == handler.name:
+                # errors.append(exc) / self.error = exc: the test looks at it afterwards.
+                return True
             if isinstance(sub, ast.Raise):
                 return True
             if isinstance(sub, ast.Assert) and always_true(sub.test) is None:

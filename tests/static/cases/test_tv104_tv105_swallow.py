@@ -81,3 +81,12 @@ def test_except_pass_around_cleanup():
         conn.close()
     except Exception:
         pass
+
+
+def test_errors_collected_for_later():
+    errors = []
+    try:
+        assert parse("a") == "a"
+    except Exception as exc:
+        errors.append(exc)
+    assert errors == []

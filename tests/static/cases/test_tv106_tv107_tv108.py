@@ -78,6 +78,10 @@ def test_comparison_with_noqa():
 
 
 class TestOrdering(unittest.TestCase):
+    def test_comparison_inside_assert_num_queries(self):
+        with self.assertNumQueries(1):
+            Version.objects.all() == []
+
     def test_assert_raises_block(self):
         with self.assertRaises(TypeError):
             Version("1") >= None

@@ -90,3 +90,19 @@ def test_upper_bound_reversed():
 def test_expiry_in_the_future_is_fine():
     token = Token(ttl=60)
     assert token.expires_at > time.time()
+
+
+def test_raw_socket_to_public_dns():
+    import socket
+
+    s = socket.socket()
+    s.connect(("8.8.8.8", 53))  # expect: TV153
+    assert s.fileno() > 0
+
+
+def test_raw_socket_to_loopback_is_fine(server_port):
+    import socket
+
+    s = socket.socket()
+    s.connect(("127.0.0.1", server_port))
+    assert s.fileno() > 0
