@@ -130,6 +130,12 @@ def test_plain_library_raises_nothing(tmp_path: Path) -> None:
             ("network-partition",),
         ),
         (
+            "import socketserver as ss\nclass Echo(ss.StreamRequestHandler):\n"
+            "    def handle(self):\n        self.wfile.write(self.rfile.readline())\n",
+            "uses-network",
+            ("network-partition",),
+        ),
+        (
             "def fetch(db, tenant_id, doc):\n    return db[(tenant_id, doc)]\n",
             "tenant-scoped",
             ("cross-tenant-access",),

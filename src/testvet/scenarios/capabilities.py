@@ -16,11 +16,13 @@ from testvet.model import Capability, Scenario, Severity
 from testvet.scenarios.astutil import (
     FuncNode,
     call_name,
+    dotted,
     functions,
     identifiers,
     import_aliases,
     own_nodes,
     param_names,
+    resolve,
 )
 from testvet.scenarios.sources import SourceFile
 
@@ -722,4 +724,51 @@ def detect(source: SourceFile) -> list[Site]:
                         methods=methods.get(cls, ()) if cls else (),
                     )
                 )
+    sites += _server_classes(source, mod, inits, methods)
     return sites
+
+
+_SERVER_BASES = (
+    "socketserver.",
+    "http.server.",
+    "asyncio.Protocol",
+    "asyncio.BaseProtocol",
+    "asyncio.DatagramProtocol",
+)
+
+
+def _server_classes(
+    source: SourceFile,
+    mod: _ModuleFacts,
+    inits: dict[str, tuple[str, ...]],
+    methods: dict[str, tuple[tuple[str, tuple[str, ...]], ...]],
+) -> list[Site]:
+    """Top-level classes that serve connections by inheritance (``class H(BaseRequestHandler)``)."""
+    out = []
+    for node in source.tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            name = dotted(base)
+            full = resolve(name, mod.aliases) if name else ""
+            if full and full.startswith(_SERVER_BASES):
+                cap = Capability(
+                    kind="uses-network",
+                    path=source.path,
+                    line=node.lineno,
+                    symbol=f"{source.module}.{node.name}",
+                    scenarios=(S.NETWORK_PARTITION.value,),
+                    reason=f"serves connections (subclass of {_short(full)})",
+                )
+                out.append(
+                    Site(
+                        cap,
+                        source.module,
+                        node.name,
+                        None,
+                        params=inits.get(node.name, ()),
+                        methods=methods.get(node.name, ()),
+                    )
+                )
+                break
+    return out
