@@ -14,7 +14,9 @@ import pytest
 from testvet import subproc
 from testvet.config import CoverageConfig
 from testvet.model import (
+    Category,
     CoverageData,
+    Finding,
     FunctionInfo,
     Inventory,
     ModuleInfo,
@@ -143,10 +145,34 @@ def test_rotten_needs_a_passing_test_and_a_never_run_check(tmp_path: Path) -> No
     ]
     missing = {"tests/test_x.py": frozenset({4, 7})}
     executed = {"tests/test_x.py": frozenset({1, 2, 3, 6})}
-    (finding,) = rotten.find(results, tmp_path, missing, executed)
-    assert finding.test == "tests/test_x.py::TestBox::test_a"  # once per function
+    checked = rotten.evidence(results, tmp_path, missing, executed)
+    assert set(checked) == {"tests/test_x.py::TestBox::test_a"}  # once per function
+    (finding,) = rotten.find(checked)
+    assert finding.test == "tests/test_x.py::TestBox::test_a"
     assert (finding.line, finding.snippet) == (4, "assert x")
-    assert rotten.find(results[2:], tmp_path, missing, executed) == ()
+    assert rotten.evidence(results[2:], tmp_path, missing, executed) == {}
+
+
+def test_static_guesses_are_confirmed_or_overruled_by_the_run() -> None:
+    checked = {
+        "t.py::test_rotten": rotten.Checked("t.py", (4,), (4,), ()),
+        "t.py::test_fine": rotten.Checked("t.py", (7,), (), ()),
+    }
+    static = [
+        Finding(
+            "TV102", Category.CANNOT_FAIL, Severity.MEDIUM, "t.py", 3, "m", "t.py::test_rotten"
+        ),
+        Finding(
+            "TV102", Category.CANNOT_FAIL, Severity.MEDIUM, "t.py", 6, "m", "t.py::test_fine[1]"
+        ),
+        Finding("TV102", Category.CANNOT_FAIL, Severity.MEDIUM, "t.py", 9, "m", "t.py::test_other"),
+    ]
+    notes = [f.detail.get("run") for f in rotten.annotate(static, checked)]
+    assert notes == [
+        "confirmed: check line(s) 4 never ran",
+        "overruled: every check ran in a passing run of this test",
+        None,
+    ]
 
 
 def test_event_reader_waits_for_a_torn_line(tmp_path: Path) -> None:

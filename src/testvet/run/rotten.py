@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from testvet.model import Category, Finding, Outcome, Severity, TestResult
@@ -111,15 +111,30 @@ def _find(tree: ast.Module, target: _Target) -> _Def | None:
     return anywhere[0] if len(anywhere) == 1 else None
 
 
-def find(
+@dataclass(frozen=True)
+class Checked:
+    """What the run showed about one passing test function's checks."""
+
+    path: str
+    checks: tuple[int, ...]
+    #: Check lines that never executed.
+    never: tuple[int, ...]
+    source: tuple[str, ...]
+
+
+def evidence(
     results: Iterable[TestResult],
     root: Path,
     missing: Mapping[str, frozenset[int]],
     executed: Mapping[str, frozenset[int]],
     helpers: tuple[str, ...] = (),
-) -> tuple[Finding, ...]:
-    """One finding per test function with a passing instance and never-executed checks."""
-    findings: list[Finding] = []
+) -> dict[str, Checked]:
+    """Test node id (without parameters) -> its checks and those that never ran.
+
+    Only tests with a passing instance, whose file coverage.py measured and whose body
+    ran, are included.
+    """
+    found: dict[str, Checked] = {}
     seen: set[str] = set()
     trees: dict[str, tuple[ast.Module, list[str]] | None] = {}
     for result in results:
@@ -142,10 +157,21 @@ def find(
         func = _find(tree, target)
         if func is None:
             continue
+        body_lines = {s.lineno for s in _statements(func.body)}
+        if not body_lines & executed.get(target.path, frozenset()):
+            continue  # not measured after all
         checks = assertion_lines(func, helpers)
         never = [line for line in checks if line in missing[target.path]]
-        body_lines = {s.lineno for s in _statements(func.body)}
-        if not never or not (body_lines & executed.get(target.path, frozenset())):
+        found[target.nodeid] = Checked(target.path, tuple(checks), tuple(never), tuple(source))
+    return found
+
+
+def find(checked: Mapping[str, Checked]) -> tuple[Finding, ...]:
+    """One finding per test function with a passing instance and never-executed checks."""
+    findings: list[Finding] = []
+    for nodeid, item in checked.items():
+        never, checks, source = list(item.never), list(item.checks), item.source
+        if not never:
             continue
         every = len(never) == len(checks)
         where = ", ".join(map(str, never))
@@ -154,7 +180,7 @@ def find(
                 code=CODE,
                 category=Category.CANNOT_FAIL,
                 severity=Severity.HIGH if every else Severity.MEDIUM,
-                path=target.path,
+                path=item.path,
                 line=never[0],
                 end_line=never[-1] if len(never) > 1 else None,
                 message=(
@@ -162,7 +188,7 @@ def find(
                     f"(line{'s' if len(never) > 1 else ''} {where}): it passed without checking"
                     + (" anything" if every else " all it claims to")
                 ),
-                test=target.nodeid,
+                test=nodeid,
                 hint="Make the check unconditional, or assert the branch/loop is taken "
                 "(e.g. assert the collection is non-empty before looping over it).",
                 snippet=source[never[0] - 1].strip() if never[0] <= len(source) else None,
@@ -170,3 +196,25 @@ def find(
             )
         )
     return tuple(findings)
+
+
+def annotate(findings: Iterable[Finding], checked: Mapping[str, Checked]) -> tuple[Finding, ...]:
+    """Static ``cannot-fail`` findings about a test get the run's verdict in ``detail["run"]``.
+
+    ``confirmed``: some check of the test never ran. ``overruled``: every check ran in a
+    passing run, so the static guess did not come true here. Severity is left alone.
+    """
+    out = []
+    for finding in findings:
+        item = None
+        if finding.category is Category.CANNOT_FAIL and finding.test and finding.code != CODE:
+            item = checked.get(finding.test.split("[", 1)[0])
+        if item is None or not item.checks:
+            out.append(finding)
+            continue
+        if item.never:
+            verdict = f"confirmed: check line(s) {', '.join(map(str, item.never))} never ran"
+        else:
+            verdict = "overruled: every check ran in a passing run of this test"
+        out.append(replace(finding, detail={**finding.detail, "run": verdict}))
+    return tuple(out)

@@ -217,22 +217,25 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     result, analysis, scope = execute(audit, ctx)
     findings: tuple[Finding, ...] = ()
     checks: tuple[PolicyCheck, ...] = ()
+    earlier = audit.findings
     coverage: CoverageData | None = result.coverage
     if analysis is not None:
         source_root = scope.rel(scope.import_roots[0]) if scope.import_roots else "."
         checks, findings = floors.check(audit.config.coverage, analysis, source_root or ".")
-        findings += rotten.find(
+        checked = rotten.evidence(
             result.results,
             scope.root,
             analysis.test_missing,
             analysis.test_executed,
             audit.config.assert_helpers,
         )
+        findings += rotten.find(checked)
+        earlier = rotten.annotate(audit.findings, checked)
     inventory = mapping.update(audit.inventory, result.results, result.functions, coverage)
     return replace(
         audit,
         run=result,
-        findings=(*audit.findings, *findings),
+        findings=(*earlier, *findings),
         policy_checks=(*audit.policy_checks, *checks),
         inventory=inventory,
     )
