@@ -141,3 +141,22 @@ def test_find_test_files_naming(tmp_path: Path) -> None:
     )
     found = sorted(p.relative_to(tmp_path).as_posix() for p in find_test_files(tmp_path, [], []))
     assert found == ["tests/a_test.py", "tests/test_a.py"]
+
+
+def test_hostile_files_do_not_stop_the_stage(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    deep = " + ".join(["1"] * 900)  # parses, but nests 900 levels deep
+    too_deep = " + ".join(["1"] * 3000)  # Python itself cannot parse this one
+    _write(
+        root,
+        {
+            "tests/test_deep.py": f"def test_big():\n    x == {deep}\n\n\n" + EMPTY_TEST,
+            "tests/test_too_deep.py": f"def test_big():\n    x = {too_deep}\n",
+            "tests/test_a.py": EMPTY_TEST,
+        },
+    )
+    (root / "tests" / "test_binary.py").write_bytes(b"\xff\xfe\x00def test_x():\n")
+    found = _run(root, tmp_path)
+    assert ("tests/test_a.py", "TV101") in found
+    assert ("tests/test_deep.py", "TV101") in found
+    assert not any(path in ("tests/test_too_deep.py", "tests/test_binary.py") for path, _ in found)

@@ -58,6 +58,18 @@ def summarize(node: ast.FunctionDef | ast.AsyncFunctionDef, aliases: Mapping[str
     return Summary(node.name, direct, frozenset(callees))
 
 
+class _Open:
+    """A function whose body the indexing pass is inside of."""
+
+    __slots__ = ("callees", "direct", "method", "node")
+
+    def __init__(self, node: FunctionNode, method: bool) -> None:
+        self.node = node
+        self.method = method
+        self.direct = False
+        self.callees: set[str] = set()
+
+
 class HelperIndex:
     """Function and fixture summaries of every parsed file of the test tree."""
 
@@ -72,38 +84,43 @@ class HelperIndex:
         self._final = False
 
     def add_module(self, tree: ast.Module) -> None:
-        """Index every function of a parsed module (one pass; nested bodies count for parents)."""
+        """Index every function of a parsed module.
+
+        One iterative pass (deeply nested expressions cannot exhaust the stack); what a
+        nested function does counts for the functions around it.
+        """
         aliases = import_aliases(tree.body)
-        stack: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[bool], set[str]]] = []
-
-        def visit(node: ast.AST) -> None:
-            for child in children(node):
-                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                    stack.append((child, [False], set()))
-                    visit(child)
-                    func, direct, callees = stack.pop()
-                    if stack:
-                        stack[-1][1][0] = stack[-1][1][0] or direct[0]
-                        stack[-1][2].update(callees)
-                    summary = Summary(func.name, direct[0], frozenset(callees))
-                    self._register(func, summary, aliases, method=isinstance(node, ast.ClassDef))
-                    continue
-                if stack:
-                    top = stack[-1]
-                    if isinstance(child, ast.Assert):
-                        if always_true(child.test) is None:
-                            top[1][0] = True
-                    elif isinstance(child, ast.Raise):
-                        top[1][0] = True
-                    elif isinstance(child, ast.Call):
-                        if not top[1][0] and base_kind(child, aliases) is not None:
-                            top[1][0] = True
-                        name = last_name(child.func)
-                        if name:
-                            top[2].add(name)
-                visit(child)
-
-        visit(tree)
+        open_funcs: list[_Open] = []
+        work: list[tuple[ast.AST, bool] | _Open] = [(tree, False)]
+        while work:
+            item = work.pop()
+            if isinstance(item, _Open):  # all of the function's body has been seen
+                open_funcs.pop()
+                if open_funcs:
+                    open_funcs[-1].direct = open_funcs[-1].direct or item.direct
+                    open_funcs[-1].callees.update(item.callees)
+                summary = Summary(item.node.name, item.direct, frozenset(item.callees))
+                self._register(item.node, summary, aliases, method=item.method)
+                continue
+            node, in_class = item
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                opened = _Open(node, in_class)
+                open_funcs.append(opened)
+                work.append(opened)
+            elif open_funcs:
+                top = open_funcs[-1]
+                if isinstance(node, ast.Assert):
+                    top.direct = top.direct or always_true(node.test) is None
+                elif isinstance(node, ast.Raise):
+                    top.direct = True
+                elif isinstance(node, ast.Call):
+                    if not top.direct and base_kind(node, aliases) is not None:
+                        top.direct = True
+                    name = last_name(node.func)
+                    if name:
+                        top.callees.add(name)
+            is_class = isinstance(node, ast.ClassDef)
+            work.extend((child, is_class) for child in children(node))
         self._final = False
 
     def _register(
