@@ -16,8 +16,8 @@ from testvet.mutate.operators import MutantSpec, extreme_mutants, operator_mutan
 from testvet.mutate.skips import skip_reason
 from testvet.mutate.source import FunctionSource, ModuleSource
 
-#: Seconds added to every per-mutant timeout (fork, fixture setup, a loaded machine).
-TIMEOUT_SLACK = 2.0
+#: CPU seconds added to every per-mutant budget (fork, fixture setup).
+TIMEOUT_SLACK = 1.0
 
 
 @lru_cache(maxsize=256)

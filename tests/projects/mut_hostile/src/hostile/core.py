@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def stop_flag(state: dict) -> bool:
+def stop_flag(state):
     """Mutated to None/False, the test's wait loop never ends."""
     return bool(state.get("stop", True))
 
