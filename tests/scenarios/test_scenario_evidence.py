@@ -261,3 +261,21 @@ def test_evidence_found(scenario: str) -> None:
 @pytest.mark.parametrize("scenario", sorted(CASES))
 def test_near_miss_is_not_evidence(scenario: str) -> None:
     assert scenario not in _scenarios(CASES[scenario][1])
+
+
+def test_switching_the_same_key_slot_is_wrong_key_evidence() -> None:
+    switched = """
+        def test_rotated_secret(app, client):
+            app.secret_key, app.config["FALLBACKS"] = ("0 key", [])
+            client.post()
+            app.secret_key = "? key"
+            assert client.get().json == {}
+    """
+    assert "auth-wrong-key" in _scenarios(switched)
+    # Two different settings that happen to end in "key" are not a key switch.
+    two_slots = """
+        def test_config(app):
+            app.config.from_mapping(SECRET_KEY="config", TEST_KEY="foo")
+            assert app.config.get("MISSING") is None
+    """
+    assert "auth-wrong-key" not in _scenarios(two_slots)

@@ -51,6 +51,8 @@ class TestFacts:
     plus_one_limit: bool = False
     mutated_signature: bool = False
     decorators: set[str] = field(default_factory=set)
+    #: Key-like slot (``secret_key``) -> the distinct string constants given to it.
+    key_constants: dict[str, set[str]] = field(default_factory=dict)
     _text: str | None = field(default=None, repr=False)
 
     def merge(self, other: TestFacts, checks: bool) -> None:
@@ -63,6 +65,8 @@ class TestFacts:
         self.negative_numbers |= other.negative_numbers
         self.mutated_signature |= other.mutated_signature
         self.plus_one_limit |= other.plus_one_limit
+        for slot, values in other.key_constants.items():
+            self.key_constants.setdefault(slot, set()).update(values)
         self.decorators |= other.decorators
         if checks:
             self.asserts |= other.asserts
@@ -126,6 +130,37 @@ def _is_check(node: ast.AST, aliases: dict[str, str]) -> bool:
         last = (dotted(node.func) or "").rsplit(".", 1)[-1]
         return last.startswith("assert") or last in ("raises", "fail", "check_set", "check_queue")
     return False
+
+
+_KEYISH = re.compile(r"(^|_)(key|secret)s?$")
+
+
+def _key_constants(nodes: list[ast.AST]) -> dict[str, set[str]]:
+    """String constants assigned or passed to names like ``secret_key`` / ``key=``, per name."""
+    found: dict[str, set[str]] = {}
+
+    def take(target: ast.AST, value: ast.AST) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+            for t, v in zip(target.elts, value.elts, strict=False):
+                take(t, v)
+            return
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))):
+            return
+        last = target.attr if isinstance(target, ast.Attribute) else None
+        if isinstance(target, ast.Name):
+            last = target.id
+        if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+            last = str(target.slice.value)
+        if last and _KEYISH.search(last.lower()):
+            found.setdefault(last.lower(), set()).add(repr(value.value))
+
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                take(target, node.value)
+        elif isinstance(node, ast.keyword) and node.arg and _KEYISH.search(node.arg.lower()):
+            take(ast.Name(id=node.arg), node.value)
+    return found
 
 
 def _mutates(node: ast.AST) -> bool:
@@ -197,6 +232,7 @@ def _facts(nodeid: str, path: str, func: FuncNode, aliases: dict[str, str]) -> T
         ):
             facts.mutated_signature = True
     facts.repeated_call = any(count >= 2 for count in seen_calls.values())
+    facts.key_constants = _key_constants(nodes)
     for dec in func.decorator_list:
         target = dec.func if isinstance(dec, ast.Call) else dec
         dec_name = dotted(target)
@@ -275,6 +311,8 @@ def _wrong_key(t: TestFacts) -> str | None:
     named = _any(r"(wrong|other|bad|another|different|attacker|evil|foreign)_?(key|secret)", text)
     if named and t.rejects:
         return "verifies with another key and expects rejection"
+    if any(len(values) >= 2 for values in t.key_constants.values()) and t.rejects:
+        return "switches to a different key and expects rejection"
     return None
 
 
