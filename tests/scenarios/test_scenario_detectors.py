@@ -455,3 +455,26 @@ def test_power_loss_with_fsync_discipline_counts_as_hard_kill(tmp_path: Path) ->
     }
     audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
     assert missing(audit) == {("disk-full", "store.py")}
+
+
+def test_a_test_that_runs_the_module_by_name_is_related_to_it(tmp_path: Path) -> None:
+    server = "import os\ndef put(fd, b):\n    os.write(fd, b)\n    os.fsync(fd)\n"
+    kill_test = """
+        import os, signal, subprocess, sys
+
+        def test_kill(tmp_path):
+            proc = subprocess.Popen([sys.executable, "-m", "{target}", str(tmp_path)])
+            os.kill(proc.pid, signal.SIGKILL)
+            assert proc.wait() == -signal.SIGKILL
+    """
+    files = {
+        "src/pkg/__init__.py": "",
+        "src/pkg/server.py": server,
+        "src/pkg/serverless.py": server,
+        "tests/test_kill.py": kill_test.replace("{target}", "pkg.server"),
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    # Named in a string: related. A longer name that merely starts with it: not.
+    assert {(s, p) for s, p in missing(audit) if s == "hard-kill"} == {
+        ("hard-kill", "src/pkg/serverless.py")
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,6 +63,17 @@ def _project_imports(tree: ast.Module, module: str, known: set[str]) -> set[str]
     return out
 
 
+def _mentions(text: str, source: SourceFile) -> bool:
+    """Whether a test names the module in a string: ``-m pkg.server`` or ``server.py``."""
+    leaf = source.path.rsplit("/", 1)[-1]
+    names = [leaf] if leaf != "__init__.py" else []
+    if "." in source.module:  # a bare ``app`` would match too many words
+        names.append(source.module)
+    return any(
+        re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) is not None for name in names
+    )
+
+
 def _relations(
     sources: tuple[SourceFile, ...], tests: tuple[SourceFile, ...], audit: Audit
 ) -> dict[str, set[str]]:
@@ -80,8 +92,7 @@ def _relations(
             if conf is not None and conf is not test:
                 direct |= imports[conf.path]
         for source in sources:
-            leaf = source.path.rsplit("/", 1)[-1]
-            if source.module in test.text or (leaf != "__init__.py" and f"/{leaf}" in test.text):
+            if _mentions(test.text, source):
                 direct.add(source.module)
         out[test.path] = _closure(direct, graph)
     if audit.run is not None:
