@@ -440,7 +440,7 @@ class TestScan:
                     inner = replace(
                         inner, swallow=stmt, swallow_base=bool(caught & {"BaseException"})
                     )
-            if item_kind is Kind.RAISES:
+            if item_kind is Kind.RAISES and not self._inspected(item.optional_vars):
                 self._broad_raises(expr)
             if item_kind in (Kind.RAISES, Kind.WARNS):
                 kind = item_kind
@@ -657,6 +657,17 @@ class TestScan:
                     "raise, so it never runs.",
                 )
                 return
+
+    def _inspected(self, target: ast.expr | None) -> bool:
+        """True when ``with pytest.raises(...) as e`` is followed by a look at ``e``."""
+        if not isinstance(target, ast.Name):
+            return False
+        uses = [
+            n
+            for n in walk(self.test.node)
+            if isinstance(n, ast.Name) and n.id == target.id and isinstance(n.ctx, ast.Load)
+        ]
+        return bool(uses)
 
     def _broad_raises(self, call: ast.Call) -> None:
         args = _exc_args(call)

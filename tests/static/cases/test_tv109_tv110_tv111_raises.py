@@ -10,6 +10,12 @@ def test_broad_raises():
         parse("(")
 
 
+def test_broad_raises_then_inspected_is_fine():
+    with pytest.raises(Exception) as excinfo:
+        parse("(")
+    assert excinfo.value.args == ("unbalanced",)
+
+
 def test_broad_raises_with_match_is_fine():
     with pytest.raises(Exception, match="unbalanced"):
         parse("(")
