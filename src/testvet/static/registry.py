@@ -19,7 +19,7 @@ class RuleInfo:
     category: Category
     severity: Severity
     title: str
-    #: Short name used in the doc page's file name (``docs/rules/TV101-no-check.md``).
+    #: Short kebab-case name of the rule (``no-check``).
     slug: str = ""
     #: Fix hint shown under each finding of this rule.
     hint: str = ""
@@ -27,7 +27,7 @@ class RuleInfo:
     @property
     def doc(self) -> str:
         """Path of the rule's doc page, relative to the repository root."""
-        return f"docs/rules/{self.code}-{self.slug}.md"
+        return f"docs/rules/{self.code}.md"
 
 
 _RULES: tuple[RuleInfo, ...] = (
