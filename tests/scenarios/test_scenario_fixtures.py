@@ -138,3 +138,44 @@ def test_findings_are_ordered_by_severity(tmp_path: Path) -> None:
     ranks = [f.severity.rank for f in audit.findings if f.scenario]
     assert ranks == sorted(ranks, reverse=True)
     assert ranks[0] == 3
+
+
+def _remove_test(path: Path, qualname: str) -> None:
+    """Delete one test function (decorators included) from a copied test file."""
+    import ast
+
+    text = path.read_text()
+    tree = ast.parse(text)
+    parts = qualname.split("::")
+    body = tree.body
+    for part in parts[:-1]:
+        body = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == part).body
+    func = next(
+        n
+        for n in body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == parts[-1]
+    )
+    first = min([func.lineno, *(d.lineno for d in func.decorator_list)])
+    lines = text.splitlines(keepends=True)
+    assert func.end_lineno is not None
+    del lines[first - 1 : func.end_lineno]
+    path.write_text("".join(lines))
+
+
+@pytest.mark.parametrize("name", sorted(COVERED))
+def test_each_good_test_is_what_silences_its_finding(name: str, tmp_path: Path) -> None:
+    # Delete each evidence test in turn: exactly the pairs it alone covered come back.
+    baseline = audit_project(PROJECTS / name, tmp_path / "base")
+    assert baseline.scenarios is not None
+    tests = sorted({ev.test for ev in baseline.scenarios.evidence})
+    assert tests
+    for i, nodeid in enumerate(tests):
+        copy = tmp_path / f"copy{i}"
+        shutil.copytree(PROJECTS / name, copy)
+        path, _, qual = nodeid.partition("::")
+        _remove_test(copy / path, qual)
+        audit = audit_project(copy, tmp_path / f"out{i}")
+        came_back = missing(audit) - EXPECTED[name]
+        assert missing(audit) >= EXPECTED[name]
+        assert came_back, f"removing {nodeid} changed nothing"
+        assert came_back <= COVERED[name], (nodeid, came_back)
