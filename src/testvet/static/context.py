@@ -56,6 +56,8 @@ class ModuleContext:
     seeded: bool = False
     #: The module imports a clock freezer (time_machine, freezegun).
     clock_tools: bool = False
+    #: Dotted names of the marks of a module-level ``pytestmark``.
+    module_marks: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @classmethod

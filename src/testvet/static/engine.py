@@ -14,7 +14,7 @@ from testvet.static.collect import test_functions
 from testvet.static.context import ModuleContext
 from testvet.static.files import SKIP_DIRS, conftests_for, relpath
 from testvet.static.helpers import HelperIndex
-from testvet.static.scan import TestScan, _xfail_marks
+from testvet.static.scan import TestScan, _pytestmark_names, _xfail_marks
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ def scan_module(
     ctx = ModuleContext.build(
         rel, item.tree, item.source, aliases, index=index, xfail_strict=xfail_strict
     )
+    ctx.module_marks = _pytestmark_names(item.tree.body, aliases)
     for test in test_functions(item.tree, aliases):
         try:
             TestScan(ctx, test).run()

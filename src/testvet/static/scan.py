@@ -870,12 +870,16 @@ class TestScan:
 
     def _exempt(self, decorators: list[str]) -> bool:
         """Tests whose outcome is not decided by checks in the body."""
-        for name in decorators:
+        marks = list(decorators) + self.ctx.module_marks
+        owner = self.test.owner
+        if owner is not None:
+            marks += decorator_names(owner, self.aliases) + _pytestmark_names(
+                owner.body, self.aliases
+            )
+        for name in marks:
             last = name.rsplit(".", 1)[-1]
             if last in ("given", "raises", "expectedFailure", "skip", "xfail", "benchmark"):
                 return True
-            if last.startswith(("example", "settings")) and "hypothesis" in name:
-                continue
         return "benchmark" in self.fixtures
 
     def _has_calls_misuse(self, call: ast.Call) -> None:
@@ -905,6 +909,21 @@ class TestScan:
                 "are on the mock, so the real unit is never tested.",
                 anchor=_def_anchor(self.test.node),
             )
+
+
+def _pytestmark_names(body: list[ast.stmt], aliases: dict[str, str]) -> list[str]:
+    """Dotted names of the marks a ``pytestmark = ...`` assignment in ``body`` applies."""
+    out: list[str] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
+        ):
+            for sub in walk(stmt.value):
+                if isinstance(sub, ast.Attribute):
+                    name = dotted(sub, aliases)
+                    if name:
+                        out.append(name)
+    return out
 
 
 def _range_nonempty(args: list[ast.expr]) -> bool:

@@ -63,3 +63,16 @@ class TestThings:
 class Helper:
     def test_not_collected(self):
         pass
+
+
+@pytest.mark.skip(reason="rewritten in v2")
+class TestSkippedClass:
+    def test_placeholder(self):
+        pass
+
+
+class TestClassMarkedSkip:
+    pytestmark = pytest.mark.skip(reason="flaky backend")
+
+    def test_placeholder(self):
+        pass
