@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from testvet.model import Capability, Scenario, Severity
+from testvet.scenarios import vocabulary as v
 from testvet.scenarios.astutil import (
     FuncNode,
     call_name,
@@ -49,126 +50,7 @@ class Site:
     methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-# --------------------------------------------------------------------------- vocabularies
-
-_WALL_CLOCK = {
-    "time.time",
-    "time.time_ns",
-    "datetime.datetime.now",
-    "datetime.datetime.utcnow",
-    "datetime.datetime.today",
-    "datetime.now",
-    "datetime.utcnow",
-    "datetime.date.today",
-}
-_MONOTONIC = {"time.monotonic", "time.monotonic_ns", "time.perf_counter"}
-_TOKEN_WORDS = re.compile(r"token|jwt|claim|session|cookie|bearer|credential")
-_EXPIRY_WORDS = re.compile(
-    r"^exp$|expir|expires|max_age|^ttl$|_ttl$|^ttl_|not_after|valid_until|deadline|lease_until"
-)
-_SIG_WORDS = re.compile(r"sig|signature|digest|^mac$|_mac$|hmac")
-_SECRET_WORDS = re.compile(r"secret|key|salt|password|pepper")
-_JWT_LIBS = ("jwt", "jose", "authlib.jose", "python_jwt", "jwcrypto")
-_SIGNING_LIBS = ("itsdangerous",)
-_PARSE_CALLS = {
-    "json.loads": "json.loads",
-    "pickle.loads": "pickle.loads",
-    "marshal.loads": "marshal.loads",
-    "struct.unpack": "struct.unpack",
-    "struct.unpack_from": "struct.unpack_from",
-    "struct.iter_unpack": "struct.iter_unpack",
-    "int.from_bytes": "int.from_bytes",
-    "xml.etree.ElementTree.fromstring": "ElementTree.fromstring",
-    "yaml.safe_load": "yaml.safe_load",
-    "yaml.load": "yaml.load",
-    "ast.literal_eval": "ast.literal_eval",
-    "msgpack.unpackb": "msgpack.unpackb",
-    "email.message_from_bytes": "email.message_from_bytes",
-    "email.message_from_string": "email.message_from_string",
-}
-_PARSER_NAME = re.compile(r"^_?(parse|decode|unpack|deserial|read_frame|from_bytes|loads)")
-_RAW_PARAM = re.compile(r"^(data|payload|frame|raw|buf|buffer|body|blob|packet|chunk|wire)$")
-_DB_CALLS = (
-    "sqlite3.connect",
-    "dbm.open",
-    "shelve.open",
-    "psycopg.connect",
-    "psycopg2.connect",
-    "pymysql.connect",
-    "MySQLdb.connect",
-    "asyncpg.connect",
-    "asyncpg.create_pool",
-    "sqlalchemy.create_engine",
-    "lmdb.open",
-    "plyvel.DB",
-    "duckdb.connect",
-)
-_QUEUE_LIBS = ("pika", "kombu", "kafka", "aiokafka", "confluent_kafka", "nats", "aio_pika")
-_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
-#: Calls that open connections or serve them (constructors of clients and servers included).
-_NET_CALLS = (
-    "socket.socket",
-    "socket.create_connection",
-    "socket.create_server",
-    "socketserver.",
-    "asyncio.open_connection",
-    "asyncio.start_server",
-    "asyncio.open_unix_connection",
-    "asyncio.start_unix_server",
-    "http.client.HTTPConnection",
-    "http.client.HTTPSConnection",
-    "http.server.HTTPServer",
-    "http.server.ThreadingHTTPServer",
-    "urllib.request.urlopen",
-    *(f"requests.{verb}" for verb in _HTTP_VERBS),
-    "requests.Session",
-    *(f"httpx.{verb}" for verb in _HTTP_VERBS),
-    "httpx.Client",
-    "httpx.AsyncClient",
-    "aiohttp.ClientSession",
-    "aiohttp.request",
-    "aiohttp.web.run_app",
-    "urllib3.PoolManager",
-    "urllib3.ProxyManager",
-    "urllib3.HTTPConnectionPool",
-    "urllib3.HTTPSConnectionPool",
-    "urllib3.connection_from_url",
-    "urllib3.request",
-    "urllib3.poolmanager.PoolManager",
-    "urllib3.poolmanager.proxy_from_url",
-    "urllib3.contrib.socks.SOCKSProxyManager",
-    "websockets.connect",
-    "websockets.serve",
-    "grpc.insecure_channel",
-    "grpc.secure_channel",
-    "grpc.server",
-    "ftplib.FTP",
-    "smtplib.SMTP",
-    "smtplib.SMTP_SSL",
-)
-_SHELL_CALLS = {"os.system", "os.popen", "asyncio.create_subprocess_shell", "commands.getoutput"}
-_SUBPROCESS = {
-    "subprocess.run",
-    "subprocess.Popen",
-    "subprocess.call",
-    "subprocess.check_call",
-    "subprocess.check_output",
-    "subprocess.getoutput",
-    "subprocess.getstatusoutput",
-}
-_SHELLS = {"sh", "bash", "zsh", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"}
-_RATE_WORDS = re.compile(r"rate_?limit|throttl|token_?bucket|leaky_?bucket|quota|ratelimit")
-_LEASE_FUNC = re.compile(r"^_?(try_)?(acquire|claim|renew|grab|lock|take)")
-_LEASE_WORDS = re.compile(r"lease|fenc|claim|mutex|lock")
-_TENANT_PARAM = re.compile(
-    r"^(tenant|tenant_id|org|org_id|organization|organization_id|account_id|workspace_id|"
-    r"customer_id|team_id|owner_id)$"
-)
-_DEDUP_WORDS = re.compile(
-    r"idempot|dedup|delivery_id|message_id|event_id|seen_ids|processed_ids|already_processed"
-)
-_RETRY_WORDS = re.compile(r"retr(y|ies)|backoff|attempts?$|max_attempts")
-_ROLLBACK_WORDS = re.compile(r"rollback|roll_back|undo|revert|compensat")
+# --------------------------------------------------------------------------- module facts
 
 
 @dataclass
@@ -185,7 +67,6 @@ class _ModuleFacts:
     signer_names: bool
 
 
-_SIGNER_NAME = re.compile(r"^_?(un)?sign(_|$)|signer|^get_signature$")
 _WORD = re.compile(r"^[A-Za-z_]\w{0,30}$")
 
 
@@ -220,15 +101,15 @@ def _module_facts(source: SourceFile) -> _ModuleFacts:
     return _ModuleFacts(
         source=source,
         aliases=aliases,
-        wall_clock=bool(calls & _WALL_CLOCK),
-        token_words=any(_TOKEN_WORDS.search(i) for i in idents),
+        wall_clock=bool(calls & v.WALL_CLOCK),
+        token_words=any(v.TOKEN_WORDS.search(i) for i in idents),
         alg_header=alg,
-        jwt_lib=_uses_lib(imported, _JWT_LIBS, source.module),
-        signing_lib=_uses_lib(imported, _SIGNING_LIBS, source.module),
-        expiry_words=any(_EXPIRY_WORDS.search(i) for i in idents),
+        jwt_lib=_uses_lib(imported, v.JWT_LIBS, source.module),
+        signing_lib=_uses_lib(imported, v.SIGNING_LIBS, source.module),
+        expiry_words=any(v.EXPIRY_WORDS.search(i) for i in idents),
         signer_names=any(
             isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            and _SIGNER_NAME.search(n.name.lower())
+            and v.SIGNER_NAME.search(n.name.lower())
             for n in nodes
         ),
     )
@@ -296,11 +177,11 @@ def _tokens(f: _Func) -> list[Hit]:
     m = f.mod
     hmac_call = f.first_call("hmac.new", "hmac.digest", "hmac.HMAC")
     own = f.mod.source.module.split(".", 1)[0]
-    libs = [lib for lib in (*_JWT_LIBS, *_SIGNING_LIBS) if lib.split(".", 1)[0] != own]
+    libs = [lib for lib in (*v.JWT_LIBS, *v.SIGNING_LIBS) if lib.split(".", 1)[0] != own]
     lib_call = f.first_call(*(f"{lib}." for lib in libs))
     hash_call = f.first_call("hashlib.")
     keyed_hash = hash_call is not None and any(
-        _SECRET_WORDS.search(i) for i in identifiers(list(ast.walk(hash_call)))
+        v.SECRET_WORDS.search(i) for i in identifiers(list(ast.walk(hash_call)))
     )
     site = hmac_call or lib_call or (hash_call if keyed_hash else None)
     if site is None:
@@ -332,7 +213,7 @@ def _signatures(f: _Func) -> list[Hit]:
                 isinstance(o, (ast.Eq, ast.NotEq)) for o in n.ops
             ):
                 names = identifiers([*ast.walk(n)])
-                if any(_SIG_WORDS.search(i) for i in names):
+                if any(v.SIG_WORDS.search(i) for i in names):
                     line = n.lineno
                     reason = "compares a computed HMAC signature with =="
                     break
@@ -357,14 +238,11 @@ def _tainted(f: _Func) -> set[str]:
     return names
 
 
-_FILE_READS = {"read_text", "read_bytes", "read", "readlines", "open"}
-
-
 def _reads_file(expr: ast.AST) -> bool:
     return any(
         isinstance(n, ast.Call)
         and (
-            (isinstance(n.func, ast.Attribute) and n.func.attr in _FILE_READS)
+            (isinstance(n.func, ast.Attribute) and n.func.attr in v.FILE_READS)
             or (isinstance(n.func, ast.Name) and n.func.id == "open")
         )
         for n in ast.walk(expr)
@@ -378,7 +256,7 @@ def _returned_directly(f: _Func, call: ast.Call) -> bool:
 def _parsers(f: _Func) -> list[Hit]:
     tainted = _tainted(f)
     for name, call in f.calls:
-        label = _PARSE_CALLS.get(name)
+        label = v.PARSE_CALLS.get(name)
         if label is None and name.endswith(".from_bytes") and name.split(".")[0] == "int":
             label = "int.from_bytes"
         if label is None:
@@ -397,7 +275,7 @@ def _parsers(f: _Func) -> list[Hit]:
         reason = f"parses caller-supplied input with {label}"
         return [("parses-untrusted", call.lineno, (S.FUZZ_PARSER.value,), reason, severity)]
     name = f.node.name.lower()
-    raw = [p for p in f.params if _RAW_PARAM.match(p.lower())]
+    raw = [p for p in f.params if v.RAW_PARAM.match(p.lower())]
     annotated = [
         a.arg
         for a in (*f.node.args.args, *f.node.args.posonlyargs)
@@ -407,7 +285,7 @@ def _parsers(f: _Func) -> list[Hit]:
             for n in ast.walk(a.annotation)
         )
     ]
-    if _PARSER_NAME.match(name) and (raw or annotated):
+    if v.PARSER_NAME.match(name) and (raw or annotated):
         target = set(raw or annotated)
         slices = any(
             isinstance(n, ast.Subscript) and _uses_param(n.value, target) for n in f.nodes
@@ -428,7 +306,7 @@ def _persistence(f: _Func) -> list[Hit]:
     hits: list[Hit] = []
     scenarios = (S.HARD_KILL.value, S.DISK_FULL.value)
     sync = f.first_call("os.fsync", "os.fdatasync")
-    db = f.first_call(*_DB_CALLS)
+    db = f.first_call(*v.DB_CALLS)
     rename = f.first_call("os.replace", "os.rename")
     writes = any(
         n.endswith((".write", ".write_bytes", ".write_text", ".dump")) for n in names
@@ -448,7 +326,7 @@ def _persistence(f: _Func) -> list[Hit]:
 def _rollback(f: _Func) -> list[Hit]:
     for name, call in f.calls:
         last = name.rsplit(".", 1)[-1].lower()
-        if _ROLLBACK_WORDS.search(last) and (
+        if v.ROLLBACK_WORDS.search(last) and (
             name.endswith(".rollback") or _in_except(f.node, call)
         ):
             reason = f"rolls back with {last}() when a step fails"
@@ -468,7 +346,7 @@ def _in_except(func: FuncNode, target: ast.AST) -> bool:
 
 
 def _network(f: _Func) -> list[Hit]:
-    call = f.first_call(*_NET_CALLS)
+    call = f.first_call(*v.NET_CALLS)
     if call is None:
         return []
     label = _short(call_name(call, f.mod.aliases))
@@ -477,7 +355,7 @@ def _network(f: _Func) -> list[Hit]:
 
 
 def _queue(f: _Func) -> list[Hit]:
-    call = f.first_call(*(f"{lib}." for lib in _QUEUE_LIBS))
+    call = f.first_call(*(f"{lib}." for lib in v.QUEUE_LIBS))
     if call is None:
         return []
     label = _short(call_name(call, f.mod.aliases))
@@ -503,7 +381,7 @@ def _shell_argv(cmd: ast.AST) -> str | None:
     words = [e.value if isinstance(e, ast.Constant) else None for e in elts]
     for i, word in enumerate(words[:-2]):
         if (
-            str(word) in _SHELLS
+            str(word) in v.SHELLS
             and words[i + 1] in ("-c", "/c", "-Command")
             and not _is_literal(elts[i + 2])
         ):
@@ -528,11 +406,11 @@ def _subprocess(f: _Func) -> list[Hit]:
         shell = shell_kw is not None and not (
             isinstance(shell_kw.value, ast.Constant) and not shell_kw.value.value
         )
-        if name in _SHELL_CALLS or (name in _SUBPROCESS and shell):
-            how = "shell=True" if name in _SUBPROCESS else name
+        if name in v.SHELL_CALLS or (name in v.SUBPROCESS and shell):
+            how = "shell=True" if name in v.SUBPROCESS else name
             reason = f"runs a command built from data through the shell ({how})"
             return [("runs-shell", call.lineno, (S.COMMAND_INJECTION.value,), reason, None)]
-        via = _shell_argv(cmd) if name in _SUBPROCESS or name.startswith("asyncio.") else None
+        via = _shell_argv(cmd) if name in v.SUBPROCESS or name.startswith("asyncio.") else None
         if via:
             reason = f"runs a command built from data through {via}"
             return [("runs-shell", call.lineno, (S.COMMAND_INJECTION.value,), reason, None)]
@@ -541,7 +419,7 @@ def _subprocess(f: _Func) -> list[Hit]:
 
 def _rate_limit(f: _Func) -> list[Hit]:
     words = [f.node.name.lower(), (f.cls or "").lower()]
-    if any(_RATE_WORDS.search(w) for w in words) and f.has_compare():
+    if any(v.RATE_WORDS.search(w) for w in words) and f.has_compare():
         reason = "enforces a rate limit"
         return [("rate-limits", f.node.lineno, (S.RATE_LIMIT_BOUNDARY.value,), reason, None)]
     return []
@@ -550,7 +428,7 @@ def _rate_limit(f: _Func) -> list[Hit]:
 def _lease(f: _Func) -> list[Hit]:
     lockfile = f.first_call("fcntl.flock", "fcntl.lockf")
     owner = (f.cls or "") + " " + f.node.name + " " + f.mod.source.module
-    named = _LEASE_FUNC.match(f.node.name.lower()) and _LEASE_WORDS.search(owner.lower())
+    named = v.LEASE_FUNC.match(f.node.name.lower()) and v.LEASE_WORDS.search(owner.lower())
     if lockfile is None and not named:
         return []
     if named and not (
@@ -559,8 +437,8 @@ def _lease(f: _Func) -> list[Hit]:
     ):
         return []
     scenarios = [S.CONCURRENT_LEASE.value]
-    if any(_EXPIRY_WORDS.search(i) or i in ("timeout", "duration") for i in f.idents) or (
-        f.call_names() & (_WALL_CLOCK | _MONOTONIC)
+    if any(v.EXPIRY_WORDS.search(i) or i in ("timeout", "duration") for i in f.idents) or (
+        f.call_names() & (v.WALL_CLOCK | v.MONOTONIC)
     ):
         scenarios.append(S.LEASE_EXPIRY.value)
     line = lockfile.lineno if lockfile is not None else f.node.lineno
@@ -569,7 +447,7 @@ def _lease(f: _Func) -> list[Hit]:
 
 
 def _tenant(f: _Func) -> list[Hit]:
-    tenant = [p for p in f.params if _TENANT_PARAM.match(p.lower())]
+    tenant = [p for p in f.params if v.TENANT_PARAM.match(p.lower())]
     if not tenant:
         return []
     used = [
@@ -585,7 +463,7 @@ def _tenant(f: _Func) -> list[Hit]:
 
 
 def _dedup(f: _Func) -> list[Hit]:
-    words = {i for i in f.idents if _DEDUP_WORDS.search(i)}
+    words = {i for i in f.idents if v.DEDUP_WORDS.search(i)}
     if not words:
         return []
     membership = f.has_compare(ast.In, ast.NotIn) or any(
@@ -598,13 +476,13 @@ def _dedup(f: _Func) -> list[Hit]:
 
 
 def _retries(f: _Func) -> list[Hit]:
-    named = _RETRY_WORDS.search(f.node.name.lower()) is not None
+    named = v.RETRY_WORDS.search(f.node.name.lower()) is not None
     for node in f.nodes:
         if not isinstance(node, (ast.For, ast.While)):
             continue
         target = node.target if isinstance(node, ast.For) else node.test
         counter = any(
-            isinstance(n, ast.Name) and _RETRY_WORDS.search(n.id.lower()) for n in ast.walk(target)
+            isinstance(n, ast.Name) and v.RETRY_WORDS.search(n.id.lower()) for n in ast.walk(target)
         )
         if (named or counter) and any(isinstance(n, ast.Try) for n in ast.walk(node)):
             reason = "retries a failed step (a retry after a lost acknowledgement repeats the work)"
@@ -617,7 +495,7 @@ def _clock_names(f: _Func) -> set[str]:
     names: set[str] = set()
     for node in f.nodes:
         if isinstance(node, ast.Assign) and any(
-            isinstance(n, ast.Call) and call_name(n, f.mod.aliases) in _WALL_CLOCK
+            isinstance(n, ast.Call) and call_name(n, f.mod.aliases) in v.WALL_CLOCK
             for n in ast.walk(node.value)
         ):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
@@ -643,10 +521,10 @@ def _expiry(f: _Func) -> list[Hit]:
             continue  # `max_age > 0` is a sanity check, not an expiry decision
         inner = list(ast.walk(node))
         words = sorted(
-            i for i in identifiers(inner) | _word_strings(inner) if _EXPIRY_WORDS.search(i)
+            i for i in identifiers(inner) | _word_strings(inner) if v.EXPIRY_WORDS.search(i)
         )
         clocked = any(
-            isinstance(n, ast.Call) and call_name(n, f.mod.aliases) in _WALL_CLOCK for n in inner
+            isinstance(n, ast.Call) and call_name(n, f.mod.aliases) in v.WALL_CLOCK for n in inner
         ) or any(isinstance(n, ast.Name) and n.id in clock_names for n in inner)
         if words or clocked:
             what = repr(words[0]) if words else "an expiry"
@@ -728,15 +606,6 @@ def detect(source: SourceFile) -> list[Site]:
     return sites
 
 
-_SERVER_BASES = (
-    "socketserver.",
-    "http.server.",
-    "asyncio.Protocol",
-    "asyncio.BaseProtocol",
-    "asyncio.DatagramProtocol",
-)
-
-
 def _server_classes(
     source: SourceFile,
     mod: _ModuleFacts,
@@ -751,7 +620,7 @@ def _server_classes(
         for base in node.bases:
             name = dotted(base)
             full = resolve(name, mod.aliases) if name else ""
-            if full and full.startswith(_SERVER_BASES):
+            if full and full.startswith(v.SERVER_BASES):
                 cap = Capability(
                     kind="uses-network",
                     path=source.path,
