@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from testvet.core import AuditOptions, StageContext, start
-from testvet.model import Inventory, TestFile, TestKind
+from testvet.model import Inventory, TestFile, TestItem, TestKind
 from testvet.static import stage
 from testvet.static.files import find_test_files, xfail_strict
 
@@ -160,3 +160,34 @@ def test_hostile_files_do_not_stop_the_stage(tmp_path: Path) -> None:
     assert ("tests/test_a.py", "TV101") in found
     assert ("tests/test_deep.py", "TV101") in found
     assert not any(path in ("tests/test_too_deep.py", "tests/test_binary.py") for path, _ in found)
+
+
+def test_custom_named_tests_from_the_inventory_are_read(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    _write(
+        root,
+        {
+            "tests/test_a.py": "def check_empty():\n    pass\n\n\n"
+            "class CheckSuite:\n    def check_method(self):\n        pass\n\n\n"
+            "def helper():\n    pass\n"
+        },
+    )
+    inventory = Inventory(
+        tests=(
+            TestItem("tests/test_a.py::check_empty", "tests/test_a.py", "check_empty"),
+            TestItem(
+                "tests/test_a.py::CheckSuite::check_method",
+                "tests/test_a.py",
+                "check_method",
+                cls="CheckSuite",
+            ),
+        ),
+        files=(TestFile("tests/test_a.py", TestKind.UNIT, 2),),
+    )
+    options = AuditOptions(path=root, output_dir=tmp_path / "out")
+    audit = replace(start(options), inventory=inventory)
+    found = stage.run(audit, StageContext(options)).findings
+    assert sorted((f.code, f.test) for f in found) == [
+        ("TV101", "tests/test_a.py::CheckSuite::check_method"),
+        ("TV101", "tests/test_a.py::check_empty"),
+    ]

@@ -108,3 +108,26 @@ def _class_tests(
         for stmt in cls.body:
             if isinstance(stmt, ast.ClassDef):
                 yield from _class_tests(stmt, path, aliases, unittest_local, classes, used_bases)
+
+
+def collected_extras(
+    tree: ast.Module,
+    wanted: set[tuple[str | None, str]],
+    already: set[int],
+    aliases: Mapping[str, str],
+) -> Iterator[TestFunction]:
+    """Functions pytest collected (custom ``python_functions``/``python_classes``) that the
+    naming conventions missed: ``wanted`` holds (innermost class or None, function name)."""
+
+    def visit(
+        body: list[ast.stmt], classes: tuple[str, ...], owner: ast.ClassDef | None
+    ) -> Iterator[TestFunction]:
+        for stmt in body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                key = (classes[-1] if classes else None, stmt.name)
+                if key in wanted and id(stmt) not in already and not is_fixture(stmt, aliases):
+                    yield TestFunction(stmt, classes, False, owner)
+            elif isinstance(stmt, ast.ClassDef):
+                yield from visit(stmt.body, (*classes, stmt.name), stmt)
+
+    yield from visit(tree.body, (), None)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from testvet.model import Finding
 from testvet.static.astutil import import_aliases
-from testvet.static.collect import test_functions
+from testvet.static.collect import collected_extras, test_functions
 from testvet.static.context import ModuleContext
 from testvet.static.files import SKIP_DIRS, conftests_for, relpath
 from testvet.static.helpers import HelperIndex
@@ -77,8 +77,13 @@ def analyze(
     *,
     assert_helpers: Sequence[str] = (),
     xfail_strict: bool = False,
+    collected: Mapping[str, Iterable[tuple[str | None, str]]] | None = None,
 ) -> list[Finding]:
-    """Every static finding for ``test_files`` (absolute paths under ``root``)."""
+    """Every static finding for ``test_files`` (absolute paths under ``root``).
+
+    ``collected`` maps a test file (relative path) to the (class, function) pairs pytest
+    collected there, so that tests named by a custom ``python_functions`` are read too.
+    """
     tests = list(dict.fromkeys(test_files))
     parsed: dict[Path, Parsed] = {}
     for path in [*tests, *support_files(tests, root)]:
@@ -94,13 +99,19 @@ def analyze(
         module = parsed.get(path)
         if module is None:
             continue
-        findings.extend(scan_module(module, relpath(path, root), index, xfail_strict))
+        rel = relpath(path, root)
+        extra = (collected or {}).get(rel, ())
+        findings.extend(scan_module(module, rel, index, xfail_strict, extra))
     findings.sort(key=lambda f: (f.path, f.line or 0, f.code))
     return findings
 
 
 def scan_module(
-    item: Parsed, rel: str, index: HelperIndex, xfail_strict: bool = False
+    item: Parsed,
+    rel: str,
+    index: HelperIndex,
+    xfail_strict: bool = False,
+    collected: Iterable[tuple[str | None, str]] = (),
 ) -> list[Finding]:
     """Findings of one parsed test module."""
     aliases = import_aliases(item.tree.body)
@@ -108,7 +119,11 @@ def scan_module(
         rel, item.tree, item.source, aliases, index=index, xfail_strict=xfail_strict
     )
     ctx.module_marks = _pytestmark_names(item.tree.body, aliases)
-    for test in test_functions(item.tree, aliases):
+    tests = list(test_functions(item.tree, aliases))
+    if collected:
+        seen = {id(t.node) for t in tests}
+        tests += collected_extras(item.tree, set(collected), seen, aliases)
+    for test in tests:
         try:
             TestScan(ctx, test).run()
         except RecursionError:

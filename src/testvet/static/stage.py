@@ -32,11 +32,15 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     """Add the static rules' findings for the audited project's test code."""
     files = test_files(audit)
     ctx.progress("static rules", 0, len(files))
+    collected: dict[str, set[tuple[str | None, str]]] = {}
+    for item in audit.inventory.tests:
+        collected.setdefault(item.path, set()).add((item.cls, item.function))
     findings = analyze(
         audit.project.root,
         files,
         assert_helpers=audit.config.assert_helpers,
         xfail_strict=xfail_strict(audit.project.root),
+        collected=collected,
     )
     ctx.progress("static rules", len(files), len(files))
     return replace(audit, findings=(*audit.findings, *findings))
