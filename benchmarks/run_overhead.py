@@ -107,10 +107,17 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+#: Variant -> pytest's closing line of its last run, to show every variant ran the same tests.
+SUMMARIES: dict[str, str] = {}
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str], label: str) -> float:
     began = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, check=False)
-    return time.perf_counter() - began
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - began
+    lines = [line.strip("= ") for line in done.stdout.splitlines() if line.strip()]
+    SUMMARIES[label] = lines[-1] if lines else f"no output (exit {done.returncode})"
+    return took
 
 
 def variants(
@@ -120,7 +127,9 @@ def variants(
     from testvet.core import AuditOptions, StageContext, start
     from testvet.run import stage
 
-    pytest_args = [*project.tests, *project.args]
+    # testvet's run keeps going past collection errors; so must the references, or a
+    # project with one uncollectable file (click 8.1.7 on pytest 9) runs no test at all.
+    pytest_args = [*project.tests, *project.args, "--continue-on-collection-errors"]
     base = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
     data = WORK / f"coverage-{project.name}"
     cov = [
@@ -153,13 +162,19 @@ def variants(
             took = time.perf_counter() - began
             if not result.results:
                 sys.exit(f"{project.name}: testvet ran no test (see {out}/run/pytest-1.log)")
+            counts: dict[str, int] = {}
+            for r in result.results:
+                counts[r.outcome.value] = counts.get(r.outcome.value, 0) + 1
+            SUMMARIES[f"{project.name} testvet {mechanism}, coverage {coverage}"] = ", ".join(
+                f"{n} {outcome}" for outcome, n in sorted(counts.items())
+            )
             return took
 
         return once
 
     found: dict[str, Callable[[], float]] = {
-        "pytest": lambda: _timed(base, root, _env()),
-        "coverage run -m pytest": lambda: _timed(cov, root, _env()),
+        "pytest": lambda: _timed(base, root, _env(), f"{project.name} pytest"),
+        "coverage run -m pytest": lambda: _timed(cov, root, _env(), f"{project.name} coverage"),
         "testvet map": testvet(False),
         "testvet map+coverage": testvet(True),
     }
@@ -182,22 +197,24 @@ def main(argv: list[str] | None = None) -> int:
         root, python = prepare(project)
         runs = variants(project, root, python, args.alternatives)
         times: dict[str, list[float]] = {name: [] for name in runs}
-        for name, once in runs.items():  # warm-up: page cache, venv imports
-            once()
-            del name
-        for _ in range(args.repeat):
+        runs["pytest"]()  # warm-up: page cache, the venv's imports
+        for round_ in range(args.repeat):
             for name, once in runs.items():
                 times[name].append(once())
+            print(f"{project.name}: round {round_ + 1}/{args.repeat}", file=sys.stderr)
         plain = statistics.median(times["pytest"])
         for name, values in times.items():
             median = statistics.median(values)
             rows.append((project.name, name, median, median / plain))
         print(f"{project.name}: done", file=sys.stderr)
     width = max(len(r[1]) for r in rows)
-    print(f"median of {args.repeat} (after one warm-up), Python {sys.version.split()[0]}")
+    print(f"median of {args.repeat} interleaved rounds, Python {sys.version.split()[0]}")
     print(f"{'project':<11} {'variant':<{width}} {'seconds':>8} {'x pytest':>9}")
     for name, variant, median, ratio in rows:
         print(f"{name:<11} {variant:<{width}} {median:8.2f} {ratio:8.2f}x")
+    print("\ntests per variant (last run):")
+    for label, summary in SUMMARIES.items():
+        print(f"  {label}: {summary}")
     return 0
 
 
