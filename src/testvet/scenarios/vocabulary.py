@@ -55,6 +55,12 @@ DB_CALLS = (
     "lmdb.open",
     "plyvel.DB",
     "duckdb.connect",
+    "diskcache.Cache",
+    "diskcache.Deque",
+    "diskcache.Index",
+    "persistqueue.Queue",
+    "persistqueue.SQLiteQueue",
+    "sqlitedict.SqliteDict",
 )
 QUEUE_LIBS = ("pika", "kombu", "kafka", "aiokafka", "confluent_kafka", "nats", "aio_pika")
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
@@ -98,6 +104,11 @@ NET_CALLS = (
     "ftplib.FTP",
     "smtplib.SMTP",
     "smtplib.SMTP_SSL",
+    "redis.Redis",
+    "redis.StrictRedis",
+    "redis.from_url",
+    "pymongo.MongoClient",
+    "paramiko.SSHClient",
 )
 SHELL_CALLS = {"os.system", "os.popen", "asyncio.create_subprocess_shell", "commands.getoutput"}
 SUBPROCESS = {
