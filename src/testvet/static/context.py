@@ -15,27 +15,6 @@ _SUPPRESS = re.compile(r"#\s*(testvet:\s*ignore|noqa)\b(?:\[|:)?\s*([A-Z0-9, ]*)
 #: ruff/flake8 codes that mean the same as ours, honoured in noqa comments.
 _EQUIVALENT = {"B015": "TV108", "PT011": "TV109", "PT017": "TV111"}
 
-_CONCURRENCY_MODULES = frozenset(
-    {
-        "threading",
-        "multiprocessing",
-        "subprocess",
-        "socket",
-        "socketserver",
-        "asyncio",
-        "concurrent",
-        "http",
-        "selectors",
-        "signal",
-        "trio",
-        "anyio",
-        "gevent",
-        "wsgiref",
-        "aiohttp",
-        "uvicorn",
-    }
-)
-
 
 @dataclass
 class ModuleContext:
@@ -50,12 +29,12 @@ class ModuleContext:
     xfail_strict: bool = False
     #: Module-level names bound to non-empty literals (safe loop iterables).
     nonempty_names: set[str] = field(default_factory=set)
-    #: The module imports threading/subprocess/socket/... (sleeps may coordinate).
-    concurrency: bool = False
     #: The module seeds ``random`` at import time.
     seeded: bool = False
     #: The module imports a clock freezer (time_machine, freezegun).
     clock_tools: bool = False
+    #: Names of the module-level functions (they shadow imported names).
+    functions: set[str] = field(default_factory=set)
     #: Dotted names of the marks of a module-level ``pytestmark``.
     module_marks: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -66,7 +45,9 @@ class ModuleContext:
     ) -> ModuleContext:
         ctx = cls(path, tree, source.splitlines(), aliases, **kw)  # type: ignore[arg-type]
         roots = {origin.split(".")[0] for origin in aliases.values()}
-        ctx.concurrency = bool(roots & _CONCURRENCY_MODULES)
+        ctx.functions = {
+            s.name for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         ctx.clock_tools = bool(roots & {"time_machine", "freezegun", "libfaketime"})
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:

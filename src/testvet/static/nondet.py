@@ -68,7 +68,18 @@ _THREADISH = frozenset(
         "submit",
         "ensure_future",
         "serve_forever",
+        "start",
+        "Pool",
+        "ThreadPoolExecutor",
+        "ProcessPoolExecutor",
+        "spawn",
+        "fork",
     }
+)
+#: Words in names or fixtures that stand for something running beside the test.
+_PEER_WORDS = (
+    *("server", "thread", "process", "worker", "daemon", "broker", "proxy", "service"),
+    *("socket", "popen", "subprocess", "executor", "event_loop"),
 )
 _NET_FUNCS = frozenset(
     {
@@ -171,8 +182,12 @@ class Tracker:
 
     @property
     def concurrent(self) -> bool:
+        """The test itself starts or talks to something that runs beside it."""
         names, attrs = self._used()
-        return self.ctx.concurrency or bool((names | attrs) & _THREADISH)
+        if (names | attrs) & _THREADISH:
+            return True
+        used = [n.lower() for n in (*names, *attrs)] + self.words
+        return any(any(w in f for w in _PEER_WORDS) for f in used)
 
     # ------------------------------------------------------------------ sources
 

@@ -162,6 +162,8 @@ class TestScan:
     seen_check: bool = False
     nd: nondet.Tracker | None = None
     class_nonempty: set[str] = field(default_factory=set)
+    #: Functions defined in this module or test (they shadow library names like ``raises``).
+    defined: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------ entry
 
@@ -173,6 +175,7 @@ class TestScan:
         self.fixtures = [a for a in arg_names(node) if a not in self.params]
         self.nonempty_names = set(self.ctx.nonempty_names) | self.params
         self.class_nonempty = _class_nonempty(self.test.owner)
+        self.defined = set(self.ctx.functions)
         decorators = decorator_names(node, self.aliases)
         self.nd = nondet.Tracker(self.ctx, self, decorators, self.fixtures)
         self._xfail(node)
@@ -313,6 +316,10 @@ class TestScan:
             else:
                 self.trivial.append((stmt, reason))
             return Flow()
+        if const_truthy(stmt.test) is False:
+            # `assert False` raises on purpose (inside a try it builds an exception).
+            counted = self.record(stmt, replace(st, swallow=None), "raise")
+            return Flow(checks=counted, fails=True)
         counted = self.record(stmt, st, "assert")
         self._mock_state_assert(stmt)
         fails = const_truthy(stmt.test) is False
@@ -347,8 +354,9 @@ class TestScan:
 
     def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
         self._note_direct_call(call)
-        direct = self.ctx.index.call_kind(call, self.aliases, self._callables())
-        if direct is Kind.RAISES and not call.args[1:] and not _has_callable_kw(call):
+        direct = self.kind(call)
+        never_entered = not call.args[1:] and not _has_callable_kw(call)
+        if direct is Kind.RAISES and never_entered and st.raises is None:
             self.expr(call, st, count=False)
             self.report(
                 "TV110",
@@ -431,7 +439,7 @@ class TestScan:
             if not isinstance(expr, ast.Call):
                 continue
             self._note_patch(expr)
-            item_kind = self.ctx.index.call_kind(expr, self.aliases, self._callables())
+            item_kind = self.kind(expr)
             name = dotted(expr.func, self.aliases) or ""
             if name in ("contextlib.suppress", "suppress") or name.endswith(".suppress"):
                 caught = {dotted(a, {}) or "" for a in expr.args}
@@ -474,6 +482,7 @@ class TestScan:
         self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, st: State
     ) -> Flow:
         """A function defined in the test: its checks count when it is used (callback)."""
+        self.defined.add(stmt.name)
         funcs = (
             [stmt]
             if not isinstance(stmt, ast.ClassDef)
@@ -498,7 +507,6 @@ class TestScan:
     ) -> Kind | None:
         """Visit the calls of an expression; returns the first check kind found."""
         found: Kind | None = None
-        callables = self._callables()
         assert self.nd is not None
         for sub in walk(node):
             if isinstance(sub, ast.Attribute):
@@ -515,7 +523,7 @@ class TestScan:
                 self._skip(sub, st)
             if in_assert:
                 continue
-            kind = self.ctx.index.call_kind(sub, self.aliases, callables)
+            kind = self.kind(sub)
             if kind is None:
                 continue
             if kind is Kind.RAISES and not count:
@@ -527,6 +535,20 @@ class TestScan:
                 if kind is Kind.MOCK:
                     self.mock_only_asserts += 1
         return found
+
+    def kind(self, call: ast.Call) -> Kind | None:
+        """The check kind of a call, knowing the names this module and test define.
+
+        A local ``def raises(): ...`` is not ``pytest.raises``: names defined here are
+        judged by what their bodies do.
+        """
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.defined and func.id not in self.aliases:
+            name = func.id
+            if name in self.local_checking or self.ctx.index.checks(name, plain=True):
+                return Kind.HELPER
+            return None
+        return self.ctx.index.call_kind(call, self.aliases, self._callables())
 
     def _callables(self) -> set[str]:
         return self.local_checking | self.params
@@ -581,9 +603,7 @@ class TestScan:
                 return True
             if isinstance(sub, ast.Assert) and always_true(sub.test) is None:
                 return True
-            if isinstance(sub, ast.Call) and self.ctx.index.call_kind(
-                sub, self.aliases, self._callables()
-            ):
+            if isinstance(sub, ast.Call) and self.kind(sub):
                 return True
             if isinstance(sub, ast.Call) and is_skip_call(sub, self.aliases):
                 return True
@@ -594,7 +614,7 @@ class TestScan:
             if isinstance(stmt, ast.Raise):
                 return True
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-                kind = self.ctx.index.call_kind(stmt.value, self.aliases)
+                kind = self.kind(stmt.value)
                 if kind is Kind.FAIL:
                     return True
             if isinstance(stmt, ast.Assert) and const_truthy(stmt.test) is False:
@@ -616,7 +636,7 @@ class TestScan:
             return
         for call in calls:
             name = last_name(call.func) or ""
-            if self.ctx.index.call_kind(call, self.aliases, self._callables()):
+            if self.kind(call):
                 return
             if any(name.startswith(p) or name.endswith(p) for p in _CLEANUP):
                 return

@@ -90,3 +90,11 @@ def test_errors_collected_for_later():
     except Exception as exc:
         errors.append(exc)
     assert errors == []
+
+
+def test_assert_false_builds_an_exception():
+    try:
+        assert False
+    except AssertionError:
+        info = capture_current()
+    assert info.type is AssertionError

@@ -109,3 +109,16 @@ class TestUnittestRaises(unittest.TestCase):
     def test_not_entered(self):
         self.assertRaises(ValueError)  # expect: TV110
         parse("(")
+
+
+def test_local_function_named_raises():
+    def raises():
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        raises()
+
+
+def test_raises_object_is_the_code_under_test():
+    with pytest.raises(TypeError):
+        pytest.raises(42)

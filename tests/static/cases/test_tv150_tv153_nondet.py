@@ -106,3 +106,12 @@ def test_raw_socket_to_loopback_is_fine(server_port):
     s = socket.socket()
     s.connect(("127.0.0.1", server_port))
     assert s.fileno() > 0
+
+
+def test_sleep_for_mtime_resolution(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("1")
+    before = path.stat().st_mtime
+    time.sleep(0.05)
+    path.write_text("2")
+    assert path.stat().st_mtime > before
