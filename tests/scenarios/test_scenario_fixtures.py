@@ -116,7 +116,7 @@ def test_findings_carry_code_severity_function_and_sketch(tmp_path: Path) -> Non
     kill = by_key[("hard-kill", "src/jobsched/leases.py")]
     assert (kill.code, kill.severity.value, kill.line) == ("TV501", "high", 15)
     assert kill.function == "jobsched.leases.LeaseTable.__init__"
-    assert "sqlite3.connect" in kill.message
+    assert kill.message.startswith("jobsched.leases.LeaseTable() stores data with sqlite3.connect")
     assert "from jobsched.leases import LeaseTable" in kill.detail["recommended_test"]
     assert kill.snippet is not None
     assert "sqlite3.connect" in kill.snippet

@@ -150,6 +150,8 @@ def _finding(
     severity = site.severity or info.severity
     executed = _executed(audit, cap.path, cap.line)
     symbol = cap.symbol or site.module
+    if symbol.endswith(".__init__"):
+        symbol = symbol[: -len(".__init__")] + "()"  # the constructor
     message = f"{symbol} {cap.reason}, but no test covers {info.title} ({scenario})"
     if scenario == Scenario.COMMAND_INJECTION.value and injection_seen:
         missing = sorted(set(evidence.INJECTION_VARIANTS) - injection_seen)
