@@ -122,6 +122,9 @@ def test_real_run_needs_a_passing_linked_test(tmp_path: Path, digest_tree) -> No
     assert by_path["src/authsvc/admin.py"].detail["executed"] is False
     assert by_path["src/authsvc/admin.py"].message.endswith("no test even executes this code")
     assert by_path["src/authsvc/accounts.py"].detail["executed"] is True
+    # Among equally severe gaps, code no test executes comes first.
+    order = [f.path for f in audit.findings if f.scenario == "cross-tenant-access"]
+    assert order == ["src/authsvc/admin.py", "src/authsvc/accounts.py"]
 
 
 def test_marker_name_is_configurable(tmp_path: Path) -> None:
