@@ -143,14 +143,13 @@ def test_rotten_needs_a_passing_test_and_a_never_run_check(tmp_path: Path) -> No
         TestResult("tests/test_x.py::TestBox::test_a[2]", Outcome.PASSED, 0.1),
         TestResult("tests/test_x.py::TestBox::test_b", Outcome.FAILED, 0.1),
     ]
-    missing = {"tests/test_x.py": frozenset({4, 7})}
     executed = {"tests/test_x.py": frozenset({1, 2, 3, 6})}
-    checked = rotten.evidence(results, tmp_path, missing, executed)
+    checked = rotten.evidence(results, tmp_path, executed)
     assert set(checked) == {"tests/test_x.py::TestBox::test_a"}  # once per function
     (finding,) = rotten.find(checked)
     assert finding.test == "tests/test_x.py::TestBox::test_a"
     assert (finding.line, finding.snippet) == (4, "assert x")
-    assert rotten.evidence(results[2:], tmp_path, missing, executed) == {}
+    assert rotten.evidence(results[2:], tmp_path, executed) == {}
 
 
 def test_static_guesses_are_confirmed_or_overruled_by_the_run() -> None:
@@ -286,3 +285,29 @@ def test_injected_hits_keep_docstrings_and_line_numbers() -> None:
     assert namespace["documented"].__doc__ == "Doc."  # type: ignore[attr-defined]
     assert namespace["documented"](1) == 2  # type: ignore[operator]
     assert hits == {0: 1}
+
+
+def test_multiline_check_counts_as_run_when_any_of_its_lines_ran(tmp_path: Path) -> None:
+    (tmp_path / "test_m.py").write_text(
+        textwrap.dedent(
+            """\
+            import pytest
+
+            def test_m(x):
+                assert (
+                    x
+                )
+                with pytest.raises(
+                    ValueError
+                ):
+                    int("x")
+            """
+        )
+    )
+    result = TestResult("test_m.py::test_m", Outcome.PASSED, 0.1)
+    # Python reported line 5 for the assert and line 8 for the raises header.
+    checked = rotten.evidence([result], tmp_path, {"test_m.py": frozenset({5, 8, 10})})
+    assert checked["test_m.py::test_m"].checks == (4, 7)
+    assert checked["test_m.py::test_m"].never == ()
+    checked = rotten.evidence([result], tmp_path, {"test_m.py": frozenset({5, 10})})
+    assert checked["test_m.py::test_m"].never == (7,)

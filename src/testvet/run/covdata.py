@@ -39,9 +39,8 @@ class Analysis:
     data: CoverageData
     #: rel path -> (covered lines + branches, statements + branches).
     numbers: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    #: rel path of a test file -> lines coverage.py saw as statements but never executed.
-    test_missing: Mapping[str, frozenset[int]] = field(default_factory=dict)
-    #: rel path of a test file -> executed lines.
+    #: rel path of a test file -> lines coverage.py recorded as executed (raw data: any
+    #: line of a multi-line statement may stand for it).
     test_executed: Mapping[str, frozenset[int]] = field(default_factory=dict)
     #: rel path -> functions with missing statements, largest gap first.
     gaps: Mapping[str, tuple[FunctionGap, ...]] = field(default_factory=dict)
@@ -107,7 +106,9 @@ def combine(parts: Sequence[Path], target: Path) -> None:
     cov.save()
 
 
-def _report(data_file: Path, json_path: Path, root: Path) -> dict[str, Any]:
+def _report(data_file: Path, json_path: Path, root: Path, files: list[str]) -> dict[str, Any]:
+    if not files:
+        return {"files": {}}
     last: Exception | None = None
     for cfg in (config_file(root), False):
         try:
@@ -115,7 +116,9 @@ def _report(data_file: Path, json_path: Path, root: Path) -> dict[str, Any]:
             cov.set_option("report:skip_covered", False)
             cov.set_option("report:skip_empty", False)
             cov.load()
-            cov.json_report(outfile=str(json_path), ignore_errors=True, omit=[], include=[])
+            cov.json_report(
+                morfs=files, outfile=str(json_path), ignore_errors=True, omit=[], include=[]
+            )
             loaded: dict[str, Any] = json.loads(json_path.read_text(encoding="utf-8"))
             return loaded
         except coverage.CoverageException as exc:
@@ -152,13 +155,26 @@ def analyze(
     source: str = "measured",
     data_label: str | None = None,
 ) -> Analysis:
-    """Analyse ``data_file``: project files (minus ``omit``) and test files."""
-    report = _report(data_file, json_path, scope.root)
+    """Analyse ``data_file``: project files (minus ``omit``) and test files.
+
+    Project files go through coverage.py's JSON report (statements, branches, functions);
+    test files only need their executed lines, read from the data without parsing them.
+    """
     omit = tuple(omit)
+    raw = coverage.CoverageData(basename=str(data_file))
+    raw.read()
+    project: list[str] = []
+    test_executed: dict[str, frozenset[int]] = {}
+    for name in sorted(raw.measured_files()):
+        path = Path(name).resolve()
+        rel = scope.rel(path)
+        if scope.is_test(path):
+            test_executed[rel] = frozenset(raw.lines(name) or ())
+        elif scope.is_project(path) and not any(globs.matches(g, rel) for g in omit):
+            project.append(name)
+    report = _report(data_file, json_path, scope.root, project)
     files: list[FileCoverage] = []
     numbers: dict[str, tuple[int, int]] = {}
-    test_missing: dict[str, frozenset[int]] = {}
-    test_executed: dict[str, frozenset[int]] = {}
     gaps: dict[str, tuple[FunctionGap, ...]] = {}
     for key, entry in sorted(report.get("files", {}).items()):
         path = Path(key)
@@ -167,10 +183,6 @@ def analyze(
         path = path.resolve()
         rel = scope.rel(path)
         summary = entry.get("summary", {})
-        if scope.is_test(path):
-            test_missing[rel] = frozenset(entry.get("missing_lines", ()))
-            test_executed[rel] = frozenset(entry.get("executed_lines", ()))
-            continue
         if not scope.is_project(path) or any(globs.matches(g, rel) for g in omit):
             continue
         statements = int(summary.get("num_statements", 0))
@@ -198,7 +210,6 @@ def analyze(
     return Analysis(
         data=data,
         numbers=numbers,
-        test_missing=test_missing,
         test_executed=test_executed,
         gaps=gaps,
     )

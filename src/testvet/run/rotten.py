@@ -1,8 +1,8 @@
 """Rotten green: passing tests whose assertion lines never executed (finding ``TV310``).
 
 Evidence comes from coverage.py's data of the test files: a line of a test function's
-own body runs only when that function runs, so an assertion line coverage.py never saw
-executed did not execute in any passing instance of the test. This is exact for such
+own body runs only when that function runs, so a check none of whose lines coverage.py
+saw executed did not execute in any passing instance of the test. This is exact for such
 lines; a line one parametrized case executed and another skipped is not detected.
 """
 
@@ -75,18 +75,30 @@ def _statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(case.body)
 
 
-def assertion_lines(func: _Def, helpers: tuple[str, ...] = ()) -> list[int]:
-    """Lines of the checks in ``func``'s own body (nested functions excluded)."""
-    lines = []
+def assertion_spans(func: _Def, helpers: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """``(first, last)`` lines of the checks in ``func``'s own body (nested defs excluded).
+
+    A ``with pytest.raises(...)`` spans its header only: the body runs either way.
+    """
+    spans: set[tuple[int, int]] = set()
     for stmt in _statements(func.body):
+        end = stmt.end_lineno or stmt.lineno
         if isinstance(stmt, ast.Assert):
-            lines.append(stmt.lineno)
+            spans.add((stmt.lineno, end))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            if any(_is_check_call(item.context_expr, helpers) for item in stmt.items):
-                lines.append(stmt.lineno)
+            checked = [
+                i.context_expr for i in stmt.items if _is_check_call(i.context_expr, helpers)
+            ]
+            if checked:
+                spans.add((stmt.lineno, max(e.end_lineno or stmt.lineno for e in checked)))
         elif isinstance(stmt, _SIMPLE) and _is_check_call(stmt, helpers):
-            lines.append(stmt.lineno)
-    return sorted(set(lines))
+            spans.add((stmt.lineno, end))
+    return sorted(spans)
+
+
+def assertion_lines(func: _Def, helpers: tuple[str, ...] = ()) -> list[int]:
+    """First lines of the checks in ``func``'s own body."""
+    return [first for first, _last in assertion_spans(func, helpers)]
 
 
 def _find(tree: ast.Module, target: _Target) -> _Def | None:
@@ -125,7 +137,6 @@ class Checked:
 def evidence(
     results: Iterable[TestResult],
     root: Path,
-    missing: Mapping[str, frozenset[int]],
     executed: Mapping[str, frozenset[int]],
     helpers: tuple[str, ...] = (),
 ) -> dict[str, Checked]:
@@ -141,7 +152,7 @@ def evidence(
         if result.outcome is not Outcome.PASSED:
             continue
         target = _parse_nodeid(result.nodeid)
-        if target is None or target.nodeid in seen or target.path not in missing:
+        if target is None or target.nodeid in seen or target.path not in executed:
             continue
         seen.add(target.nodeid)
         if target.path not in trees:
@@ -157,11 +168,13 @@ def evidence(
         func = _find(tree, target)
         if func is None:
             continue
-        body_lines = {s.lineno for s in _statements(func.body)}
-        if not body_lines & executed.get(target.path, frozenset()):
+        ran = executed[target.path]
+        body = range(func.body[0].lineno, (func.end_lineno or func.lineno) + 1)
+        if not any(line in ran for line in body):
             continue  # not measured after all
-        checks = assertion_lines(func, helpers)
-        never = [line for line in checks if line in missing[target.path]]
+        spans = assertion_spans(func, helpers)
+        checks = [first for first, _last in spans]
+        never = [a for a, b in spans if not any(line in ran for line in range(a, b + 1))]
         found[target.nodeid] = Checked(target.path, tuple(checks), tuple(never), tuple(source))
     return found
 

@@ -225,7 +225,6 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
         checked = rotten.evidence(
             result.results,
             scope.root,
-            analysis.test_missing,
             analysis.test_executed,
             audit.config.assert_helpers,
         )
