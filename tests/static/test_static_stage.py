@@ -113,6 +113,9 @@ def test_finding_fields(tmp_path: Path) -> None:
         ("tox.ini", "[pytest]\nxfail_strict = 1\n", True),
         ("setup.cfg", "[tool:pytest]\nxfail_strict = true\n", True),
         ("setup.cfg", "[metadata]\nname = x\n", False),
+        ("pyproject.toml", "[tool.pytest.ini_options]\nstrict = true\n", True),
+        ("pyproject.toml", "[tool.pytest]\nstrict = true\nstrict_xfail = false\n", False),
+        ("pytest.ini", "[pytest]\nstrict_xfail = true\n", True),
     ],
 )
 def test_xfail_strict_from_pytest_config(

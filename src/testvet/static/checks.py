@@ -61,6 +61,17 @@ _RAISING_CHECKS = frozenset(
     }
 )
 _SELF = frozenset({"self", "cls"})
+#: Well-known library methods that fail the test when what they verify does not hold
+#: (pytest's ``Pytester``/``LineMatcher`` API).
+_CHECK_METHODS = frozenset(
+    {
+        "fnmatch_lines",
+        "re_match_lines",
+        "no_fnmatch_line",
+        "no_re_match_line",
+        "fnmatch_lines_random",
+    }
+)
 
 
 def base_kind(call: ast.Call, aliases: Mapping[str, str]) -> Kind | None:
@@ -88,7 +99,9 @@ def base_kind(call: ast.Call, aliases: Mapping[str, str]) -> Kind | None:
         return Kind.FAIL
     if last in MOCK_ASSERTS:
         return Kind.MOCK
-    if last.startswith("assert") and (len(last) == 6 or last[6] in "_ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+    if last.startswith("assert") and not last.startswith("assertion"):
+        return Kind.ASSERT  # assert_equal, assertEqual, assertoutcome (pytest's reprec)
+    if last in _CHECK_METHODS and isinstance(func, ast.Attribute):
         return Kind.ASSERT
     if last == "raise_for_status":
         return Kind.ASSERT

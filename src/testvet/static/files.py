@@ -6,7 +6,7 @@ import configparser
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -110,27 +110,40 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def _ini_value(path: Path, section: str) -> tuple[bool, Any]:
-    """(file has the pytest section, value of xfail_strict or None)."""
+#: The ini keys that decide the default of ``xfail(strict=...)``, most specific first:
+#: ``strict_xfail`` (pytest 9 name), ``xfail_strict`` (its alias), ``strict`` (pytest 9,
+#: turns on every strictness option unless one is set on its own).
+_STRICT_KEYS = ("strict_xfail", "xfail_strict", "strict")
+
+
+def _strict(options: Mapping[str, Any]) -> bool:
+    for key in _STRICT_KEYS:
+        if key in options and options[key] is not None:
+            return _truthy(options[key])
+    return False
+
+
+def _ini_options(path: Path, section: str) -> dict[str, Any] | None:
+    """The pytest section of an ini file, None when the file has none."""
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, configparser.Error):
-        return False, None
+        return None
     if not parser.has_section(section):
-        return False, None
-    return True, parser.get(section, "xfail_strict", fallback=None)
+        return None
+    return dict(parser.items(section))
 
 
 def xfail_strict(root: Path) -> bool:
-    """Whether the project's pytest config sets ``xfail_strict = true``.
+    """Whether the project's pytest config makes ``xfail`` strict by default.
 
     Follows pytest's order: pytest.ini, pyproject.toml, tox.ini, setup.cfg; the first file
     holding a pytest section is the config.
     """
     ini = root / "pytest.ini"
     if ini.is_file():
-        return _truthy(_ini_value(ini, "pytest")[1] or False)
+        return _strict(_ini_options(ini, "pytest") or {})
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
@@ -141,12 +154,11 @@ def xfail_strict(root: Path) -> bool:
         table = tool.get("pytest") if isinstance(tool, dict) else None
         if isinstance(table, dict):
             options = table.get("ini_options")
-            source = options if isinstance(options, dict) else table
-            return _truthy(source.get("xfail_strict", False))
+            return _strict(options if isinstance(options, dict) else table)
     for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         path = root / name
         if path.is_file():
-            found, value = _ini_value(path, section)
-            if found:
-                return _truthy(value or False)
+            found = _ini_options(path, section)
+            if found is not None:
+                return _strict(found)
     return False

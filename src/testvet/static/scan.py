@@ -32,6 +32,7 @@ from testvet.static.checks import (
     SILENT_MOCK_NAMES,
     Kind,
     always_true,
+    base_kind,
     is_skip_call,
     is_skip_raise,
 )
@@ -376,8 +377,11 @@ class TestScan:
     def if_(self, stmt: ast.If, st: State) -> Flow:
         head = self.expr(stmt.test, st) is not None
         truth = const_truthy(stmt.test)
+        seen_before = self.seen_check
         body = self.block(stmt.body, replace(st, conditional=st.conditional or truth is not True))
+        seen_in_body, self.seen_check = self.seen_check, seen_before  # else is not "after" if
         orelse = self.block(stmt.orelse, replace(st, conditional=True))
+        self.seen_check = self.seen_check or seen_in_body
         checks = (
             head or (body.checks and (orelse.checks or truth is True)) or body.fails or orelse.fails
         )
@@ -539,11 +543,17 @@ class TestScan:
     def kind(self, call: ast.Call) -> Kind | None:
         """The check kind of a call, knowing the names this module and test define.
 
-        A local ``def raises(): ...`` is not ``pytest.raises``: names defined here are
-        judged by what their bodies do.
+        A local ``def raises(): ...`` is not ``pytest.raises``: a local function named like
+        pytest's raises/warns/fail is judged by what its body does. (A local ``assert_*``
+        keeps its name's meaning: the name states the intent.)
         """
         func = call.func
-        if isinstance(func, ast.Name) and func.id in self.defined and func.id not in self.aliases:
+        if (
+            isinstance(func, ast.Name)
+            and func.id in self.defined
+            and func.id not in self.aliases
+            and base_kind(call, self.aliases) in (Kind.RAISES, Kind.WARNS, Kind.FAIL)
+        ):
             name = func.id
             if name in self.local_checking or self.ctx.index.checks(name, plain=True):
                 return Kind.HELPER

@@ -55,3 +55,13 @@ def test_skip_before_logic_is_fine(platform):
     if platform == "win32":
         pytest.skip("posix only")
     assert parse("a") == "a"
+
+
+def test_fail_on_ci_skip_locally(on_ci):
+    short = make_short_path()
+    if not short:
+        if on_ci:
+            pytest.fail("no short path on CI")
+        else:
+            pytest.skip("no short path here")
+    assert run(short) == 0
