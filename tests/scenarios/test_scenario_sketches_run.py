@@ -37,6 +37,29 @@ PROJECT = {
                 self.hits[client] = count + 1
                 return True
     """,
+    "src/shop/docs_bad.py": """
+        class Documents:
+            def __init__(self):
+                self.docs = {}
+
+            def save(self, tenant_id, doc_id, text):
+                self.docs[(tenant_id, doc_id)] = text
+
+            def load(self, tenant_id, doc_id):
+                # Bug: any tenant may read any document.
+                return next((t for (_, d), t in self.docs.items() if d == doc_id), None)
+    """,
+    "src/shop/docs_good.py": """
+        class Documents:
+            def __init__(self):
+                self.docs = {}
+
+            def save(self, tenant_id, doc_id, text):
+                self.docs[(tenant_id, doc_id)] = text
+
+            def load(self, tenant_id, doc_id):
+                return self.docs.get((tenant_id, doc_id))
+    """,
     "src/shop/limit_good.py": """
         class RateLimiter:
             def __init__(self, limit, window=60):
@@ -58,9 +81,11 @@ def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
     sketches = {
         f.path: f.detail["recommended_test"]
         for f in audit.findings
-        if f.scenario in ("command-injection", "rate-limit-boundary")
+        if f.scenario in ("command-injection", "rate-limit-boundary", "cross-tenant-access")
     }
     assert set(sketches) == {
+        "src/shop/docs_bad.py",
+        "src/shop/docs_good.py",
         "src/shop/hooks_bad.py",
         "src/shop/hooks_good.py",
         "src/shop/limit_bad.py",
@@ -88,5 +113,7 @@ def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
     lines = proc.stdout.splitlines()
     failed = {line.split("::")[0].split()[-1] for line in lines if line.startswith("FAILED")}
     passed = {line.split("::")[0].split()[-1] for line in lines if line.startswith("PASSED")}
-    assert failed == {"tests/test_hooks_bad.py", "tests/test_limit_bad.py"}, proc.stdout
-    assert passed == {"tests/test_hooks_good.py", "tests/test_limit_good.py"}, proc.stdout
+    bad = {"tests/test_hooks_bad.py", "tests/test_limit_bad.py", "tests/test_docs_bad.py"}
+    good = {"tests/test_hooks_good.py", "tests/test_limit_good.py", "tests/test_docs_good.py"}
+    assert failed == bad, proc.stdout
+    assert passed == good, proc.stdout

@@ -18,10 +18,10 @@ S = Scenario
 
 _ARG_RULES: tuple[tuple[str, str], ...] = (
     (r"path|dir|root|folder|file|location|db$|database", 'tmp_path / "data"'),
+    (r"tenant|org|account|workspace|customer|team|owner", '"tenant-a"'),
     (r"^key$|_id$|^id$", '"k1"'),
     (r"secret|key$|signing|salt", '"secret-1"'),
     (r"attempt|retr", "3"),
-    (r"tenant|org|account|workspace|customer|team|owner", '"tenant-a"'),
     (r"limit|max|capacity|burst|quota|rate|count|size", "3"),
     (r"ttl|window|period|interval|seconds|timeout|lease_for|duration|expires_in", "60"),
     (r"token", "token"),
@@ -60,6 +60,8 @@ class Names:
     #: snake_case subject for test names (``store_put``).
     subject: str
     short: str
+    #: Public methods of the class under test with their parameters.
+    methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 _WRITE_VERBS = re.compile(r"^(put|set|save|write|append|insert|add|store|acquire|submit|commit)")
@@ -84,15 +86,28 @@ def names_for(site: Site) -> Names:
         make = f"{site.cls}({_args(site.init_params)})"
         call = f"{var}.{func}"
         subject = f"{_snake(site.cls)}_{func.strip('_')}"
-        return Names(f"from {site.module} import {site.cls}", make, call, params, subject, func)
+        imports = f"from {site.module} import {site.cls}"
+        return Names(imports, make, call, params, subject, func, site.methods)
     return Names(f"from {site.module} import {func}", "", func, site.params, func.strip("_"), func)
 
 
-def _setup(n: Names, indent: str = "    ") -> str:
-    if not n.make:
-        return ""
-    var = n.call.split(".", 1)[0]
-    return f"{indent}{var} = {n.make}\n"
+_FREE_VARS = (
+    ("token", "a token the code under test accepts"),
+    ("payload", "the input to try"),
+    ("port", "the port of the server under test"),
+)
+
+
+def _setup(n: Names, indent: str = "    ", defined: tuple[str, ...] = ()) -> str:
+    """Build the object under test and stub the variables its call needs."""
+    lines = []
+    if n.make:
+        lines.append(f"{indent}{n.call.split('.', 1)[0]} = {n.make}\n")
+    used = _args(n.params) + " " + n.make
+    for var, note in _FREE_VARS:
+        if var not in defined and re.search(rf"\b{var}\b", used):
+            lines.append(f"{indent}{var} = ...  # {note}\n")
+    return "".join(lines)
 
 
 def _call(n: Names, **override: str) -> str:
@@ -159,6 +174,7 @@ def test_{n.subject}_disk_full_keeps_old_data(disk_faults, tmp_path):
 
 
 def _partition(n: Names) -> str:
+    setup = _setup(n, defined=("port",)).replace('"127.0.0.1"', "host")
     return f"""import pytest
 {n.imports}
 
@@ -169,7 +185,7 @@ def test_{n.subject}_survives_partition(fault_proxy, server_address):
     host, port = proxy.listen_address  # point the code under test here
     proxy.add_toxic("latency", latency_ms=200)
     proxy.disable()
-{_setup(n)}    with pytest.raises((ConnectionError, TimeoutError)):
+{setup}    with pytest.raises((ConnectionError, TimeoutError)):
         {_call(n, host="host", port="port")}
     proxy.enable()
     assert {_call(n, host="host", port="port")} is not None  # recovers after the partition
@@ -234,7 +250,7 @@ def _expired(n: Names) -> str:
 
 
 def test_{n.subject}_rejects_expired_replay(clock):
-{_setup(n)}    token = ...  # issue a token with a short lifetime
+{_setup(n, defined=("token",))}    token = ...  # issue a token with a short lifetime
     clock.travel(3600)  # far past its expiry
     with pytest.raises(Exception):
         {_call(n)}
@@ -253,8 +269,39 @@ def test_{n.subject}_allows_limit_then_refuses_one_more():
 """
 
 
+_TENANT = re.compile(r"tenant|org|account|workspace|customer|team|owner")
+_WRITERS = re.compile(r"^(put|save|create|add|insert|write|store|set)")
+_READERS = re.compile(r"^(get|load|read|fetch|find|list|query|search)")
+Method = tuple[str, tuple[str, ...]]
+
+
+def _tenant_pair(n: Names) -> tuple[Method, Method] | None:
+    """A writer and a reader method that both take a tenant, when the class has them."""
+    scoped = [m for m in n.methods if any(_TENANT.search(p) for p in m[1])]
+    writer = next((m for m in scoped if _WRITERS.match(m[0])), None)
+    reader = next((m for m in scoped if _READERS.match(m[0])), None)
+    return (writer, reader) if writer and reader and n.make else None
+
+
 def _tenant(n: Names) -> str:
-    call_b = _call(n, **{p: '"tenant-b"' for p in n.params if re.search(r"tenant|org|account", p)})
+    pair = _tenant_pair(n)
+    if pair is not None:
+        (wname, wparams), (rname, rparams) = pair
+        var = n.call.split(".", 1)[0]
+        other = {p: '"tenant-b"' for p in rparams if _TENANT.search(p)}
+        return f"""{n.imports}
+
+
+def test_{n.subject}_second_tenant_is_denied():
+{_setup(n)}    {var}.{wname}({_args(wparams)})
+    assert {var}.{rname}({_args(rparams)})  # tenant-a reads its own data
+    try:
+        leaked = {var}.{rname}({_args(rparams, **other)})
+    except (PermissionError, LookupError):
+        leaked = None
+    assert not leaked  # tenant-b must not see tenant-a's data
+"""
+    call_b = _call(n, **{p: '"tenant-b"' for p in n.params if _TENANT.search(p)})
     return f"""import pytest
 {n.imports}
 
@@ -281,7 +328,7 @@ PAYLOADS = {_PAYLOADS}
 def test_{n.subject}_resists_shell_injection(template, tmp_path):
     marker = tmp_path / "pwned"
     payload = "x " + template.format(m=marker)
-{_setup(n)}    try:
+{_setup(n, defined=("payload",))}    try:
         {_call(n)}
     except Exception:
         pass  # refusing the input is fine
