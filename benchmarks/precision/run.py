@@ -28,7 +28,7 @@ from pathlib import Path
 
 from testvet.model import Finding
 from testvet.static.engine import analyze
-from testvet.static.files import find_test_files, xfail_strict
+from testvet.static.files import project_test_files, xfail_strict
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE.parent / ".work"
@@ -54,6 +54,7 @@ PROJECTS: tuple[tuple[str, str, str, str], ...] = (
     ("python-dateutil", "4.0.0", "python_dateutil-4.0.0", "tests"),
     ("more-itertools", "11.2.1", "more_itertools-11.2.1", "tests"),
     ("requests", "2.34.2", "requests-2.34.2", "tests"),
+    ("pytest", "9.2.0", "pytest-9.2.0", "testing"),
 )
 
 
@@ -80,7 +81,7 @@ def fetch(name: str, version: str, stem: str) -> Path:
 
 def testvet_findings(root: Path, tests: str) -> list[Finding]:
     """The static rules over ``root/tests``, exactly as the static stage runs them."""
-    files = find_test_files(root, [tests], [])
+    files = project_test_files(root, [tests])
     return analyze(root, files, xfail_strict=xfail_strict(root))
 
 

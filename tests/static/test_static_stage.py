@@ -194,3 +194,19 @@ def test_custom_named_tests_from_the_inventory_are_read(tmp_path: Path) -> None:
         ("TV101", "tests/test_a.py::CheckSuite::check_method"),
         ("TV101", "tests/test_a.py::check_empty"),
     ]
+
+
+def test_fallback_follows_pytest_testpaths_and_norecursedirs(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    _write(
+        root,
+        {
+            "pyproject.toml": "[tool.pytest.ini_options]\ntestpaths = ['testing']\n"
+            "norecursedirs = ['testing/example_scripts', 'fixtures*']\n",
+            "testing/test_a.py": EMPTY_TEST,
+            "testing/example_scripts/test_sample.py": EMPTY_TEST,
+            "testing/sub/fixtures_data/test_data.py": EMPTY_TEST,
+            "other/test_b.py": EMPTY_TEST,
+        },
+    )
+    assert _run(root, tmp_path) == [("testing/test_a.py", "TV101")]

@@ -14,7 +14,7 @@ from pathlib import Path
 from testvet import config as config_mod
 from testvet.errors import TestvetError
 from testvet.static.engine import analyze
-from testvet.static.files import find_test_files, xfail_strict
+from testvet.static.files import project_test_files, xfail_strict
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TestvetError as exc:
         print(f"testvet.static: error: {exc.message}", file=sys.stderr)
         return 2
-    files = find_test_files(root, args.tests or cfg.tests, cfg.exclude)
+    files = project_test_files(root, args.tests or cfg.tests, cfg.exclude)
     findings = analyze(
         root, files, assert_helpers=cfg.assert_helpers, xfail_strict=xfail_strict(root)
     )

@@ -60,28 +60,41 @@ def excluded(rel: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def _walk_py(top: Path) -> Iterator[Path]:
+def _walk_py(top: Path, root: Path, norecurse: tuple[str, ...] = ()) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
+            if d not in SKIP_DIRS
+            and not d.startswith(".")
+            and not d.endswith(".egg-info")
+            and not _norecurse(Path(dirpath) / d, root, norecurse)
         )
         for name in sorted(filenames):
             if name.endswith(".py"):
                 yield Path(dirpath) / name
 
 
-def find_test_files(root: Path, test_paths: Iterable[str], exclude: Iterable[str]) -> list[Path]:
-    """Test files under ``test_paths`` (or the whole root), minus excluded globs."""
+def _norecurse(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
+    """pytest's ``norecursedirs``: basename globs, or path globs when they hold a ``/``."""
+    rel = relpath(path, root)
+    return any(fnmatch.fnmatch(rel if "/" in p else path.name, p.rstrip("/")) for p in patterns)
+
+
+def find_test_files(
+    root: Path, test_paths: Iterable[str], exclude: Iterable[str], norecurse: Iterable[str] = ()
+) -> list[Path]:
+    """Test files under ``test_paths`` (or the whole root), minus excluded globs and
+    directories matching ``norecurse`` (pytest's ``norecursedirs`` patterns)."""
     patterns = tuple(exclude)
+    skip_dirs = tuple(norecurse)
     tops = [root / p for p in test_paths] or [root]
     found: dict[Path, None] = {}
     for top in tops:
         if top.is_file():
             candidates: Iterable[Path] = [top]
         elif top.is_dir():
-            candidates = _walk_py(top)
+            candidates = _walk_py(top, root, skip_dirs)
         else:
             continue
         for path in candidates:
@@ -135,15 +148,15 @@ def _ini_options(path: Path, section: str) -> dict[str, Any] | None:
     return dict(parser.items(section))
 
 
-def xfail_strict(root: Path) -> bool:
-    """Whether the project's pytest config makes ``xfail`` strict by default.
+def pytest_options(root: Path) -> dict[str, Any]:
+    """The project's pytest configuration (empty when it has none).
 
     Follows pytest's order: pytest.ini, pyproject.toml, tox.ini, setup.cfg; the first file
-    holding a pytest section is the config.
+    holding a pytest section is the config. Values are as written (TOML types, ini text).
     """
     ini = root / "pytest.ini"
     if ini.is_file():
-        return _strict(_ini_options(ini, "pytest") or {})
+        return _ini_options(ini, "pytest") or {}
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
@@ -154,11 +167,34 @@ def xfail_strict(root: Path) -> bool:
         table = tool.get("pytest") if isinstance(tool, dict) else None
         if isinstance(table, dict):
             options = table.get("ini_options")
-            return _strict(options if isinstance(options, dict) else table)
+            return dict(options if isinstance(options, dict) else table)
     for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         path = root / name
         if path.is_file():
             found = _ini_options(path, section)
             if found is not None:
-                return _strict(found)
-    return False
+                return found
+    return {}
+
+
+def xfail_strict(root: Path) -> bool:
+    """Whether the project's pytest config makes ``xfail`` strict by default."""
+    return _strict(pytest_options(root))
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if isinstance(value, str):
+        return value.split()
+    return []
+
+
+def project_test_files(
+    root: Path, test_paths: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> list[Path]:
+    """Test files as pytest would find them: its ``testpaths`` and ``norecursedirs`` apply
+    when ``test_paths`` is empty."""
+    options = pytest_options(root)
+    paths = list(test_paths) or _as_list(options.get("testpaths"))
+    return find_test_files(root, paths, exclude, _as_list(options.get("norecursedirs")))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from testvet.model import Audit
 from testvet.static.engine import analyze
-from testvet.static.files import excluded, find_test_files, xfail_strict
+from testvet.static.files import excluded, project_test_files, xfail_strict
 
 if TYPE_CHECKING:
     from testvet.core import StageContext
@@ -25,7 +25,7 @@ def test_files(audit: Audit) -> list[Path]:
             if f.path.endswith(".py") and not excluded(f.path, patterns)
         ]
     paths = audit.project.test_paths or audit.config.tests
-    return find_test_files(root, paths, patterns)
+    return project_test_files(root, paths, patterns)
 
 
 def run(audit: Audit, ctx: StageContext) -> Audit:
