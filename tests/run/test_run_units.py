@@ -311,3 +311,17 @@ def test_multiline_check_counts_as_run_when_any_of_its_lines_ran(tmp_path: Path)
     assert checked["test_m.py::test_m"].never == ()
     checked = rotten.evidence([result], tmp_path, {"test_m.py": frozenset({5, 10})})
     assert checked["test_m.py::test_m"].never == (7,)
+
+
+def test_floors_without_any_coverage_data_fail_with_the_reason() -> None:
+    policy = CoverageConfig(fail_under=80.0, paths=MappingProxyType({"src/**": 90.0}))
+    empty = Analysis(data=CoverageData(files=(), percent=0.0))
+    checks, findings = floors.check(policy, empty, unmeasured="no data was saved")
+    assert [(c.target, c.actual, c.passed) for c in checks] == [
+        ("<total>", None, False),
+        ("src/**", None, False),
+    ]
+    assert [f.message for f in findings] == [
+        "coverage floor 80% for all project code cannot be checked: no data was saved",
+        "coverage floor 90% for 'src/**' cannot be checked: no data was saved",
+    ]

@@ -23,7 +23,7 @@ The per-test map of reached functions comes from one of these mechanisms:
 * ``lsprof``: the C profiler behind cProfile, enabled per test, its per-code stats read
   afterwards (kept for measurement: C-level but times every call).
 
-Measured numbers and the choice are documented in ``testvet.run.mechanism``.
+Measured numbers and the choice are documented in the ``testvet.run`` package docstring.
 """
 
 from __future__ import annotations

@@ -30,9 +30,15 @@ def _describe(gaps: list[tuple[str, FunctionGap]]) -> str:
 
 
 def check(
-    policy: CoverageConfig, analysis: Analysis, source_root: str = "."
+    policy: CoverageConfig,
+    analysis: Analysis,
+    source_root: str = ".",
+    unmeasured: str | None = None,
 ) -> tuple[tuple[PolicyCheck, ...], tuple[Finding, ...]]:
-    """One check per floor (the global floor first), one finding per failing floor."""
+    """One check per floor (the global floor first), one finding per failing floor.
+
+    ``unmeasured`` says why there are no numbers at all (every floor then fails with it).
+    """
     checks: list[PolicyCheck] = []
     findings: list[Finding] = []
     all_files = sorted(analysis.numbers)
@@ -51,7 +57,10 @@ def check(
         if item.passed:
             continue
         where = "all project code" if target == TOTAL else repr(target)
-        if actual is None:
+        if unmeasured is not None:
+            message = f"coverage floor {floor:g}% for {where} cannot be checked: {unmeasured}"
+            hint = "See the run's logs in OUTPUT_DIR/run/ for why no coverage data was saved."
+        elif actual is None:
             message = f"coverage floor {floor:g}% for {where} matches no measured project file"
             hint = "Fix the glob in [tool.testvet.coverage] paths (relative to the project root)."
         else:

@@ -215,6 +215,7 @@ def execute(
 def run(audit: Audit, ctx: StageContext) -> Audit:
     """The run stage."""
     result, analysis, scope = execute(audit, ctx)
+    measured = bool(result.results)
     findings: tuple[Finding, ...] = ()
     checks: tuple[PolicyCheck, ...] = ()
     earlier = audit.findings
@@ -230,6 +231,13 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
         )
         findings += rotten.find(checked)
         earlier = rotten.annotate(audit.findings, checked)
+    elif measured:
+        empty = covdata.Analysis(data=CoverageData(files=(), percent=0.0))
+        checks, findings = floors.check(
+            audit.config.coverage,
+            empty,
+            unmeasured="no coverage data was saved (every test process ended before saving it)",
+        )
     inventory = mapping.update(audit.inventory, result.results, result.functions, coverage)
     return replace(
         audit,
