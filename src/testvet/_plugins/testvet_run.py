@@ -612,7 +612,7 @@ class TestvetRunPlugin:
 
 def _load() -> TestvetRunPlugin | None:
     path = os.environ.get("TESTVET_RUN_CONFIG")
-    if not path:
+    if not path or __name__ != "testvet_run":  # only as the `-p testvet_run` plugin
         return None
     with open(path, encoding="utf-8") as handle:
         settings = json.load(handle)
