@@ -212,7 +212,9 @@ class TestScan:
             return False
         key = kind.value if isinstance(kind, Kind) else kind
         self.counts[key] = self.counts.get(key, 0) + 1
-        self.seen_check = True
+        name = last_name(node.func) if isinstance(node, ast.Call) else None
+        if kind in ("assert-stmt", Kind.MOCK) or (name or "").startswith("assert"):
+            self.seen_check = True  # an assertion, not a probe like run(check=True)
         return True
 
     # ------------------------------------------------------------------ blocks
@@ -321,7 +323,7 @@ class TestScan:
             # `assert False` raises on purpose (inside a try it builds an exception).
             counted = self.record(stmt, replace(st, swallow=None), "raise")
             return Flow(checks=counted, fails=True)
-        counted = self.record(stmt, st, "assert")
+        counted = self.record(stmt, st, "assert-stmt")
         self._mock_state_assert(stmt)
         fails = const_truthy(stmt.test) is False
         return Flow(checks=counted, fails=fails)
@@ -601,7 +603,8 @@ class TestScan:
         if handler.type is None:
             return {"BaseException"}
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        return {(last_name(t) or "") for t in types}
+        # Full dotted names: pytest.exit.Exception is not Exception.
+        return {(dotted(t, {}) or "").removeprefix("builtins.") for t in types}
 
     def handles(self, handler: ast.ExceptHandler) -> bool:
         """True when the handler re-raises, fails, checks or keeps the error for later."""
@@ -703,8 +706,8 @@ class TestScan:
         args = _exc_args(call)
         if len(args) != 1:
             return
-        name = last_name(args[0]) or ""
-        if name not in ("Exception", "BaseException"):
+        name = dotted(args[0], {}) or ""  # pytest.fail.Exception is not Exception
+        if name.removeprefix("builtins.") not in ("Exception", "BaseException"):
             return
         if keyword(call, "match") is not None or last_name(call.func) in (
             "assertRaisesRegex",
@@ -719,6 +722,8 @@ class TestScan:
         )
 
     def _skip(self, node: ast.AST, st: State) -> None:
+        if st.expects_error:
+            return  # skip() raised to be caught right here (testing the skip itself)
         if st.broad_handler:
             self.report(
                 "TV116",
@@ -924,9 +929,9 @@ class TestScan:
                 )
 
     def _mocked_unit(self) -> None:
-        if not self.patched or self.counts.get("assert", 0) > self.mock_only_asserts:
+        if not self.patched or self.counts.get("assert-stmt", 0) > self.mock_only_asserts:
             return
-        other = sum(v for k, v in self.counts.items() if k not in ("mock", "assert"))
+        other = sum(v for k, v in self.counts.items() if k not in ("mock", "assert-stmt"))
         if other:
             return
         unit = self.patched & self.called

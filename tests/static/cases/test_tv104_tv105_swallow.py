@@ -98,3 +98,11 @@ def test_assert_false_builds_an_exception():
     except AssertionError:
         info = capture_current()
     assert info.type is AssertionError
+
+
+def test_specific_outcome_exception_with_pass():
+    try:
+        connect("exit://")
+    except pytest.exit.Exception:
+        pass
+    assert connect.attempts == 1

@@ -122,3 +122,8 @@ def test_local_function_named_raises():
 def test_raises_object_is_the_code_under_test():
     with pytest.raises(TypeError):
         pytest.raises(42)
+
+
+def test_outcome_exception_is_specific():
+    with pytest.raises(pytest.fail.Exception):
+        parse("!fail")

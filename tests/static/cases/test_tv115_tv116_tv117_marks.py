@@ -65,3 +65,20 @@ def test_fail_on_ci_skip_locally(on_ci):
         else:
             pytest.skip("no short path here")
     assert run(short) == 0
+
+
+def test_skip_raised_to_be_caught():
+    assert parse("a")
+    try:
+        pytest.skip("hello")
+    except pytest.skip.Exception as exc:
+        assert str(exc) == "hello"
+
+
+def test_probe_then_skip():
+    import subprocess
+
+    out = subprocess.run(["bash", "--version"], check=True, capture_output=True).stdout
+    if b"GNU" not in out:
+        pytest.skip("not GNU bash")
+    assert parse("a")
