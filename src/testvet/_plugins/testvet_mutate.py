@@ -29,6 +29,13 @@ from typing import Any
 
 import pytest
 
+#: CPU seconds one test may use beyond its budget (the first one pays fixture setup).
+FIRST_TEST_SLACK = 0.5
+TEST_SLACK = 0.1
+
+#: ``TESTVET_MUTATE_TRACE=1``: one line per mutant in the worker log (for debugging).
+_TRACE = bool(os.environ.get("TESTVET_MUTATE_TRACE"))
+
 _FLAGS = (
     inspect.CO_GENERATOR
     | inspect.CO_COROUTINE
@@ -359,9 +366,12 @@ class _Engine:
         self.items = {item.nodeid: item for item in session.items}
         self.workers = max(1, int(jobs.get("workers", 1)))
         self.mem_limit = int(jobs.get("memory_mb", 1024)) * 1024 * 1024
+        self.budgets: dict[str, float] = {k: float(v) for k, v in jobs.get("budgets", {}).items()}
         #: killing test -> the mutants it killed, and the largest timeout among them
         self.kills: dict[str, list[str]] = {}
         self.killers: dict[str, float] = {}
+        #: tests that passed as the first test of a worker (so they pass on their own)
+        self.passed_first: set[str] = set()
 
     def run(self) -> None:
         self._warm_tmp()
@@ -392,6 +402,8 @@ class _Engine:
         (order-dependent, leaking state) did not kill anything; its kills are withdrawn."""
         queue: list[Any] = []
         for nodeid, timeout in self.killers.items():
+            if nodeid in self.passed_first:
+                continue  # it already passed as the first test of some worker
             job = {"id": f"control:{nodeid}", "timeout": timeout, "control": nodeid}
             queue.append((job, None, None, [self.items[nodeid]]))
         self.killers = {}
@@ -465,9 +477,12 @@ class _Engine:
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
             cpu = float(job["timeout"])
-            _worker(write_fd, target, code, items, self.session, self.mem_limit, cpu)
+            budgets = [self.budgets.get(item.nodeid) for item in items]
+            _worker(write_fd, target, code, items, budgets, self.session, self.mem_limit, cpu)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
+        if items:
+            job = {**job, "first": items[0].nodeid}
         running[pid] = _Running(job, pid, read_fd, _wall_limit(float(job["timeout"])))
 
     def _wait(self, running: dict[int, _Running]) -> None:
@@ -521,8 +536,13 @@ class _Engine:
             status, reason = "timeout", "wall-clock limit"
         elif "SIGXCPU" in status_word:
             status, reason = "timeout", "CPU time limit"
+        elif "SIGPROF" in status_word:
+            status, reason = "timeout", "CPU time limit of one test"
         else:
             status, reason = "crashed", status_word
+        if _TRACE:
+            ran = (final or {}).get("ran")
+            print(f"mutant {run.job['id']} {status} ran={ran} {duration:.4f}s", file=sys.stderr)
         control = run.job.get("control")
         if control is not None:
             if status != "survived":
@@ -531,6 +551,9 @@ class _Engine:
                     self._result(mutant, "no-tests", None, 0.0, why)
             return
         self._result(run.job["id"], status, killed_by, duration, reason)
+        first = run.job.get("first")
+        if final is not None and first and killed_by != first and int(final.get("ran") or 0):
+            self.passed_first.add(first)
         if status == "killed" and killed_by in self.items:
             timeout = max(self.killers.get(killed_by, 0.0), float(run.job["timeout"]))
             self.killers[killed_by] = timeout
@@ -577,6 +600,7 @@ def _worker(
     target: _Target | None,
     code: types.CodeType | None,
     items: list[Any],
+    budgets: list[float | None],
     session: pytest.Session,
     mem_limit: int,
     cpu_seconds: float,
@@ -587,7 +611,7 @@ def _worker(
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
         _set_parent_death_signal()
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPROF):
             signal.signal(signum, signal.SIG_DFL)
         with contextlib.suppress(KeyError, ValueError, OSError):
             os.close(int(os.environ["TESTVET_MUTATE_FD"]))
@@ -606,10 +630,19 @@ def _worker(
         verdict = "survived"
         from _pytest.runner import runtestprotocol
 
+        ran = 0
         for index, item in enumerate(items):
+            ran = index + 1
             write({"item": item.nodeid})
             nextitem = items[index + 1] if index + 1 < len(items) else None
+            budget = budgets[index]
+            if budget is not None:
+                # CPU time of this one test (SIGPROF ends the worker): a mutant that loops
+                # in the first test costs that test's budget, not the whole list's.
+                slack = FIRST_TEST_SLACK if index == 0 else TEST_SLACK
+                signal.setitimer(signal.ITIMER_PROF, budget + slack)
             reports = runtestprotocol(item, nextitem=nextitem, log=False)
+            signal.setitimer(signal.ITIMER_PROF, 0)
             failed = [r for r in reports if r.failed]
             if failed:
                 killed_by = item.nodeid
@@ -619,7 +652,7 @@ def _worker(
                 else:
                     verdict = "killed"
                 break
-        write({"status": verdict, "killed_by": killed_by, "reason": reason})
+        write({"status": verdict, "killed_by": killed_by, "reason": reason, "ran": ran})
         with contextlib.suppress(BaseException):
             session._setupstate.teardown_exact(None)
     except BaseException:

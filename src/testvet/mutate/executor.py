@@ -14,7 +14,7 @@ import select
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,10 +62,14 @@ class Report:
     failure: str | None = None
 
 
-def _jobs_document(jobs: Sequence[FunctionJob], workers: int, memory_mb: int) -> dict[str, Any]:
+def _jobs_document(
+    jobs: Sequence[FunctionJob], workers: int, memory_mb: int, budgets: Mapping[str, float]
+) -> dict[str, Any]:
+    tests = {t for job in jobs for t in job.tests}
     return {
         "workers": workers,
         "memory_mb": memory_mb,
+        "budgets": {t: round(budgets.get(t, 0.0), 6) for t in sorted(tests)},
         "functions": [
             {
                 "id": job.id,
@@ -104,13 +108,19 @@ def execute(
     work_dir: Path,
     pytest_args: Sequence[str] = (),
     memory_mb: int = 1024,
+    test_budgets: Mapping[str, float] | None = None,
     startup_timeout: float = 300.0,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Report:
-    """Run every mutant of ``jobs`` in one warm process; never raises for the suite's sake."""
+    """Run every mutant of ``jobs`` in one warm process; never raises for the suite's sake.
+
+    ``test_budgets`` maps a test to its CPU budget in seconds (timeout factor x its
+    baseline duration); each test of a worker gets it plus a little slack.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
     jobs_file = write_atomic(
-        work_dir / "jobs.json", json.dumps(_jobs_document(jobs, workers, memory_mb))
+        work_dir / "jobs.json",
+        json.dumps(_jobs_document(jobs, workers, memory_mb, test_budgets or {})),
     )
     log_path = work_dir / "worker.log"
     read_fd, write_fd = os.pipe()
@@ -119,11 +129,14 @@ def execute(
             "TESTVET_MUTATE_JOBS": str(jobs_file),
             "TESTVET_MUTATE_FD": str(write_fd),
             "COVERAGE_FILE": str(work_dir / ".coverage"),
+            # Hypothesis would write .hypothesis/ into the project (the cwd).
+            "HYPOTHESIS_STORAGE_DIRECTORY": str(work_dir / "hypothesis"),
         }
     )
     args = [
         "-s",
         "-q",
+        f"--rootdir={root}",
         "--basetemp",
         str(work_dir / "tmp"),
         *pytest_args,

@@ -155,6 +155,7 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
             workers=workers,
             work_dir=output / WORK_DIR,
             pytest_args=audit.config.pytest_args,
+            test_budgets={t: cfg.timeout_factor * d for t, d in plan.durations.items()},
             on_outcome=on_outcome,
         )
         cache.save()
