@@ -337,6 +337,17 @@ class TestScan:
                 f"{self.test.node.name}: `{ast.unparse(value)[:60]}` is computed and thrown "
                 "away; without `assert` it checks nothing.",
             )
+        if (
+            isinstance(value, ast.Call)
+            and not (st.raises or st.expects_error)
+            and _is_predicate(value, self.aliases)
+        ):
+            self.report(
+                "TV108",
+                stmt,
+                f"{self.test.node.name}: `{ast.unparse(value)[:60]}` returns a bool that is "
+                "thrown away; without `assert` it checks nothing.",
+            )
         if isinstance(value, ast.Attribute):
             attr = value.attr
             if attr.startswith("assert") or (attr == "fail" and dotted(value, self.aliases)):
@@ -895,11 +906,9 @@ class TestScan:
         doc = ast.get_docstring(node)
         if doc:
             text += " " + doc.lower()
-        for stmt in node.body:
-            for n in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
-                line = self.ctx.lines[n - 1] if n <= len(self.ctx.lines) else ""
-                if "#" in line:
-                    text += " " + line.split("#", 1)[1].lower()
+        for line in self.ctx.lines[node.lineno - 1 : node.end_lineno]:
+            if "#" in line:  # comments, on their own lines too
+                text += " " + line.split("#", 1)[1].lower()
         text = text.replace("'", "").replace(" ", "_")
         return any(word in text for word in _NO_RAISE_WORDS)
 
@@ -944,6 +953,39 @@ class TestScan:
                 "are on the mock, so the real unit is never tested.",
                 anchor=_def_anchor(self.test.node),
             )
+
+
+#: Pure predicates: calling one as a statement and dropping the bool is a forgotten assert.
+_PREDICATES = frozenset(
+    {
+        "fnmatch.fnmatch",
+        "fnmatch.fnmatchcase",
+        "re.match",
+        "re.search",
+        "re.fullmatch",
+        "math.isclose",
+        "cmath.isclose",
+        "os.path.exists",
+        "os.path.isfile",
+        "os.path.isdir",
+        "isinstance",
+        "issubclass",
+        "hasattr",
+        "callable",
+        "numpy.allclose",
+        "numpy.array_equal",
+    }
+)
+_PREDICATE_METHODS = frozenset(
+    {"startswith", "endswith", "isdigit", "isalpha", "isidentifier", "issubset", "issuperset"}
+)
+
+
+def _is_predicate(call: ast.Call, aliases: dict[str, str]) -> bool:
+    name = dotted(call.func, aliases) or ""
+    if name in _PREDICATES:
+        return True
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _PREDICATE_METHODS
 
 
 def _pytestmark_names(body: list[ast.stmt], aliases: dict[str, str]) -> list[str]:

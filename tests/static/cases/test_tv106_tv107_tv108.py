@@ -58,6 +58,19 @@ def test_forgotten_assert():
     assert result
 
 
+def test_predicate_result_dropped():
+    import fnmatch
+
+    text = parse("a")
+    fnmatch.fnmatch(text, "a*")  # expect: TV108
+    text.startswith("a")  # expect: TV108
+
+
+def test_predicate_inside_raises_is_the_point():
+    with pytest.raises(TypeError):
+        isinstance(parse("a"), 3)
+
+
 def test_comparison_inside_raises_is_the_point():
     with pytest.raises(TypeError):
         Version("1") < 2
