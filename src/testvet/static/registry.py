@@ -91,7 +91,7 @@ _RULES: tuple[RuleInfo, ...] = (
         "TV108",
         _CF,
         _H,
-        "comparison without assert",
+        "comparison or predicate without assert",
         "forgotten-assert",
         "Put `assert` in front of the comparison; as a bare statement its result is dropped.",
     ),
