@@ -174,3 +174,9 @@ def test_only_passing_tests_cover_and_fastest_come_first() -> None:
     tests, durations = covering_tests(run)
     assert tests == {"m:f": ("t::fast", "t::slow"), "m:g": ("t::fast",)}
     assert durations == {"t::slow": 0.5, "t::fast": 0.1}
+
+
+def test_defaults_decorators_and_annotations_are_not_mutated() -> None:
+    code = "@deco(1)\ndef f(a: int = 0, b=True) -> 'int':\n    return a\n"
+    mutants = operator_mutants(fn(code, "f"), "m:f", "m.py")
+    assert [m.operator for m in mutants] == ["return-value-none"]

@@ -160,6 +160,19 @@ def _find_nested(code: types.CodeType, filename: str, lines: set[int], name: str
     return False
 
 
+def _code_named(code: types.CodeType, name: str, depth: int) -> types.CodeType | None:
+    """The code object called ``name`` among ``code``'s constants, ``depth`` levels deep."""
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if const.co_name == name and const.co_name != "__testvet_outer__":
+                return const
+            if depth > 0:
+                inner = _code_named(const, name, depth - 1)
+                if inner is not None:
+                    return inner
+    return None
+
+
 def _replace_nested(code: types.CodeType, target: types.CodeType, new: types.CodeType) -> Any:
     consts = []
     changed = False
@@ -207,6 +220,7 @@ class _Target:
         self.filename = os.path.realpath(spec["path"])
         self.lines = {int(spec["line"]), int(spec["def_line"])}
         self.qualname: str = spec["qualname"]
+        self.mangle: str | None = spec.get("mangle")
         self.name = self.qualname.rsplit(".", 1)[-1]
         module = importlib.import_module(spec["module"])
         module_file = getattr(module, "__file__", None)
@@ -312,6 +326,11 @@ class _Target:
         for name in freevars:
             assign = ast.Assign(targets=[ast.Name(name, ast.Store())], value=ast.Constant(None))
             body.append(assign)
+        if self.mangle:
+            # Compiled inside a class of the same name, so private names mangle as before.
+            node = ast.ClassDef(
+                name=self.mangle, bases=[], keywords=[], body=[node], decorator_list=[]
+            )
         body.append(node)
         outer = ast.FunctionDef(
             name="__testvet_outer__",
@@ -325,16 +344,11 @@ class _Target:
             if "lineno" in item._attributes and not hasattr(item, "lineno"):
                 item.lineno = 1  # type: ignore[attr-defined]
         ast.fix_missing_locations(module)
-        outer_code = next(
-            c
-            for c in compile(module, self.original.co_filename, "exec").co_consts
-            if isinstance(c, types.CodeType)
-        )
-        return next(
-            c
-            for c in outer_code.co_consts
-            if isinstance(c, types.CodeType) and c.co_name == self.original.co_name
-        )
+        code = compile(module, self.original.co_filename, "exec")
+        found = _code_named(code, self.original.co_name, depth=3)
+        if found is None:
+            raise SwapError("the compiled mutant holds no function code")
+        return found
 
     def install(self, code: types.CodeType) -> None:
         if self.holder is not None:

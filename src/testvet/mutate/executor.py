@@ -36,6 +36,8 @@ class FunctionJob:
     line: int
     def_line: int
     tests: tuple[str, ...]
+    #: Class whose name mangles private ``__names`` in the function (None outside classes).
+    mangle: str | None
     #: (mutant id, mutated def text, timeout in CPU seconds)
     mutants: tuple[tuple[str, str, float], ...]
 
@@ -78,6 +80,7 @@ def _jobs_document(
                 "path": str(job.path),
                 "line": job.line,
                 "def_line": job.def_line,
+                "mangle": job.mangle,
                 "tests": list(job.tests),
                 "mutants": [
                     {"id": mid, "source": source, "timeout": timeout}

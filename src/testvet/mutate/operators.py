@@ -39,9 +39,13 @@ class MutantSpec:
 # --------------------------------------------------------------------------- helpers
 
 
-def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not descending into nested defs, classes or annotations."""
-    stack = list(ast.iter_child_nodes(node))
+def _own_nodes(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """Nodes of a function's body, not descending into nested defs, classes or lambdas.
+
+    Decorators, default values and annotations are left out: they are evaluated once,
+    when the ``def`` runs, so a new code object cannot change them.
+    """
+    stack: list[ast.AST] = list(node.body)
     while stack:
         child = stack.pop()
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

@@ -41,6 +41,8 @@ class FunctionSource:
     node: FuncNode
     module: ModuleSource
     cls: ast.ClassDef | None
+    #: The innermost enclosing class at any depth: private ``__names`` are mangled with it.
+    mangle: str | None = None
 
     @property
     def def_line(self) -> int:
@@ -93,7 +95,7 @@ class ModuleSource:
         self.tree = ast.parse(text, filename=str(path))
         self.lines = text.encode("utf-8").splitlines(keepends=True)
         self.functions: list[FunctionSource] = []
-        self._index(self.tree.body, "", None)
+        self._index(self.tree.body, "", None, None)
 
     @classmethod
     def read(cls, path: Path) -> ModuleSource:
@@ -103,23 +105,22 @@ class ModuleSource:
     def digest(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    def _index(self, body: list[ast.stmt], prefix: str, cls: ast.ClassDef | None) -> None:
+    def _index(
+        self, body: list[ast.stmt], prefix: str, cls: ast.ClassDef | None, mangle: str | None
+    ) -> None:
         for node in body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 qual = f"{prefix}{node.name}"
-                self.functions.append(FunctionSource(qual, node, self, cls))
-                self._index(node.body, f"{qual}.<locals>.", None)
+                self.functions.append(FunctionSource(qual, node, self, cls, mangle))
+                self._index(node.body, f"{qual}.<locals>.", None, mangle)
             elif isinstance(node, ast.ClassDef):
-                self._index(node.body, f"{prefix}{node.name}.", node)
+                self._index(node.body, f"{prefix}{node.name}.", node, node.name)
             else:
                 for field in ("body", "orelse", "finalbody", "handlers"):
                     inner = getattr(node, field, None)
                     if isinstance(inner, list):
-                        self._index(
-                            [n for n in inner if isinstance(n, ast.AST)],  # type: ignore[misc]
-                            prefix,
-                            cls,
-                        )
+                        stmts = [n for n in inner if isinstance(n, ast.AST)]
+                        self._index(stmts, prefix, cls, mangle)  # type: ignore[arg-type]
 
     def find(self, qualname: str, line: int) -> FunctionSource | None:
         """The function ``qualname`` defined at ``line`` (def or first decorator line)."""

@@ -212,6 +212,7 @@ def _job(root: Path, target: Target, wanted: set[str]) -> FunctionJob:
         line=target.source.first_line,
         def_line=target.source.def_line,
         tests=target.tests,
+        mangle=target.source.mangle,
         mutants=tuple((s.id, s.source, target.timeout) for s in target.mutants if s.id in wanted),
     )
 

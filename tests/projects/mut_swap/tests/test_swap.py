@@ -1,6 +1,6 @@
 import asyncio
 
-from swap.core import Child, fetch, hidden, replaced
+from swap.core import Child, Vault, fetch, hidden, replaced
 
 
 def test_hidden():
@@ -18,3 +18,7 @@ def test_fetch():
 def test_child():
     assert Child().describe() == "child of base"
     assert Child.build(2) == [2, 2]
+
+
+def test_vault():
+    assert Vault().reveal() == 42

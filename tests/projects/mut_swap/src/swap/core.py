@@ -48,3 +48,14 @@ class Child(Base):
     @classmethod
     def build(cls, n: int) -> list[int]:
         return [n] * n
+
+
+class Vault:
+    def __init__(self) -> None:
+        self.__secret = 41
+
+    def reveal(self, limit: int = 1000) -> int:
+        """Private names are mangled with the class name, in the mutants too."""
+        if self.__secret > limit:
+            return 0
+        return self.__secret + 1
