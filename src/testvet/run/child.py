@@ -224,6 +224,14 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
         remaining = [x for x in (expected or []) if x not in done]
         if not remaining or not log.started:
             last_status = returncode if returncode >= 0 else 1
+            for nodeid in remaining:  # the child died again before any of them started
+                done[nodeid] = TestResult(
+                    nodeid=nodeid,
+                    outcome=Outcome.ERROR,
+                    duration=0.0,
+                    message="not run: the test process ended before reaching this test "
+                    f"({_exit_words(returncode)}; log: {log_path.name})",
+                )
             break
     suite.duration = time.perf_counter() - began
     order = {nodeid: i for i, nodeid in enumerate(expected or [])}
