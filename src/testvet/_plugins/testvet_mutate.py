@@ -30,8 +30,11 @@ from typing import Any
 import pytest
 
 #: CPU seconds one test may use beyond its budget (the first one pays fixture setup).
-FIRST_TEST_SLACK = 0.5
-TEST_SLACK = 0.1
+FIRST_TEST_SLACK = 0.2
+TEST_SLACK = 0.05
+#: A mutant retried because its first test's budget proved too small gets this much more.
+GENEROUS_SCALE = 4.0
+GENEROUS_SLACK = 2.0
 
 #: ``TESTVET_MUTATE_TRACE=1``: one line per mutant in the worker log (for debugging).
 _TRACE = bool(os.environ.get("TESTVET_MUTATE_TRACE"))
@@ -370,6 +373,8 @@ class _Running:
         self.buffer = b""
         self.current: str | None = None
         self.final: dict[str, Any] | None = None
+        #: (job, target, code, items) as queued, for a retry
+        self.spec: Any = None
 
 
 class _Engine:
@@ -386,6 +391,9 @@ class _Engine:
         self.killers: dict[str, float] = {}
         #: tests that passed as the first test of a worker (so they pass on their own)
         self.passed_first: set[str] = set()
+        #: first test -> mutants that ran out of CPU time in it (checked by a control run)
+        self.first_timeouts: dict[str, list[Any]] = {}
+        self.retry: list[Any] = []
 
     def run(self) -> None:
         self._warm_tmp()
@@ -420,7 +428,18 @@ class _Engine:
                 continue  # it already passed as the first test of some worker
             job = {"id": f"control:{nodeid}", "timeout": timeout, "control": nodeid}
             queue.append((job, None, None, [self.items[nodeid]]))
+        for nodeid, retry in self.first_timeouts.items():
+            if nodeid in self.passed_first:
+                continue  # its budget sufficed when it ran first elsewhere: real timeouts
+            job = {"id": f"control:{nodeid}", "timeout": retry[0][0]["timeout"]}
+            job["control_timeout"] = nodeid
+            queue.append((job, None, None, [self.items[nodeid]]))
         self.killers = {}
+        self._drain(queue, running)
+        # Mutants whose first test cannot even run unmodified within its budget: rerun them
+        # with generous budgets; their first verdict was a false timeout.
+        queue = [({**job, "generous": True}, *rest) for job, *rest in self.retry]
+        self.retry = []
         self._drain(queue, running)
 
     def _warm_tmp(self) -> None:
@@ -486,18 +505,23 @@ class _Engine:
         items: list[Any],
         running: dict[int, _Running],
     ) -> None:
+        cpu = float(job["timeout"])
+        budgets = [self.budgets.get(item.nodeid) for item in items]
+        if job.get("generous"):
+            budgets = [GENEROUS_SCALE * (b or 0.0) + GENEROUS_SLACK for b in budgets]
+            cpu = GENEROUS_SCALE * cpu + GENEROUS_SLACK
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
-            cpu = float(job["timeout"])
-            budgets = [self.budgets.get(item.nodeid) for item in items]
             _worker(write_fd, target, code, items, budgets, self.session, self.mem_limit, cpu)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
+        spec = (job, target, code, items)
         if items:
             job = {**job, "first": items[0].nodeid}
-        running[pid] = _Running(job, pid, read_fd, _wall_limit(float(job["timeout"])))
+        running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu))
+        running[pid].spec = spec
 
     def _wait(self, running: dict[int, _Running]) -> None:
         now = time.monotonic()
@@ -557,6 +581,11 @@ class _Engine:
         if _TRACE:
             ran = (final or {}).get("ran")
             print(f"mutant {run.job['id']} {status} ran={ran} {duration:.4f}s", file=sys.stderr)
+        control_timeout = run.job.get("control_timeout")
+        if control_timeout is not None:
+            if status == "timeout":
+                self.retry += self.first_timeouts.get(control_timeout, [])
+            return
         control = run.job.get("control")
         if control is not None:
             if status != "survived":
@@ -566,6 +595,9 @@ class _Engine:
             return
         self._result(run.job["id"], status, killed_by, duration, reason)
         first = run.job.get("first")
+        first_test_limit = reason == "CPU time limit of one test" and killed_by == first
+        if first_test_limit and first and not run.job.get("generous"):
+            self.first_timeouts.setdefault(first, []).append(run.spec)
         if final is not None and first and killed_by != first and int(final.get("ran") or 0):
             self.passed_first.add(first)
         if status == "killed" and killed_by in self.items:

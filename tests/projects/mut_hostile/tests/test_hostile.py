@@ -2,7 +2,7 @@ import ctypes
 import os
 import sys
 
-from hostile.core import address, chunk, exit_code, plain, size, stop_flag
+from hostile.core import address, chunk, exit_code, plain, size, square, stop_flag
 
 
 def test_wait_for_stop():
@@ -38,3 +38,11 @@ def test_size():
 
 def test_plain():
     assert plain(1) == 2
+
+
+def test_square_after_heavy_setup():
+    total = 0
+    for i in range(4_000_000):
+        total += i
+    assert total > 0
+    assert square(3) == 9

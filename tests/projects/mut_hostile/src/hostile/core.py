@@ -31,3 +31,8 @@ def size(n: int) -> int:
 def plain(n: int) -> int:
     """Well tested, well behaved: the run must go on to judge it."""
     return n + 1
+
+
+def square(n: int) -> int:
+    """Its test burns far more CPU than the (hand-made) baseline says: not a timeout."""
+    return n * n
