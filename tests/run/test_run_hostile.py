@@ -64,7 +64,7 @@ def test_coverage_saved_before_the_watchdog_exit(hostile: Ran) -> None:
     assert 7 in module.executed  # the body of spin(), run only by the test that hung
 
 
-def _spec(test_path: str) -> ChildSpec:
+def _spec(test_path: str, env: dict[str, str] | None = None, idle: float = 60.0) -> ChildSpec:
     root = PROJECTS / "run_hostile"
     settings = {
         "root": str(root),
@@ -78,10 +78,11 @@ def _spec(test_path: str) -> ChildSpec:
     return ChildSpec(
         command=tuple(subproc.pytest_command(sys.executable, ["testvet_run"], [test_path])),
         cwd=root,
-        env=subproc.child_env(),
+        env=subproc.child_env(extra=env),
         settings=settings,
         timeout=0.5,
         grace=0.5,
+        idle=idle,
     )
 
 
@@ -100,6 +101,19 @@ def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
 
 
 def test_collection_that_hangs_is_a_suite_error_naming_the_file(tmp_path: Path) -> None:
-    spec = _spec("collect_hang/test_collect_hang.py")
+    spec = _spec("collect_hang/test_collect_hang.py", idle=4.0)
     with pytest.raises(SuiteError, match=r"hung while collecting .*test_collect_hang\.py"):
         run_suite(spec, tmp_path, lambda done, total: None)
+
+
+def test_tests_a_dying_child_never_reached_are_errors(tmp_path: Path) -> None:
+    spec = _spec("dying/test_dying.py", {"RUN_DYING_MARKER": str(tmp_path / "marker")})
+    suite = run_suite(spec, tmp_path, lambda done, total: None)
+    first, second = suite.results
+    assert (first.nodeid, first.outcome) == (
+        "dying/test_dying.py::test_a_leaves_marker_and_exits",
+        Outcome.CRASHED,
+    )
+    assert second.outcome is Outcome.ERROR
+    assert (second.message or "").startswith("not run: the test process ended before reaching")
+    assert suite.children == 2

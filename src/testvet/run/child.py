@@ -28,6 +28,8 @@ TIMEOUT_EXIT = 86
 #: Seconds the parent waits past the per-test timeout before killing a stuck child.
 BACKSTOP_GRACE = 5.0
 _POLL = 0.2
+#: Least seconds of silence outside a test before a child counts as hung.
+IDLE_FLOOR = 60.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,13 @@ class ChildSpec:
     timeout: float
     #: Seconds past ``timeout`` before the parent kills a child whose watchdog is stuck.
     grace: float = BACKSTOP_GRACE
+    #: Seconds without any event outside a test (start-up, collection, session end) before
+    #: the child is killed as hung; None means ``max(timeout + grace, IDLE_FLOOR)``.
+    idle: float | None = None
+
+    @property
+    def idle_limit(self) -> float:
+        return self.idle if self.idle is not None else max(self.timeout + self.grace, IDLE_FLOOR)
 
 
 @dataclass
@@ -140,7 +149,7 @@ def _run_child(
                     log.timeout = running
                     killed = True
                     _kill_group(proc)
-                elif not running and now - last_seen > spec.timeout + spec.grace:
+                elif not running and now - last_seen > spec.idle_limit:
                     killed = True  # stuck outside any test: collection or session teardown
                     _kill_group(proc)
         except BaseException:
@@ -185,7 +194,7 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
         if log.collected is None and killed:
             raise SuiteError(
                 f"pytest hung while collecting {log.collecting or 'the suite'} "
-                f"(nothing happened for {spec.timeout + spec.grace:g} s; log: {log_path})"
+                f"(nothing happened for {spec.idle_limit:g} s; log: {log_path})"
             )
         if log.collected is None and n == 1 and returncode in (2, 3, 4) and not log.started:
             raise SuiteError(
