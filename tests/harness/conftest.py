@@ -74,9 +74,11 @@ class KVClient:
         return reply.decode().strip()
 
     def close(self) -> None:
-        """Close the connection."""
-        self.file.close()
-        self.sock.close()
+        """Close the connection (the socket even when flushing the file fails)."""
+        try:
+            self.file.close()
+        finally:
+            self.sock.close()
 
 
 @pytest.fixture

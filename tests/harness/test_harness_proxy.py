@@ -120,8 +120,9 @@ def test_reset_peer_immediately_on_new_connections(proxy: FaultProxy) -> None:
 
 def test_timeout_zero_is_a_blackhole_until_removed(proxy: FaultProxy, conn: socket.socket) -> None:
     proxy.add_toxic("timeout", timeout_ms=0)
-    conn.settimeout(0.2)
     conn.sendall(b"lost")
+    eventually(lambda: proxy.dropped == 4, timeout=5, description="the echo was dropped")
+    conn.settimeout(0.05)
     with pytest.raises(TimeoutError):
         conn.recv(10)
     conn.settimeout(5)

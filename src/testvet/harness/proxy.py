@@ -154,11 +154,13 @@ class FaultProxy:
         self._toxics: dict[str, Toxic] = {}
         self._links: set[_Link] = set()
         self._listener: socket.socket | None = None
-        self._accepting: asyncio.Task[None] | None = None
+        self._unowned: set[socket.socket] = set()
         self._handlers: set[asyncio.Task[None]] = set()
         self._address = listen
         #: How many connections the proxy accepted so far.
         self.accepted = 0
+        #: How many bytes ``timeout`` toxics dropped so far.
+        self.dropped = 0
         self.enable()
 
     # -- public API (called from the test's thread) -------------------------------------
@@ -298,43 +300,56 @@ class FaultProxy:
         sock.setblocking(False)
         self._listener = sock
         self._address = sock.getsockname()[:2]
-        self._accepting = asyncio.create_task(self._accept_loop(sock))
+        asyncio.get_running_loop().add_reader(sock.fileno(), self._on_readable, sock)
 
-    async def _accept_loop(self, sock: socket.socket) -> None:
-        loop = asyncio.get_running_loop()
+    def _on_readable(self, sock: socket.socket) -> None:
+        """Accept every pending connection now (no await: none can be lost in between)."""
         while True:
-            conn, _ = await loop.sock_accept(sock)
-            task = asyncio.create_task(self._accept(conn))
+            try:
+                conn, _ = sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            self.accepted += 1
+            self._unowned.add(conn)
+            task = asyncio.get_running_loop().create_task(self._accept(conn))
             self._handlers.add(task)
             task.add_done_callback(self._handlers.discard)
 
     async def _disable(self) -> None:
         listener, self._listener = self._listener, None
-        if self._accepting is not None:
-            self._accepting.cancel()
-            self._accepting = None
         if listener is not None:
+            asyncio.get_running_loop().remove_reader(listener.fileno())
             listener.close()
+        for conn in list(self._unowned):
+            conn.close()
+        self._unowned.clear()
         for link in list(self._links):
             link.close()
 
     async def _accept(self, conn: socket.socket) -> None:
-        self.accepted += 1
-        try:
-            reader, writer = await asyncio.open_connection(sock=conn)
-        except OSError:
+        if conn not in self._unowned:  # closed by _disable before this task ran
+            return
+        self._unowned.discard(conn)
+        if self._listener is None:
             conn.close()
             return
+        try:
+            reader, writer = await asyncio.open_connection(sock=conn)
+        except BaseException:
+            conn.close()
+            raise
         link = _Link(self, writer)
         self._links.add(link)
-        if self._listener is None:  # accepted just before the proxy went down
-            link.close()
-            return
         try:
             up_reader, link.upstream = await asyncio.open_connection(*self.upstream)
         except OSError:
             link.close(reset=True)
             return
+        except BaseException:
+            link.close()
+            raise
         if link.closed or self._listener is None:
             link.upstream.close()
             link.close()
@@ -388,6 +403,7 @@ class FaultProxy:
         toxics = link.active(stream)
         if any(t.type == "timeout" for t in toxics):
             link.dropped = True
+            self.dropped += len(data)
             return True
         for toxic in toxics:
             if toxic.type == "limit_data":
