@@ -113,7 +113,7 @@ class State:
     conditional: bool = False
     #: The statement never runs (after a return).
     unreachable: bool = False
-    #: Inside the block of a raises-like context manager: raises / warns.
+    #: Inside the block of a checking context manager (raises, warns, assertNumQueries...).
     raises: Kind | None = None
     #: The enclosing try swallows AssertionError: the try node.
     swallow: ast.AST | None = None
