@@ -112,3 +112,14 @@ def _base_env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+def test_without_libfaketime_the_test_is_skipped_with_the_reason(
+    clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import testvet.harness.clock as clock_module
+
+    monkeypatch.setattr(clock_module, "FAKETIME_GLOBS", ())
+    assert not clock.faketime_available
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install faketime"):
+        clock.skewed_env(5)

@@ -201,3 +201,13 @@ def test_libfiu_remote_control_enables_faults_later(
     fiu.enable(proc.pid, fiu.WRITE, errno.ENOSPC)
     assert proc.wait() == errno.ENOSPC
     assert proc.returncode != -signal.SIGKILL
+
+
+def test_without_libfiu_the_test_is_skipped_with_the_reason(
+    disk_faults: DiskFaults, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import testvet.harness.fiu as fiu_module
+
+    monkeypatch.setattr(fiu_module, "PRELOAD_DIRS", ())
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install libfiu0 fiu-utils"):
+        disk_faults.fiu()
