@@ -15,13 +15,16 @@ and with ``--alternatives`` the map mechanisms testvet did not choose (``profile
 Every variant runs without writing bytecode or pytest's cache, from the project root.
 
 Usage: ``.venv/bin/python benchmarks/run_overhead.py [--repeat 5] [--alternatives]
-[--only attrs,click]``. It prints a table of medians and ratios to plain pytest.
+[--only attrs,click]``. It prints medians of wall time and of CPU time (user + system of
+the processes involved, the steadier number on a shared machine) with their ratios to
+plain pytest, and the closing summary of each variant's last run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -111,19 +114,40 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
 SUMMARIES: dict[str, str] = {}
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str], label: str) -> float:
-    began = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    took = time.perf_counter() - began
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """Wall seconds, and CPU seconds of this process and its children (less load-sensitive)."""
+
+    def __enter__(self) -> Clock:
+        self.wall = time.perf_counter()
+        self.cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - self.cpu
+
+    @property
+    def pair(self) -> tuple[float, float]:
+        return self.wall, self.cpu
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str], label: str) -> tuple[float, float]:
+    with Clock() as clock:
+        done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     lines = [line.strip("= ") for line in done.stdout.splitlines() if line.strip()]
     SUMMARIES[label] = lines[-1] if lines else f"no output (exit {done.returncode})"
-    return took
+    return clock.pair
 
 
 def variants(
     project: Pinned, root: Path, python: Path, alternatives: bool
-) -> dict[str, Callable[[], float]]:
-    """Name -> a function that runs the variant once and returns wall seconds."""
+) -> dict[str, Callable[[], tuple[float, float]]]:
+    """Name -> a function that runs the variant once and returns (wall, CPU) seconds."""
     from testvet.core import AuditOptions, StageContext, start
     from testvet.run import stage
 
@@ -140,8 +164,8 @@ def variants(
     out = WORK / f"out-{project.name}"
     options = AuditOptions(path=root, output_dir=out, python=str(python))
 
-    def testvet(coverage: bool, mechanism: str = "auto") -> Callable[[], float]:
-        def once() -> float:
+    def testvet(coverage: bool, mechanism: str = "auto") -> Callable[[], tuple[float, float]]:
+        def once() -> tuple[float, float]:
             audit = start(options)
             audit = replace(
                 audit,
@@ -155,11 +179,10 @@ def variants(
                 config=replace(audit.config, pytest_args=project.args),
             )
             os.environ[stage.MECHANISM_ENV] = mechanism
-            began = time.perf_counter()
-            result, _analysis, _scope = stage.execute(
-                audit, StageContext(options=options), measure_coverage=coverage
-            )
-            took = time.perf_counter() - began
+            with Clock() as clock:
+                result, _analysis, _scope = stage.execute(
+                    audit, StageContext(options=options), measure_coverage=coverage
+                )
             if not result.results:
                 sys.exit(f"{project.name}: testvet ran no test (see {out}/run/pytest-1.log)")
             counts: dict[str, int] = {}
@@ -168,11 +191,11 @@ def variants(
             SUMMARIES[f"{project.name} testvet {mechanism}, coverage {coverage}"] = ", ".join(
                 f"{n} {outcome}" for outcome, n in sorted(counts.items())
             )
-            return took
+            return clock.pair
 
         return once
 
-    found: dict[str, Callable[[], float]] = {
+    found: dict[str, Callable[[], tuple[float, float]]] = {
         "pytest": lambda: _timed(base, root, _env(), f"{project.name} pytest"),
         "coverage run -m pytest": lambda: _timed(cov, root, _env(), f"{project.name} coverage"),
         "testvet map": testvet(False),
@@ -192,26 +215,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated project names")
     args = parser.parse_args(argv)
     chosen = [p for p in PROJECTS if not args.only or p.name in args.only.split(",")]
-    rows: list[tuple[str, str, float, float]] = []
+    rows: list[tuple[str, str, float, float, float, float]] = []
     for project in chosen:
         root, python = prepare(project)
         runs = variants(project, root, python, args.alternatives)
-        times: dict[str, list[float]] = {name: [] for name in runs}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         runs["pytest"]()  # warm-up: page cache, the venv's imports
         for round_ in range(args.repeat):
             for name, once in runs.items():
                 times[name].append(once())
             print(f"{project.name}: round {round_ + 1}/{args.repeat}", file=sys.stderr)
-        plain = statistics.median(times["pytest"])
+        plain_wall = statistics.median(w for w, _ in times["pytest"])
+        plain_cpu = statistics.median(c for _, c in times["pytest"])
         for name, values in times.items():
-            median = statistics.median(values)
-            rows.append((project.name, name, median, median / plain))
+            wall = statistics.median(w for w, _ in values)
+            cpu = statistics.median(c for _, c in values)
+            rows.append((project.name, name, wall, wall / plain_wall, cpu, cpu / plain_cpu))
         print(f"{project.name}: done", file=sys.stderr)
     width = max(len(r[1]) for r in rows)
     print(f"median of {args.repeat} interleaved rounds, Python {sys.version.split()[0]}")
-    print(f"{'project':<11} {'variant':<{width}} {'seconds':>8} {'x pytest':>9}")
-    for name, variant, median, ratio in rows:
-        print(f"{name:<11} {variant:<{width}} {median:8.2f} {ratio:8.2f}x")
+    print(f"{'project':<11} {'variant':<{width}}   wall s  x pytest    CPU s  x pytest")
+    for name, variant, wall, wall_ratio, cpu, cpu_ratio in rows:
+        print(
+            f"{name:<11} {variant:<{width}} {wall:8.2f} {wall_ratio:8.2f}x "
+            f"{cpu:8.2f} {cpu_ratio:8.2f}x"
+        )
     print("\ntests per variant (last run):")
     for label, summary in SUMMARIES.items():
         print(f"  {label}: {summary}")
