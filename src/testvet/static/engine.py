@@ -14,7 +14,8 @@ from testvet.static.collect import collected_extras, test_functions
 from testvet.static.context import ModuleContext
 from testvet.static.files import SKIP_DIRS, conftests_for, relpath
 from testvet.static.helpers import HelperIndex
-from testvet.static.scan import TestScan, _pytestmark_names, _xfail_marks
+from testvet.static.scan import TestScan
+from testvet.static.shapes import pytestmark_names, xfail_marks
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def scan_module(
     ctx = ModuleContext.build(
         rel, item.tree, item.source, aliases, index=index, xfail_strict=xfail_strict
     )
-    ctx.module_marks = _pytestmark_names(item.tree.body, aliases)
+    ctx.module_marks = pytestmark_names(item.tree.body, aliases)
     tests = list(test_functions(item.tree, aliases))
     if collected:
         seen = {id(t.node) for t in tests}
@@ -137,7 +138,7 @@ def _module_xfail(ctx: ModuleContext) -> None:
     """``pytestmark = pytest.mark.xfail`` at module or class level, and on classes."""
 
     def report(expr: ast.expr, owner: str | None) -> None:
-        for mark in _xfail_marks(expr, ctx.aliases):
+        for mark in xfail_marks(expr, ctx.aliases):
             ctx.report(
                 "TV115",
                 mark,

@@ -21,7 +21,6 @@ from testvet.static.astutil import (
     decorator_names,
     dotted,
     has_yield,
-    is_literal,
     keyword,
     last_name,
     parametrize_argnames,
@@ -39,6 +38,19 @@ from testvet.static.checks import (
 from testvet.static.collect import TestFunction
 from testvet.static.context import ModuleContext
 from testvet.static.helpers import summarize
+from testvet.static.shapes import (
+    cannot_raise,
+    class_nonempty,
+    def_anchor,
+    exc_args,
+    has_callable_kw,
+    is_predicate,
+    only_pass,
+    pytestmark_names,
+    range_nonempty,
+    unused_result,
+    xfail_marks,
+)
 
 _BROAD = frozenset({"Exception", "BaseException", "AssertionError"})
 _CLEANUP = (
@@ -175,7 +187,7 @@ class TestScan:
         self.params = parametrize_argnames(node, self.aliases)
         self.fixtures = [a for a in arg_names(node) if a not in self.params]
         self.nonempty_names = set(self.ctx.nonempty_names) | self.params
-        self.class_nonempty = _class_nonempty(self.test.owner)
+        self.class_nonempty = class_nonempty(self.test.owner)
         self.defined = set(self.ctx.functions)
         decorators = decorator_names(node, self.aliases)
         self.nd = nondet.Tracker(self.ctx, self, decorators, self.fixtures)
@@ -340,7 +352,7 @@ class TestScan:
         if (
             isinstance(value, ast.Call)
             and not (st.raises or st.expects_error)
-            and _is_predicate(value, self.aliases)
+            and is_predicate(value, self.aliases)
         ):
             self.report(
                 "TV108",
@@ -369,7 +381,7 @@ class TestScan:
     def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
         self._note_direct_call(call)
         direct = self.kind(call)
-        never_entered = not call.args[1:] and not _has_callable_kw(call)
+        never_entered = not call.args[1:] and not has_callable_kw(call)
         if direct is Kind.RAISES and never_entered and st.raises is None:
             self.expr(call, st, count=False)
             self.report(
@@ -433,7 +445,7 @@ class TestScan:
                 st, conditional=True, handler=True, broad_handler=broad or st.broad_handler
             )
             self.block(handler.body, hst)
-            if broad and self._only_pass(handler.body):
+            if broad and only_pass(handler.body):
                 self._swallowed_call(stmt, handler)
         orelse = self.block(stmt.orelse, st)
         final = self.block(stmt.finalbody, st)
@@ -598,7 +610,7 @@ class TestScan:
         if isinstance(it, ast.Call):
             name = last_name(it.func)
             if name == "range":
-                return _range_nonempty(it.args)
+                return range_nonempty(it.args)
             if name in ("enumerate", "sorted", "reversed", "list", "tuple", "set", "iter"):
                 return bool(it.args) and self.nonempty(it.args[0])
             if name in ("permutations", "combinations", "combinations_with_replacement"):
@@ -645,14 +657,6 @@ class TestScan:
                 return True
         return False
 
-    @staticmethod
-    def _only_pass(body: list[ast.stmt]) -> bool:
-        return all(
-            isinstance(s, ast.Pass | ast.Continue)
-            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-            for s in body
-        )
-
     def _swallowed_call(self, stmt: ast.Try, handler: ast.ExceptHandler) -> None:
         nodes = [n for s in stmt.body if not isinstance(s, ast.Raise) for n in walk(s)]
         calls = [c for c in nodes if isinstance(c, ast.Call)]
@@ -677,7 +681,7 @@ class TestScan:
         position = next(i for i, item in enumerate(stmt.items) if item.context_expr is call)
         # Context managers listed after the raises item are entered inside it: they can raise.
         later_items = stmt.items[position + 1 :]
-        if not later_items and all(_cannot_raise(s) for s in body):
+        if not later_items and all(cannot_raise(s) for s in body):
             self.report(
                 "TV110",
                 stmt,
@@ -686,10 +690,10 @@ class TestScan:
                 anchor=call,
             )
             return
-        expected = {(last_name(a) or "") for a in _exc_args(call)}
+        expected = {(last_name(a) or "") for a in exc_args(call)}
         if expected & {"AssertionError", "Exception", "BaseException", "Failed"}:
             return
-        first = next((i for i, s in enumerate(body) if not _cannot_raise(s)), None)
+        first = next((i for i, s in enumerate(body) if not cannot_raise(s)), None)
         if first is None:
             return
         for later in body[first + 1 :]:
@@ -714,7 +718,7 @@ class TestScan:
         return bool(uses)
 
     def _broad_raises(self, call: ast.Call) -> None:
-        args = _exc_args(call)
+        args = exc_args(call)
         if len(args) != 1:
             return
         name = dotted(args[0], {}) or ""  # pytest.fail.Exception is not Exception
@@ -754,7 +758,7 @@ class TestScan:
         if self.ctx.xfail_strict:
             return
         for dec in node.decorator_list:
-            for sub in _xfail_marks(dec, self.aliases):
+            for sub in xfail_marks(dec, self.aliases):
                 self.report(
                     "TV115",
                     sub,
@@ -847,7 +851,7 @@ class TestScan:
                 node,
                 f"{node.name}: every check is under an if or in a loop that may run zero "
                 "times, so the test can pass without checking anything.",
-                anchor=_def_anchor(node),
+                anchor=def_anchor(node),
             )
         self._mocked_unit()
 
@@ -878,7 +882,7 @@ class TestScan:
                 f"{node.name}: its only assertion can never fail: {reason}.",
             )
             return
-        unused = _unused_result(node)
+        unused = unused_result(node)
         severity: str | None = None
         if not body or all(isinstance(s, ast.Pass) for s in body):
             message = f"{node.name} has an empty body: it passes without running anything."
@@ -898,7 +902,7 @@ class TestScan:
                 f"{node.name} has no assertion or other check; it only fails if a call raises."
             )
             severity = "medium"
-        self.report("TV101", node, message, anchor=_def_anchor(node), severity=severity)
+        self.report("TV101", node, message, anchor=def_anchor(node), severity=severity)
 
     def _says_no_raise(self) -> bool:
         node = self.test.node
@@ -917,7 +921,7 @@ class TestScan:
         marks = list(decorators) + self.ctx.module_marks
         owner = self.test.owner
         if owner is not None:
-            marks += decorator_names(owner, self.aliases) + _pytestmark_names(
+            marks += decorator_names(owner, self.aliases) + pytestmark_names(
                 owner.body, self.aliases
             )
         for name in marks:
@@ -951,138 +955,8 @@ class TestScan:
                 self.test.node,
                 f"{self.test.node.name} patches `{name}` and then calls it: its only checks "
                 "are on the mock, so the real unit is never tested.",
-                anchor=_def_anchor(self.test.node),
+                anchor=def_anchor(self.test.node),
             )
-
-
-#: Pure predicates: calling one as a statement and dropping the bool is a forgotten assert.
-_PREDICATES = frozenset(
-    {
-        "fnmatch.fnmatch",
-        "fnmatch.fnmatchcase",
-        "re.match",
-        "re.search",
-        "re.fullmatch",
-        "math.isclose",
-        "cmath.isclose",
-        "os.path.exists",
-        "os.path.isfile",
-        "os.path.isdir",
-        "isinstance",
-        "issubclass",
-        "hasattr",
-        "callable",
-        "numpy.allclose",
-        "numpy.array_equal",
-    }
-)
-_PREDICATE_METHODS = frozenset(
-    {"startswith", "endswith", "isdigit", "isalpha", "isidentifier", "issubset", "issuperset"}
-)
-
-
-def _is_predicate(call: ast.Call, aliases: dict[str, str]) -> bool:
-    name = dotted(call.func, aliases) or ""
-    if name in _PREDICATES:
-        return True
-    return isinstance(call.func, ast.Attribute) and call.func.attr in _PREDICATE_METHODS
-
-
-def _pytestmark_names(body: list[ast.stmt], aliases: dict[str, str]) -> list[str]:
-    """Dotted names of the marks a ``pytestmark = ...`` assignment in ``body`` applies."""
-    out: list[str] = []
-    for stmt in body:
-        if isinstance(stmt, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
-        ):
-            for sub in walk(stmt.value):
-                if isinstance(sub, ast.Attribute):
-                    name = dotted(sub, aliases)
-                    if name:
-                        out.append(name)
-    return out
-
-
-def _range_nonempty(args: list[ast.expr]) -> bool:
-    """``range(3)``, ``range(-1, 4)``, ``range(len(x) + 1)``: known to yield something."""
-    values: list[int] = []
-    for arg in args:
-        try:
-            value = ast.literal_eval(arg)
-        except ValueError:
-            break
-        if not isinstance(value, int):
-            return False
-        values.append(value)
-    else:
-        return bool(values) and len(range(*values)) > 0
-    if len(args) == 1 and isinstance(args[0], ast.BinOp) and isinstance(args[0].op, ast.Add):
-        right = args[0].right
-        return isinstance(right, ast.Constant) and isinstance(right.value, int) and right.value > 0
-    return False
-
-
-def _class_nonempty(owner: ast.ClassDef | None) -> set[str]:
-    """Class attributes bound to non-empty literals (``self.cases`` in a loop is safe)."""
-    if owner is None:
-        return set()
-    out: set[str] = set()
-    for stmt in owner.body:
-        if isinstance(stmt, ast.Assign) and const_truthy(stmt.value):
-            out.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-    return out
-
-
-def _unused_result(node: FunctionNode) -> str | None:
-    """A name assigned from a call in the test body and never read again."""
-    loads = {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    for stmt in node.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, ast.Call | ast.Await)
-        ):
-            name = stmt.targets[0].id
-            if name not in loads and not name.startswith("_"):
-                return name
-    return None
-
-
-def _def_anchor(node: FunctionNode) -> ast.AST:
-    """The ``def`` line alone (snippet anchor for test-level findings)."""
-    anchor = ast.Pass()
-    anchor.lineno = anchor.end_lineno = node.lineno
-    anchor.col_offset = anchor.end_col_offset = 0
-    return anchor
-
-
-def _has_callable_kw(call: ast.Call) -> bool:
-    return any(
-        kw.arg not in ("match", "msg", "expected_exception", "expected_warning")
-        for kw in call.keywords
-    )
-
-
-def _exc_args(call: ast.Call) -> list[ast.expr]:
-    if call.args:
-        first = call.args[0]
-        return list(first.elts) if isinstance(first, ast.Tuple) else [first]
-    value = keyword(call, "expected_exception")
-    return [value] if value is not None else []
-
-
-def _cannot_raise(stmt: ast.stmt) -> bool:
-    """True for statements that cannot raise: pass, constants, literal assignments to names."""
-    if isinstance(stmt, ast.Pass):
-        return True
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-        return True
-    if isinstance(stmt, ast.Assign):
-        return all(isinstance(t, ast.Name) for t in stmt.targets) and is_literal(stmt.value)
-    if isinstance(stmt, ast.AnnAssign):
-        return isinstance(stmt.target, ast.Name) and (stmt.value is None or is_literal(stmt.value))
-    return False
 
 
 def _is_check_stmt(stmt: ast.stmt, scan: TestScan) -> bool:
@@ -1092,22 +966,3 @@ def _is_check_stmt(stmt: ast.stmt, scan: TestScan) -> bool:
         kind = scan.ctx.index.call_kind(stmt.value, scan.aliases)
         return kind in (Kind.ASSERT, Kind.MOCK, Kind.HELPER)
     return False
-
-
-def _xfail_marks(expr: ast.expr, aliases: dict[str, str]) -> list[ast.expr]:
-    """``pytest.mark.xfail`` references in ``expr`` that do not set strict=True."""
-    out: list[ast.expr] = []
-    handled: set[int] = set()
-    for sub in walk(expr):
-        if isinstance(sub, ast.Call) and (dotted(sub.func, aliases) or "").endswith("mark.xfail"):
-            handled.add(id(sub.func))
-            strict = keyword(sub, "strict")
-            if strict is None or const_truthy(strict) is not True:
-                out.append(sub)
-        elif (
-            isinstance(sub, ast.Attribute)
-            and id(sub) not in handled
-            and (dotted(sub, aliases) or "").endswith("mark.xfail")
-        ):
-            out.append(sub)
-    return out
