@@ -9,6 +9,7 @@ from types import ModuleType
 import pytest
 
 from testvet.harness import History, check_set, fsync_discipline
+from testvet.harness.disk import DiskFaults
 from testvet.harness.fsync import FsyncDiscipline
 
 
@@ -119,3 +120,22 @@ def test_root_must_be_a_directory(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="is not a directory"):
         FsyncShim(tmp_path / "missing")
+
+
+def test_combines_with_disk_faults_when_nested(
+    tmp_path: Path, disk_faults: DiskFaults, fsync_discipline: FsyncDiscipline
+) -> None:
+    """An fsync that fails with EIO did not make anything durable."""
+    import errno
+
+    target = tmp_path / "f"
+    with fsync_discipline(tmp_path) as disk:
+        with disk_faults.eio(path=tmp_path, ops=("fsync",)), open(target, "wb") as f:
+            f.write(b"x")
+            f.flush()
+            with pytest.raises(OSError, match="Input/output error") as raised:
+                os.fsync(f.fileno())
+        assert raised.value.errno == errno.EIO
+        assert disk.fsyncs == 0
+        disk.crash()
+    assert not target.exists()

@@ -125,6 +125,9 @@ class _Shims:
     def __init__(self) -> None:
         self.faults: list[DiskFault] = []
         self.lock = threading.Lock()
+        #: What the shims replaced (maybe another shim, e.g. fsync_discipline's): restored
+        #: on exit, and fsync/fdatasync call through to it.
+        self.previous: dict[str, Any] = dict(_REAL)
 
     def matching(self, fd: int) -> list[DiskFault]:
         if not self.faults:
@@ -159,11 +162,11 @@ class _Shims:
 
     def fsync(self, fd: Any) -> None:
         self._sync(fd)
-        _fsync(fd)
+        self.previous["fsync"](fd)
 
     def fdatasync(self, fd: Any) -> None:
         self._sync(fd)
-        _fdatasync(fd)
+        self.previous["fdatasync"](fd)
 
     def read(self, fd: int, size: int) -> bytes:
         for fault in self.matching(fd):
@@ -193,15 +196,16 @@ class _Shims:
         return _wrap(raw, mode, buffering, encoding, errors, newline)
 
     def install(self) -> None:
+        self.previous = {name: getattr(os, name) for name in _REAL}
+        self.previous["open"] = (builtins.open, io.open)
         for name in _REAL:
             setattr(os, name, getattr(self, name))
         builtins.open = io.open = self.open
 
     def uninstall(self) -> None:
-        for name, fn in _REAL.items():
-            setattr(os, name, fn)
-        builtins.open = _real_open
-        io.open = _real_io_open
+        for name in _REAL:
+            setattr(os, name, self.previous[name])
+        builtins.open, io.open = self.previous["open"]
 
     @contextlib.contextmanager
     def active(self, fault: DiskFault) -> Iterator[DiskFault]:

@@ -155,25 +155,28 @@ class _Patch:
     def __init__(self) -> None:
         self.shims: list[FsyncShim] = []
         self.lock = threading.Lock()
+        #: The functions in place before the shim (maybe another shim's): called through.
+        self.previous: tuple[Any, Any, Any] = (_real_fsync, _real_fdatasync, _real_sync)
 
     def fsync(self, fd: Any) -> None:
-        _real_fsync(fd)
+        self.previous[0](fd)
         for shim in list(self.shims):
             shim.observe_fsync(_fileno(fd))
 
     def fdatasync(self, fd: Any) -> None:
-        _real_fdatasync(fd)
+        self.previous[1](fd)
         for shim in list(self.shims):
             shim.observe_fsync(_fileno(fd))
 
     def sync(self) -> None:
-        _real_sync()
+        self.previous[2]()
         for shim in list(self.shims):
             shim.observe_sync()
 
     def add(self, shim: FsyncShim) -> None:
         with self.lock:
             if not self.shims:
+                self.previous = (os.fsync, os.fdatasync, os.sync)
                 os.fsync, os.fdatasync, os.sync = self.fsync, self.fdatasync, self.sync
             self.shims.append(shim)
 
@@ -182,7 +185,7 @@ class _Patch:
             if shim in self.shims:
                 self.shims.remove(shim)
             if not self.shims:
-                os.fsync, os.fdatasync, os.sync = _real_fsync, _real_fdatasync, _real_sync
+                os.fsync, os.fdatasync, os.sync = self.previous
 
 
 _PATCH = _Patch()
