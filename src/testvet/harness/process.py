@@ -127,6 +127,17 @@ def _callable_argv(
     return [sys.executable, "-u", "-m", "testvet.harness._child"], {TARGET_ENV: json.dumps(payload)}
 
 
+def _kill_group(popen: subprocess.Popen[str]) -> None:
+    """SIGKILL the process group led by ``popen`` — only while it is certainly still ours.
+
+    Before the leader is reaped its pid cannot be reused; after, the group id stays
+    reserved only while a member lives, so an empty group is left alone.
+    """
+    if popen.poll() is None or group_members(popen.pid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(popen.pid, signal.SIGKILL)
+
+
 class Proc:
     """A program started by :meth:`HardKill.start`; survives kills through ``restart``."""
 
@@ -325,8 +336,7 @@ class Proc:
             self._cancel_timer()
             if self._popen is None:
                 raise HarnessProcessError("kill(): the program was never started")
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._popen.pid, signal.SIGKILL)
+            _kill_group(self._popen)
             return self.wait()
 
     def kill_at_random(
@@ -353,8 +363,7 @@ class Proc:
     def _timed_kill(self) -> None:
         with self._lock:
             if self._popen is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self._popen.pid, signal.SIGKILL)
+                _kill_group(self._popen)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -382,7 +391,7 @@ class Proc:
         """SIGTERM the process group, then SIGKILL it if still alive after ``timeout``."""
         assert self._popen is not None
         self._cancel_timer()
-        if self.alive:
+        if self.alive:  # not reaped yet: the pid is still ours
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._popen.pid, signal.SIGTERM)
             try:
@@ -494,12 +503,14 @@ class HardKill:
                     proc.kill()
         survivors: list[int] = []
         for pgid in self._groups:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
             deadline = time.monotonic() + 5.0
-            while (members := group_members(pgid)) and time.monotonic() < deadline:
+            while members := group_members(pgid):  # the group exists, so its id is ours
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pgid, signal.SIGKILL)
+                if time.monotonic() >= deadline:
+                    survivors += members
+                    break
                 time.sleep(_POLL)
-            survivors += members
         self._groups.clear()
         if survivors:
             raise HarnessProcessError(f"hard_kill: processes survived SIGKILL: {survivors}")
