@@ -12,7 +12,7 @@ import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from testvet.static import nondet
+from testvet.static import mocks, nondet, verdict
 from testvet.static.astutil import (
     FunctionNode,
     add_import,
@@ -27,8 +27,6 @@ from testvet.static.astutil import (
     walk,
 )
 from testvet.static.checks import (
-    MOCK_ASSERTS,
-    SILENT_MOCK_NAMES,
     Kind,
     always_true,
     base_kind,
@@ -41,14 +39,11 @@ from testvet.static.helpers import summarize
 from testvet.static.shapes import (
     cannot_raise,
     class_nonempty,
-    def_anchor,
     exc_args,
     has_callable_kw,
     is_predicate,
     only_pass,
-    pytestmark_names,
     range_nonempty,
-    unused_result,
     xfail_marks,
 )
 
@@ -79,42 +74,6 @@ _CLEANUP = (
     "exit",
 )
 #: Words in a test's name or docstring that say "not raising is the check".
-_NO_RAISE_WORDS = (
-    "raise",
-    "crash",
-    "error",
-    "exception",
-    "smoke",
-    "no_fail",
-    "not_fail",
-    "nt_fail",
-    "not_break",
-    "nothing_happen",
-    "nothing_get",
-    "nothing_is",
-    "nothing_break",
-    "nothing_fail",
-    "no_op",
-    "noop",
-    "work",
-    "succe",
-    "_ok",
-    "fine",
-    "valid",
-    "warn",
-    "accept",
-    "allow",
-    "possible",
-    "can_be",
-    "can_create",
-    "ignore",
-    "pass",
-    "import",
-)
-_MOCK_STATE_ATTRS = frozenset(
-    {"called", "call_count", "call_args", "call_args_list", "mock_calls", "method_calls"}
-)
-_PATCH_CALLEES = frozenset({"patch", "object", "setattr", "multiple", "dict"})
 
 
 @dataclass(frozen=True)
@@ -193,7 +152,7 @@ class TestScan:
         self.nd = nondet.Tracker(self.ctx, self, decorators, self.fixtures)
         self._xfail(node)
         flow = self.block(node.body, State())
-        self._finish(flow, decorators)
+        verdict.finish(self, flow, decorators)
 
     # ------------------------------------------------------------------ reporting
 
@@ -277,7 +236,7 @@ class TestScan:
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             value = stmt.value
             if isinstance(value, ast.Call):
-                self._note_direct_call(value)
+                mocks.note_direct_call(self, value)
             found = value is not None and self.expr(value, st) is not None
             targets: Sequence[ast.expr] = (
                 stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -336,7 +295,7 @@ class TestScan:
             counted = self.record(stmt, replace(st, swallow=None), "raise")
             return Flow(checks=counted, fails=True)
         counted = self.record(stmt, st, "assert-stmt")
-        self._mock_state_assert(stmt)
+        mocks.mock_state_assert(self, stmt)
         fails = const_truthy(stmt.test) is False
         return Flow(checks=counted, fails=fails)
 
@@ -379,7 +338,7 @@ class TestScan:
         return Flow(checks=found is not None)
 
     def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
-        self._note_direct_call(call)
+        mocks.note_direct_call(self, call)
         direct = self.kind(call)
         never_entered = not call.args[1:] and not has_callable_kw(call)
         if direct is Kind.RAISES and never_entered and st.raises is None:
@@ -467,7 +426,7 @@ class TestScan:
             self.expr(expr, st, count=False)
             if not isinstance(expr, ast.Call):
                 continue
-            self._note_patch(expr)
+            mocks.note_patch(self, expr)
             item_kind = self.kind(expr)
             name = dotted(expr.func, self.aliases) or ""
             if name in ("contextlib.suppress", "suppress") or name.endswith(".suppress"):
@@ -539,15 +498,15 @@ class TestScan:
         assert self.nd is not None
         for sub in walk(node):
             if isinstance(sub, ast.Attribute):
-                self._mock_attr(sub)
+                mocks.mock_attr(self, sub)
                 continue
             if not isinstance(sub, ast.Call):
                 continue
             name = last_name(sub.func)
             self.nd.call(sub, st)
-            self._note_patch(sub)
+            mocks.note_patch(self, sub)
             if name == "assert_has_calls":
-                self._has_calls_misuse(sub)
+                mocks.has_calls_misuse(self, sub)
             if is_skip_call(sub, self.aliases) and sub is not node:
                 self._skip(sub, st)
             if in_assert:
@@ -766,197 +725,6 @@ class TestScan:
                     "fixed or not, so this test cannot fail the build.",
                 )
                 return
-
-    # ------------------------------------------------------------------ mocks
-
-    def _mock_attr(self, node: ast.Attribute) -> None:
-        attr = node.attr
-        if attr in SILENT_MOCK_NAMES:
-            self.report(
-                "TV112",
-                node,
-                f"{self.test.node.name}: `.{attr}` is not a mock assertion; on a Mock it "
-                f"silently returns a new Mock. Use `.assert_{attr}(...)`.",
-            )
-        elif (
-            attr.startswith(("assert", "assret", "asert", "aseert", "assrt"))
-            and ("call" in attr or "await" in attr)
-            and attr not in MOCK_ASSERTS
-            and not self.ctx.index.defines(attr)
-        ):
-            import difflib
-
-            close = difflib.get_close_matches(attr, sorted(MOCK_ASSERTS), n=1, cutoff=0.8)
-            if close:
-                self.report(
-                    "TV112",
-                    node,
-                    f"{self.test.node.name}: `.{attr}` is a misspelling of `.{close[0]}`.",
-                )
-        elif attr == "assert_has_calls":
-            pass
-
-    def _mock_state_assert(self, stmt: ast.Assert) -> None:
-        attrs = {n.attr for n in walk(stmt.test) if isinstance(n, ast.Attribute)}
-        if attrs & _MOCK_STATE_ATTRS:
-            self.mock_only_asserts += 1
-
-    def _note_direct_call(self, call: ast.Call) -> None:
-        """A call that is a whole statement's value: the test's own action, not an argument."""
-        name = last_name(call.func)
-        if name:
-            self.called.add(name)
-
-    def _note_patch(self, call: ast.Call) -> None:
-        name = dotted(call.func, self.aliases) or ""
-        last = name.rsplit(".", 1)[-1]
-        if last not in _PATCH_CALLEES or not ("patch" in name or "setattr" in name):
-            return
-        if last == "patch" and call.args:
-            target = call.args[0]
-            if isinstance(target, ast.Constant) and isinstance(target.value, str):
-                self.patched.add(target.value.rsplit(".", 1)[-1])
-        elif last in ("object", "setattr") and len(call.args) >= 2:
-            target = call.args[1]
-            if isinstance(target, ast.Constant) and isinstance(target.value, str):
-                self.patched.add(target.value)
-        if last == "has_calls":
-            return
-
-    # ------------------------------------------------------------------ end of test
-
-    def _finish(self, flow: Flow, decorators: list[str]) -> None:
-        node = self.test.node
-        for dec in node.decorator_list:
-            for sub in walk(dec):
-                if isinstance(sub, ast.Call):
-                    self._note_patch(sub)
-                    self._has_calls_misuse(sub)
-        total = sum(self.counts.values())
-        fixture_checks = any(self.ctx.index.fixture_checks(f) for f in self.fixtures)
-        if fixture_checks:
-            return
-        exempt = self._exempt(decorators)
-        if total == 0:
-            explained = {"TV103", "TV104", "TV106", "TV107", "TV108", "TV110", "TV112", "TV113"}
-            if exempt or self.reported_codes() & explained:
-                self._trivial_low()
-                return
-            self._no_check()
-            return
-        self._trivial_low()
-        if not flow.checks and not exempt:
-            self.report(
-                "TV102",
-                node,
-                f"{node.name}: every check is under an if or in a loop that may run zero "
-                "times, so the test can pass without checking anything.",
-                anchor=def_anchor(node),
-            )
-        self._mocked_unit()
-
-    def reported_codes(self) -> set[str]:
-        return {code for code, _ in self.reported}
-
-    def _trivial_low(self) -> None:
-        for stmt, reason in self.trivial:
-            self.report(
-                "TV107",
-                stmt,
-                f"{self.test.node.name}: this assert can never fail: {reason}.",
-                severity="low",
-            )
-
-    def _no_check(self) -> None:
-        node = self.test.node
-        body = [
-            s
-            for s in node.body
-            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-        ]
-        if self.trivial:
-            stmt, reason = self.trivial[0]
-            self.report(
-                "TV107",
-                stmt,
-                f"{node.name}: its only assertion can never fail: {reason}.",
-            )
-            return
-        unused = unused_result(node)
-        severity: str | None = None
-        if not body or all(isinstance(s, ast.Pass) for s in body):
-            message = f"{node.name} has an empty body: it passes without running anything."
-        elif self._says_no_raise():
-            message = (
-                f"{node.name} has no assertion; it only checks that nothing raises. "
-                "Assert on the result too."
-            )
-            severity = "low"
-        elif unused:
-            message = (
-                f"{node.name} computes `{unused}` and never checks it: it passes whatever "
-                "the code under test returns."
-            )
-        else:
-            message = (
-                f"{node.name} has no assertion or other check; it only fails if a call raises."
-            )
-            severity = "medium"
-        self.report("TV101", node, message, anchor=def_anchor(node), severity=severity)
-
-    def _says_no_raise(self) -> bool:
-        node = self.test.node
-        text = node.name.lower()
-        doc = ast.get_docstring(node)
-        if doc:
-            text += " " + doc.lower()
-        for line in self.ctx.lines[node.lineno - 1 : node.end_lineno]:
-            if "#" in line:  # comments, on their own lines too
-                text += " " + line.split("#", 1)[1].lower()
-        text = text.replace("'", "").replace(" ", "_")
-        return any(word in text for word in _NO_RAISE_WORDS)
-
-    def _exempt(self, decorators: list[str]) -> bool:
-        """Tests whose outcome is not decided by checks in the body."""
-        marks = list(decorators) + self.ctx.module_marks
-        owner = self.test.owner
-        if owner is not None:
-            marks += decorator_names(owner, self.aliases) + pytestmark_names(
-                owner.body, self.aliases
-            )
-        for name in marks:
-            last = name.rsplit(".", 1)[-1]
-            if last in ("given", "raises", "expectedFailure", "skip", "xfail", "benchmark"):
-                return True
-        return "benchmark" in self.fixtures
-
-    def _has_calls_misuse(self, call: ast.Call) -> None:
-        if last_name(call.func) == "assert_has_calls" and call.args:
-            arg = call.args[0]
-            if isinstance(arg, ast.Call) and last_name(arg.func) == "call":
-                self.report(
-                    "TV112",
-                    call,
-                    f"{self.test.node.name}: assert_has_calls takes a list of calls; given one "
-                    "`call(...)` it checks the wrong thing. Use assert_any_call or a list.",
-                )
-
-    def _mocked_unit(self) -> None:
-        if not self.patched or self.counts.get("assert-stmt", 0) > self.mock_only_asserts:
-            return
-        other = sum(v for k, v in self.counts.items() if k not in ("mock", "assert-stmt"))
-        if other:
-            return
-        unit = self.patched & self.called
-        if unit:
-            name = sorted(unit)[0]
-            self.report(
-                "TV114",
-                self.test.node,
-                f"{self.test.node.name} patches `{name}` and then calls it: its only checks "
-                "are on the mock, so the real unit is never tested.",
-                anchor=def_anchor(self.test.node),
-            )
 
 
 def _is_check_stmt(stmt: ast.stmt, scan: TestScan) -> bool:
