@@ -339,6 +339,13 @@ class RunResult:
     coverage: CoverageData | None = None
     #: pytest's exit status.
     exit_status: int = 0
+    #: How the per-test map was built: ``monitoring`` (sys.monitoring), ``hook`` (import
+    #: hook), or a measurement-only alternative.
+    mechanism: str | None = None
+    #: Child processes it took (more than one when a test ended or hung its process).
+    children: int = 1
+    #: Things a reader of the numbers should know (e.g. modules the map could not see).
+    notes: tuple[str, ...] = ()
 
 
 class MutantStatus(str, Enum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from conftest import Ran
 from run_helpers import by_id
 
@@ -71,6 +73,9 @@ def test_outcomes_and_messages(basic: Ran) -> None:
     assert len(results) == 15
     assert basic.audit.run is not None
     assert basic.audit.run.exit_status == 1
+    assert basic.audit.run.mechanism == ("monitoring" if sys.version_info >= (3, 12) else "hook")
+    assert basic.audit.run.children == 1
+    assert basic.audit.run.notes == ()
     assert all(r.duration > 0 for r in results.values())
 
 

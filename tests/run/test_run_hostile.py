@@ -54,6 +54,7 @@ def test_the_rest_of_the_suite_still_runs(hostile: Ran) -> None:
     assert hostile.audit.run is not None
     assert hostile.audit.run.exit_status == 1
     # one child per test that ended a child, plus the last one
+    assert hostile.audit.run.children == 5
     assert len(list((hostile.out / "run").glob("events-*.jsonl"))) == 5
 
 

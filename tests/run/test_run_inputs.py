@@ -76,6 +76,7 @@ def test_map_does_not_change_coverage_lines_or_branches(
     assert by_id(hooked)[T + "test_add"].reached == {"calc.ops:add"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mechanism", ["profile", "lsprof"])
 def test_alternative_mechanisms_build_the_same_map(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mechanism: str
@@ -117,3 +118,14 @@ def _python312() -> str | None:
     if not candidate or not Path(candidate).exists():
         return None
     return candidate
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring sees every module")
+def test_modules_imported_before_the_hook_are_named_in_a_note(tmp_path: Path) -> None:
+    audit = run_stage("run_early", tmp_path / "out", packages=("early",))
+    assert audit.run is not None
+    (note,) = audit.run.notes
+    assert note.startswith("2 project module(s) were imported before testvet's import hook")
+    assert note.endswith(": early, early.plugin")
+    # the module the -p plugin imported is unmapped; the one imported later is mapped
+    assert by_id(audit)["tests/test_early.py::test_both"].reached == {"early.late:later"}

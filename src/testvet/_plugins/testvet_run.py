@@ -245,6 +245,13 @@ class _HookMap:
         self.hits: dict[int, int] = {}
         setattr(builtins, HITS_NAME, self.hits)
         sys.meta_path.insert(0, _Finder(scope, registry))
+        #: Project modules imported before the hook (by earlier ``-p`` plugins): unmapped.
+        self.missed: list[str] = []
+        for name, module in list(sys.modules.items()):
+            filename = getattr(module, "__file__", None)
+            if isinstance(filename, str) and scope(filename):
+                self.missed.append(name)
+        self.missed.sort()
 
     def begin(self) -> None:
         self.hits.clear()
@@ -508,6 +515,13 @@ class TestvetRunPlugin:
             python=sys.version.split()[0],
             coverage=self.cov is not None,
         )
+        missed = getattr(self.map, "missed", None)
+        if missed:
+            self.events.write(
+                ev="warning",
+                message=f"{len(missed)} project module(s) were imported before testvet's "
+                f"import hook and are left out of the per-test map: {', '.join(missed[:5])}",
+            )
 
     def _start_coverage(self) -> None:
         options = self.settings.get("coverage")

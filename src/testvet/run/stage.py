@@ -208,6 +208,9 @@ def execute(
         functions=functions.infos(known, scope),
         coverage=analysis.data if analysis else None,
         exit_status=suite.exit_status,
+        mechanism=suite.mechanism,
+        children=suite.children,
+        notes=tuple(dict.fromkeys(suite.warnings)),
     )
     return result, analysis, scope
 
