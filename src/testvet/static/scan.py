@@ -341,13 +341,14 @@ class TestScan:
         mocks.note_direct_call(self, call)
         direct = self.kind(call)
         never_entered = not call.args[1:] and not has_callable_kw(call)
-        if direct is Kind.RAISES and never_entered and st.raises is None:
+        if direct in (Kind.RAISES, Kind.WARNS) and never_entered and st.raises is None:
             self.expr(call, st, count=False)
+            what = "raise" if direct is Kind.RAISES else "warn or log"
             self.report(
                 "TV110",
                 stmt,
                 f"{self.test.node.name}: `{ast.unparse(call.func)}(...)` without `with` or a "
-                "callable is never entered, so nothing is expected to raise.",
+                f"callable is never entered, so nothing is expected to {what}.",
             )
             return Flow()
         kind = self.expr(call, st)

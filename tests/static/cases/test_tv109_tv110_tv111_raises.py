@@ -127,3 +127,12 @@ def test_raises_object_is_the_code_under_test():
 def test_outcome_exception_is_specific():
     with pytest.raises(pytest.fail.Exception):
         parse("!fail")
+
+
+def test_warns_never_entered():
+    pytest.warns(DeprecationWarning)  # expect: TV110
+    parse("old")
+
+
+def test_warns_call_form_is_fine():
+    pytest.warns(DeprecationWarning, parse, "old")
