@@ -265,3 +265,21 @@ def test_kill_point_spec_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     kill_point("here")  # not selected: returns, this process lives on
     monkeypatch.delenv("TESTVET_KILL_POINT")
     kill_point("somewhere-else")  # no variable: a no-op
+
+
+def test_teardown_kills_what_a_self_killed_program_left_behind(hard_kill: HardKill) -> None:
+    script = (
+        "import subprocess, sys, time\n"
+        "from testvet.harness import kill_point\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(0.05)\n"
+        "kill_point('boom')\n"
+    )
+    proc = hard_kill.start(
+        [sys.executable, "-c", script], ready=hard_kill.ready_line("ready"), kill_point="boom"
+    )
+    assert proc.wait() == -signal.SIGKILL
+    assert len(group_members(proc.pid)) == 1  # the orphaned child, still in the group
+    hard_kill.close()
+    assert group_members(proc.pid) == []

@@ -202,14 +202,21 @@ class Proc:
 
     def _read(self, popen: subprocess.Popen[str]) -> None:
         assert popen.stdout is not None
-        for line in popen.stdout:
+        try:
+            for line in popen.stdout:
+                with self._cond:
+                    if popen is not self._popen:  # an old incarnation's orphan still writes
+                        continue
+                    self._lines.append(line.rstrip("\n"))
+                    self._total += 1
+                    self._cond.notify_all()
+        finally:
+            with contextlib.suppress(OSError):
+                popen.stdout.close()
             with self._cond:
-                self._lines.append(line.rstrip("\n"))
-                self._total += 1
+                if popen is self._popen:
+                    self._eof = True
                 self._cond.notify_all()
-        with self._cond:
-            self._eof = True
-            self._cond.notify_all()
 
     def _not_ready(self, why: str) -> HarnessProcessError:
         tail = "\n".join(list(self._lines)[-20:])
@@ -323,11 +330,12 @@ class Proc:
                 f"{self.argv[0]} (pid {self.pid}) still running after {timeout:g}s"
             ) from None
         if self._reader is not None:
-            self._reader.join(timeout)
-        for pipe in (self._popen.stdin, self._popen.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    pipe.close()
+            # Collect the last output; an orphaned child holding the pipe keeps it open,
+            # so do not wait for EOF long (the reader closes stdout itself at EOF).
+            self._reader.join(min(timeout, 1.0))
+        if self._popen.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._popen.stdin.close()
         return code
 
     def kill(self) -> int:
