@@ -61,6 +61,17 @@ _RAISING_CHECKS = frozenset(
     }
 )
 _SELF = frozenset({"self", "cls"})
+#: Assertion libraries: every call into them is a check (``verify(result)`` of approvaltests,
+#: ``check.equal(a, b)`` of pytest-check, ``expect(x).to(equal(y))``...).
+_ASSERTION_LIBRARIES = (
+    "approvaltests.",
+    "pytest_check.",
+    "expects.",
+    "sure.",
+    "grappa.",
+    "assertpy.",
+    "hamcrest.",
+)
 #: Well-known library methods that fail the test when what they verify does not hold
 #: (pytest's ``Pytester``/``LineMatcher`` API).
 _CHECK_METHODS = frozenset(
@@ -85,7 +96,7 @@ def base_kind(call: ast.Call, aliases: Mapping[str, str]) -> Kind | None:
         return None if name == "warnings.catch_warnings" else Kind.WARNS
     if name in _FAIL_DOTTED:
         return Kind.FAIL
-    if name in _RAISING_CHECKS:
+    if name in _RAISING_CHECKS or (name and name.startswith(_ASSERTION_LIBRARIES)):
         return Kind.ASSERT
     if last is None:
         # expect(page).to_have_title(...) style (playwright, expects): the chain is the check.

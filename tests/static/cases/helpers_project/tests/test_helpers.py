@@ -103,3 +103,15 @@ def test_helper_that_does_not_check():  # expect: TV101
 
 def make_payload():
     return {"a": 1}
+
+
+def test_uses_approvaltests():
+    from approvaltests import verify
+
+    verify(parse("report"))
+
+
+def test_uses_pytest_check():
+    from pytest_check import check
+
+    check.equal(parse("1"), 1)
