@@ -176,11 +176,7 @@ class Proc:
 
     def _spawn(self) -> None:
         with self._lock:
-            self._lines.clear()
-            self._total = self._cursor = 0
-            self._eof = False
-            self.ready_match = None
-            self._popen = subprocess.Popen(
+            popen = subprocess.Popen(
                 self.argv,
                 stdin=subprocess.PIPE if self._stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -192,10 +188,16 @@ class Proc:
                 bufsize=1,
                 start_new_session=True,
             )
+            with self._cond:  # switch incarnation atomically for the reader threads
+                self._lines.clear()
+                self._total = self._cursor = 0
+                self._eof = False
+                self.ready_match = None
+                self._popen = popen
             self.starts += 1
-            self._owner._groups.add(self._popen.pid)
+            self._owner._groups.add(popen.pid)
             self._reader = threading.Thread(
-                target=self._read, args=(self._popen,), name="testvet-harness-reader", daemon=True
+                target=self._read, args=(popen,), name="testvet-harness-reader", daemon=True
             )
             self._reader.start()
         self._wait_ready()
