@@ -12,7 +12,7 @@ import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from testvet.static import mocks, nondet, verdict
+from testvet.static import mocks, nondet, raises, verdict
 from testvet.static.astutil import (
     FunctionNode,
     add_import,
@@ -21,7 +21,6 @@ from testvet.static.astutil import (
     decorator_names,
     dotted,
     has_yield,
-    keyword,
     last_name,
     parametrize_argnames,
     walk,
@@ -37,9 +36,7 @@ from testvet.static.collect import TestFunction
 from testvet.static.context import ModuleContext
 from testvet.static.helpers import summarize
 from testvet.static.shapes import (
-    cannot_raise,
     class_nonempty,
-    exc_args,
     has_callable_kw,
     is_predicate,
     only_pass,
@@ -437,12 +434,12 @@ class TestScan:
                     inner = replace(
                         inner, swallow=stmt, swallow_base=bool(caught & {"BaseException"})
                     )
-            if item_kind is Kind.RAISES and not self._inspected(item.optional_vars):
-                self._broad_raises(expr)
+            if item_kind is Kind.RAISES and not raises.inspected(self, item.optional_vars):
+                raises.broad_raises(self, expr)
             if item_kind in (Kind.RAISES, Kind.WARNS):
                 kind = item_kind
                 if self.record(expr, st, item_kind) and item_kind is Kind.RAISES:
-                    self._raises_item(stmt, expr)
+                    raises.raises_block(self, stmt, expr)
             elif item_kind is not None:
                 self.record(expr, st, item_kind)
                 kind = kind or item_kind
@@ -518,7 +515,7 @@ class TestScan:
             if kind is Kind.RAISES and not count:
                 continue
             if kind is Kind.RAISES:
-                self._broad_raises(sub)
+                raises.broad_raises(self, sub)
             if count and self.record(sub, st, kind):
                 found = found or kind
                 if kind is Kind.MOCK:
@@ -636,66 +633,6 @@ class TestScan:
             f"`{ast.unparse(calls[0].func)[:40]}(...)` hides any error of the call under test.",
         )
 
-    def _raises_item(self, stmt: ast.With | ast.AsyncWith, call: ast.Call) -> None:
-        body = stmt.body
-        position = next(i for i, item in enumerate(stmt.items) if item.context_expr is call)
-        # Context managers listed after the raises item are entered inside it: they can raise.
-        later_items = stmt.items[position + 1 :]
-        if not later_items and all(cannot_raise(s) for s in body):
-            self.report(
-                "TV110",
-                stmt,
-                f"{self.test.node.name}: nothing in this `{ast.unparse(call.func)}` block can "
-                "raise, so the expected exception never comes from the code under test.",
-                anchor=call,
-            )
-            return
-        expected = {(last_name(a) or "") for a in exc_args(call)}
-        if expected & {"AssertionError", "Exception", "BaseException", "Failed"}:
-            return
-        first = next((i for i, s in enumerate(body) if not cannot_raise(s)), None)
-        if first is None:
-            return
-        for later in body[first + 1 :]:
-            if _is_check_stmt(later, self):
-                self.report(
-                    "TV111",
-                    later,
-                    f"{self.test.node.name}: this check sits after the statement expected to "
-                    "raise, so it never runs.",
-                )
-                return
-
-    def _inspected(self, target: ast.expr | None) -> bool:
-        """True when ``with pytest.raises(...) as e`` is followed by a look at ``e``."""
-        if not isinstance(target, ast.Name):
-            return False
-        uses = [
-            n
-            for n in walk(self.test.node)
-            if isinstance(n, ast.Name) and n.id == target.id and isinstance(n.ctx, ast.Load)
-        ]
-        return bool(uses)
-
-    def _broad_raises(self, call: ast.Call) -> None:
-        args = exc_args(call)
-        if len(args) != 1:
-            return
-        name = dotted(args[0], {}) or ""  # pytest.fail.Exception is not Exception
-        if name.removeprefix("builtins.") not in ("Exception", "BaseException"):
-            return
-        if keyword(call, "match") is not None or last_name(call.func) in (
-            "assertRaisesRegex",
-            "assertRaisesRegexp",
-        ):
-            return
-        self.report(
-            "TV109",
-            call,
-            f"{self.test.node.name}: `{ast.unparse(call)[:60]}` passes on any error, "
-            "including a TypeError or typo in the test itself.",
-        )
-
     def _skip(self, node: ast.AST, st: State) -> None:
         if st.expects_error:
             return  # skip() raised to be caught right here (testing the skip itself)
@@ -726,12 +663,3 @@ class TestScan:
                     "fixed or not, so this test cannot fail the build.",
                 )
                 return
-
-
-def _is_check_stmt(stmt: ast.stmt, scan: TestScan) -> bool:
-    if isinstance(stmt, ast.Assert):
-        return True
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-        kind = scan.ctx.index.call_kind(stmt.value, scan.aliases)
-        return kind in (Kind.ASSERT, Kind.MOCK, Kind.HELPER)
-    return False
