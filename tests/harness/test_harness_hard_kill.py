@@ -250,6 +250,7 @@ def test_kill_at_random_is_cancelled_by_an_explicit_kill(hard_kill: HardKill) ->
         ready=hard_kill.ready_line("ready"),
     )
     assert proc.kill_at_random(seed=7, within=(5.0, 5.0)) == 5.0
+    assert 0 <= proc.kill_at_random(seed=7, within=5.0) <= 5.0  # re-arms: one timer only
     assert proc.kill() == -signal.SIGKILL
     assert proc._timer is None
 

@@ -350,14 +350,15 @@ class Proc:
             return self.wait()
 
     def kill_at_random(
-        self, seed: int | None = None, within: tuple[float, float] = (0.0, 1.0)
+        self, seed: int | None = None, within: float | tuple[float, float] = (0.0, 1.0)
     ) -> float:
-        """SIGKILL the process group after a seeded random delay drawn from ``within``.
+        """SIGKILL the process group after a seeded random delay drawn from ``within``
+        (``(low, high)`` seconds, or ``high`` alone for ``(0, high)``).
 
         Returns at once with the delay; the kill happens in a background timer (use
         :meth:`wait` to wait for it). ``seed`` defaults to the current run's seed.
         """
-        low, high = within
+        low, high = (0.0, float(within)) if isinstance(within, (int, float)) else within
         if not 0 <= low <= high:
             raise ValueError(f"kill_at_random: bad window {within!r}")
         used = self._owner.seed if seed is None else seed
