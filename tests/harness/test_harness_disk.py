@@ -211,3 +211,19 @@ def test_without_libfiu_the_test_is_skipped_with_the_reason(
     monkeypatch.setattr(fiu_module, "PRELOAD_DIRS", ())
     with pytest.raises(pytest.skip.Exception, match=r"apt-get install libfiu0 fiu-utils"):
         disk_faults.fiu()
+
+
+def test_shutil_copies_hit_the_full_disk_too(disk_faults: DiskFaults, tmp_path: Path) -> None:
+    import shutil
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "dst").mkdir()
+    source = tmp_path / "src" / "big"
+    source.write_bytes(b"b" * 100_000)
+    with (
+        disk_faults.enospc(after_bytes=1000, path=tmp_path / "dst") as fault,
+        pytest.raises(OSError, match="No space left"),
+    ):
+        shutil.copyfile(source, tmp_path / "dst" / "big")
+    assert fault.bytes_written == 1000
+    assert (tmp_path / "dst" / "big").stat().st_size == 1000

@@ -1,6 +1,7 @@
 """Disk faults for the code under test: ENOSPC, EIO and short writes.
 
-In-process, the shims replace ``os.write``/``os.pwrite``/``os.writev``, ``os.fsync``/
+In-process, the shims replace ``os.write``/``os.pwrite``/``os.writev``/``os.sendfile``/
+``os.copy_file_range`` (so ``shutil`` copies too), ``os.fsync``/
 ``os.fdatasync``, ``os.read``/``os.pread`` and ``open`` (``builtins.open`` and
 ``io.open``, hence ``pathlib``) while a ``with`` block runs; files opened by ``open`` get a
 raw layer that injects the fault under Python's usual buffering. Only regular files are
@@ -35,6 +36,8 @@ _REAL: dict[str, Any] = {
     "write": _write,
     "pwrite": _pwrite,
     "writev": os.writev,
+    "sendfile": os.sendfile,
+    "copy_file_range": os.copy_file_range,
     "fsync": _fsync,
     "fdatasync": _fdatasync,
     "read": _read,
@@ -154,6 +157,14 @@ class _Shims:
     def writev(self, fd: int, buffers: Sequence[Any]) -> int:
         joined = b"".join(bytes(b) for b in buffers)
         return _write(fd, joined[: self._limit(fd, len(joined))])
+
+    def sendfile(self, out_fd: int, in_fd: int, offset: int | None, count: int) -> int:
+        allowed = self._limit(out_fd, count)
+        return int(self.previous["sendfile"](out_fd, in_fd, offset, allowed))
+
+    def copy_file_range(self, src: int, dst: int, count: int, *args: Any) -> int:
+        allowed = self._limit(dst, count)
+        return int(self.previous["copy_file_range"](src, dst, allowed, *args))
 
     def _sync(self, fd: Any) -> None:
         number = fd if isinstance(fd, int) else fd.fileno()
