@@ -21,6 +21,7 @@ from testvet.static.astutil import (
     import_aliases,
     is_fixture,
     last_name,
+    root_name,
     walk,
 )
 from testvet.static.checks import Kind, always_true, base_kind
@@ -56,6 +57,14 @@ def summarize(node: ast.FunctionDef | ast.AsyncFunctionDef, aliases: Mapping[str
             if name:
                 callees.add(name)
     return Summary(node.name, direct, frozenset(callees))
+
+
+_SUPPORT_WORDS = ("test", "conftest", "helper", "support", "fixture", "fake", "stub")
+
+
+def _test_support(origin: str) -> bool:
+    """Does an imported module's dotted name look like part of the test tree?"""
+    return any(word in part for part in origin.lower().split(".") for word in _SUPPORT_WORDS)
 
 
 class _Open:
@@ -188,6 +197,13 @@ class HelperIndex:
         full = dotted(call.func, aliases)
         if self.matches_pattern(name) or (full and self.matches_pattern(full)):
             return Kind.HELPER
-        if name in local or self.checks(name, plain=isinstance(call.func, ast.Name)):
+        if name in local:
+            return Kind.HELPER
+        if isinstance(call.func, ast.Attribute):
+            root = root_name(call.func)
+            origin = aliases.get(root) if root else None
+            if origin is not None and not _test_support(origin):
+                return None  # gzip.decompress() is not a test helper named decompress
+        if self.checks(name, plain=isinstance(call.func, ast.Name)):
             return Kind.HELPER
         return None

@@ -42,8 +42,6 @@ def mock_attr(scan: TestScan, node: ast.Attribute) -> None:
                 node,
                 f"{scan.test.node.name}: `.{attr}` is a misspelling of `.{close[0]}`.",
             )
-    elif attr == "assert_has_calls":
-        pass
 
 
 def mock_state_assert(scan: TestScan, stmt: ast.Assert) -> None:
@@ -56,24 +54,30 @@ def note_direct_call(scan: TestScan, call: ast.Call) -> None:
     """A call that is a whole statement's value: the test's own action, not an argument."""
     name = last_name(call.func)
     if name:
-        scan.called.add(name)
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        owner = last_name(receiver) if receiver is not None else None
+        scan.called.add((name, owner))
 
 
 def note_patch(scan: TestScan, call: ast.Call) -> None:
+    """Remember the name a ``patch(...)``/``patch.object``/``setattr`` call replaces."""
     name = dotted(call.func, scan.aliases) or ""
     last = name.rsplit(".", 1)[-1]
     if last not in _PATCH_CALLEES or not ("patch" in name or "setattr" in name):
         return
     if last == "patch" and call.args:
         target = call.args[0]
-        if isinstance(target, ast.Constant) and isinstance(target.value, str):
-            scan.patched.add(target.value.rsplit(".", 1)[-1])
+        if (
+            isinstance(target, ast.Constant)
+            and isinstance(target.value, str)
+            and not target.value.startswith("builtins.")  # open, print: collaborators
+        ):
+            parts = target.value.split(".")
+            scan.patched.add((parts[-1], parts[-2] if len(parts) > 1 else None))
     elif last in ("object", "setattr") and len(call.args) >= 2:
         target = call.args[1]
         if isinstance(target, ast.Constant) and isinstance(target.value, str):
-            scan.patched.add(target.value)
-    if last == "has_calls":
-        return
+            scan.patched.add((target.value, last_name(call.args[0])))
 
 
 def has_calls_misuse(scan: TestScan, call: ast.Call) -> None:
@@ -94,7 +98,14 @@ def mocked_unit(scan: TestScan) -> None:
     other = sum(v for k, v in scan.counts.items() if k not in ("mock", "assert-stmt"))
     if other:
         return
-    unit = scan.patched & scan.called
+    # send() after patch("pkg.mod.send"), or mod.send() / Obj.send() on the patched owner;
+    # retry.sleep() after patch("time.sleep") is another function.
+    unit = {
+        name
+        for name, owner in scan.patched
+        for called, receiver in scan.called
+        if called == name and receiver in (None, owner)
+    }
     if unit:
         name = sorted(unit)[0]
         scan.report(

@@ -87,8 +87,6 @@ _NET_FUNCS = frozenset(
         "create_connection",
         "getaddrinfo",
         "gethostbyname",
-        "HTTPConnection",
-        "HTTPSConnection",
     }
 )
 _NET_METHODS = frozenset(
@@ -318,6 +316,11 @@ class Tracker:
                 for arg in call.args:
                     self.assertion(call, arg)
 
+    def _via_proxy(self) -> bool:
+        """Through a (test) proxy the URL's host is only what the proxy is asked for."""
+        names, attrs = self._used()
+        return any("proxy" in n.lower() for n in (*names, *attrs, *self.words))
+
     def _sleep(self, call: ast.Call, st: State) -> None:
         if st.loop or not self.concurrent or not call.args:
             return
@@ -349,7 +352,7 @@ class Tracker:
                 and (origin in _NET_ROOTS or any(w in root.lower() for w in _NET_RECEIVER_WORDS))
             )
         )
-        if not networked:
+        if not networked or self._via_proxy():
             return
         candidates: list[ast.expr] = list(call.args[:2])
         url = keyword(call, "url") or keyword(call, "host")

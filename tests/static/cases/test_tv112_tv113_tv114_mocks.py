@@ -53,3 +53,16 @@ def test_mocks_the_unit_under_test(mock_send):  # expect: TV114
 def test_mocks_a_collaborator(mock_post):
     assert send("hello") == "sent"
     mock_post.assert_called_once()
+
+
+@patch("time.sleep")
+def test_patched_sleep_is_a_collaborator(mock_sleep):
+    retry = Retry(backoff=1)
+    retry.sleep()
+    mock_sleep.assert_called_once_with(1)
+
+
+@patch("pkg.Mailer.send")
+def test_mocks_the_method_under_test(mock_send):  # expect: TV114
+    Mailer.send("hi")
+    mock_send.assert_called_once_with("hi")
