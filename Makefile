@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest self-audit bench clean chromium
+.PHONY: demo test lint typecheck pytest self-audit bench clean chromium system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,18 +22,22 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/testvet audit examples/taskq --output-dir .testvet || test $$? -eq 1
 
-## chromium: the headless browser the HTML report tests use (Debian packages), if missing
+## system-deps: Debian packages the tests use, installed only when missing:
+##   chromium + chromium-driver (HTML report browser tests), libfiu (disk faults in
+##   subprocesses), faketime (clock skew in subprocesses)
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
+SYSTEM_PKGS  := chromium chromium-driver libfiu0 fiu-utils faketime
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-chromium:
-	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
-		echo "installing chromium and chromium-driver (HTML report browser tests)"; \
-		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; \
+system-deps chromium:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ] || ! command -v fiu-run >/dev/null \
+		|| ! command -v faketime >/dev/null; then \
+		echo "installing Debian packages for the tests: $(SYSTEM_PKGS)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(SYSTEM_PKGS); \
 	fi
 
 ## test: set up and run ruff, mypy and the whole test suite
-test: $(STAMP) chromium
+test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
