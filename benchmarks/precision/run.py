@@ -55,6 +55,8 @@ PROJECTS: tuple[tuple[str, str, str, str], ...] = (
     ("more-itertools", "11.2.1", "more_itertools-11.2.1", "tests"),
     ("requests", "2.34.2", "requests-2.34.2", "tests"),
     ("pytest", "9.2.0", "pytest-9.2.0", "testing"),
+    ("tornado", "6.6.1", "tornado-6.6.1", "tornado/test"),
+    ("urllib3", "2.8.0", "urllib3-2.8.0", "test"),
 )
 
 
