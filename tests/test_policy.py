@@ -149,3 +149,21 @@ def test_bad_baseline_is_a_one_line_config_error(
         load_baseline(path)
     assert message in str(info.value)
     assert str(path) in str(info.value)
+
+
+def test_inline_comment_suppresses_named_codes_only(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text(
+        "x = 1\ny = 2  # testvet: ignore[TV501, TV102]\nz = 3  # testvet: ignore\n"
+    )
+    kept = adjust(
+        [
+            finding(line=1),
+            finding(line=2),
+            finding(code="TV102", line=2),
+            finding(code="TV999", line=3),
+        ],
+        from_mapping({}),
+        tmp_path,
+    )
+    assert [(f.code, f.line) for f in kept] == [("TV101", 1), ("TV101", 2)]

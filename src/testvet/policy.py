@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -26,12 +27,54 @@ def matches(rule: FailRule, finding: Finding) -> bool:
     return rule.min_severity is None or finding.severity.rank >= rule.min_severity.rank
 
 
-def adjust(findings: Iterable[Finding], config: Config) -> tuple[Finding, ...]:
-    """Drop ignored codes/categories and apply per-code severity overrides."""
+_INLINE = re.compile(r"#\s*testvet:\s*ignore(?:\[([A-Za-z0-9_, ]*)\])?")
+
+
+class _Sources:
+    """Reads project files once, for inline ``# testvet: ignore[CODE]`` comments."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.cache: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        if self.root is None:
+            return ""
+        if path not in self.cache:
+            try:
+                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self.cache[path] = text.splitlines()
+        lines = self.cache[path]
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def suppressed(self, finding: Finding) -> bool:
+        """True when the finding's line carries ``# testvet: ignore`` (bare or naming it)."""
+        if not finding.line:
+            return False
+        match = _INLINE.search(self.line(finding.path, finding.line))
+        if match is None:
+            return False
+        codes = {c.strip() for c in (match.group(1) or "").split(",") if c.strip()}
+        return not codes or finding.code in codes
+
+
+def adjust(
+    findings: Iterable[Finding], config: Config, root: Path | None = None
+) -> tuple[Finding, ...]:
+    """Drop ignored codes/categories and inline-suppressed findings; apply severity overrides.
+
+    With ``root``, a finding whose line carries ``# testvet: ignore`` or
+    ``# testvet: ignore[TV501, TV502]`` is dropped.
+    """
     ignored = set(config.ignore)
+    sources = _Sources(root)
     out = []
     for finding in findings:
         if finding.code in ignored or finding.category.value in ignored:
+            continue
+        if sources.suppressed(finding):
             continue
         override = config.severity.get(finding.code)
         if override is not None and override is not finding.severity:
@@ -114,7 +157,7 @@ def decide(findings: tuple[Finding, ...], config: Config, baseline: Counter[str]
 
 def run(audit: Audit, ctx: StageContext) -> Audit:
     """The policy stage."""
-    findings = adjust(audit.findings, audit.config)
+    findings = adjust(audit.findings, audit.config, audit.project.root)
     baseline: Counter[str] = Counter()
     if audit.config.baseline:
         path = Path(audit.config.baseline)

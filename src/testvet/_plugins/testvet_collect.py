@@ -127,9 +127,11 @@ class _Recorder:
             "errors": errors,
             "exitstatus": int(exitstatus),
         }
+        # A handoff file in testvet's output dir, not user data: when this write is killed
+        # or fails, the parent finds no file and reports TV205 (tests/discover cover it).
         tmp = self.out.with_name(self.out.name + ".tmp")
         tmp.write_text(json.dumps(doc), encoding="utf-8")
-        os.replace(tmp, self.out)
+        os.replace(tmp, self.out)  # testvet: ignore[TV501, TV502]
         self.progress.close()
 
 
