@@ -42,6 +42,7 @@ test: $(STAMP) system-deps
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/testvet audit . --static-only --format terminal --output-dir .testvet/self
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
