@@ -105,13 +105,14 @@ class _Registry:
 
     def __init__(self, events: _Events) -> None:
         self.events = events
-        self.entries: list[tuple[str, str, str, int]] = []
+        self.entries: list[tuple[str, str, str, int, int]] = []
         self.announced = 0
         self.lock = threading.Lock()
 
-    def add(self, module: str, qualname: str, path: str, line: int) -> int:
+    def add(self, module: str, qualname: str, path: str, line: int, end: int = 0) -> int:
+        """A new index for a function (``end`` 0 when unknown)."""
         with self.lock:
-            self.entries.append((module, qualname, path, line))
+            self.entries.append((module, qualname, path, line, end))
             return len(self.entries) - 1
 
     def announce(self) -> None:
@@ -119,47 +120,53 @@ class _Registry:
             new = self.entries[self.announced :]
             start = self.announced
             self.announced = len(self.entries)
-        for offset, (module, qualname, path, line) in enumerate(new):
-            self.events.write(ev="fn", i=start + offset, m=module, q=qualname, p=path, l=line)
+        for offset, (module, qualname, path, line, end) in enumerate(new):
+            self.events.write(
+                ev="fn", i=start + offset, m=module, q=qualname, p=path, l=line, e=end
+            )
 
 
 # ------------------------------------------------------------------ map: import hook
 
 
-class _Injector(ast.NodeTransformer):
-    """Puts ``__testvet_hits__[N] = 1`` first in every function body, on its own line."""
+_BODIES = ("body", "orelse", "finalbody")
+
+
+class _Injector:
+    """Puts ``__testvet_hits__[N] = 1`` first in every function body, on its own line.
+
+    Walks statement lists only (a ``def`` is always a statement), not expressions.
+    """
 
     def __init__(self, module: str, path: str, registry: _Registry) -> None:
         self.module = module
         self.path = path
         self.registry = registry
-        self.stack: list[tuple[str, bool]] = []
 
-    def _qualname(self, name: str) -> str:
-        parts: list[str] = []
-        for outer, is_function in self.stack:
-            parts.append(outer)
-            if is_function:
-                parts.append("<locals>")
-        return ".".join([*parts, name])
+    def visit(self, tree: ast.Module) -> None:
+        self._body(tree.body, "")
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
-        self.stack.append((node.name, False))
-        self.generic_visit(node)
-        self.stack.pop()
-        return node
+    def _body(self, stmts: list[ast.stmt], prefix: str) -> None:
+        for node in stmts:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(node, prefix)
+            elif isinstance(node, ast.ClassDef):
+                self._body(node.body, f"{prefix}{node.name}.")
+            else:
+                for name in _BODIES:
+                    inner = getattr(node, name, None)
+                    if inner:
+                        self._body(inner, prefix)
+                for handler in getattr(node, "handlers", ()) or ():
+                    self._body(handler.body, prefix)
+                for case in getattr(node, "cases", ()) or ():
+                    self._body(case.body, prefix)
 
-    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
-        self.stack.append(("<lambda>", True))
-        self.generic_visit(node)
-        self.stack.pop()
-        return node
-
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
-        index = self.registry.add(self.module, self._qualname(node.name), self.path, node.lineno)
-        self.stack.append((node.name, True))
-        self.generic_visit(node)
-        self.stack.pop()
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str) -> None:
+        qualname = prefix + node.name
+        end = node.end_lineno or node.lineno
+        index = self.registry.add(self.module, qualname, self.path, node.lineno, end)
+        self._body(node.body, f"{qualname}.<locals>.")
         body = node.body
         first = 0
         if (
@@ -170,24 +177,17 @@ class _Injector(ast.NodeTransformer):
             first = 1
         # The first real statement's line; a docstring-only body runs on the def line.
         anchor: ast.AST = body[first] if first < len(body) else node
-        stmt = ast.Assign(
-            targets=[
-                ast.Subscript(
-                    value=ast.Name(id=HITS_NAME, ctx=ast.Load()),
-                    slice=ast.Constant(value=index),
-                    ctx=ast.Store(),
-                )
-            ],
-            value=ast.Constant(value=1),
+        line, col = anchor.lineno, anchor.col_offset  # type: ignore[attr-defined]
+        target = ast.Subscript(
+            value=ast.Name(id=HITS_NAME, ctx=ast.Load()),
+            slice=ast.Constant(value=index),
+            ctx=ast.Store(),
         )
-        for sub in ast.walk(stmt):
-            sub.lineno = sub.end_lineno = anchor.lineno  # type: ignore[attr-defined]
-            sub.col_offset = sub.end_col_offset = anchor.col_offset  # type: ignore[attr-defined]
+        stmt = ast.Assign(targets=[target], value=ast.Constant(value=1))
+        for sub in (stmt, target, target.value, target.slice, stmt.value):
+            sub.lineno = sub.end_lineno = line
+            sub.col_offset = sub.end_col_offset = col
         body.insert(first, stmt)
-        return node
-
-    visit_FunctionDef = _function
-    visit_AsyncFunctionDef = _function
 
 
 class _Loader(importlib.machinery.SourceFileLoader):

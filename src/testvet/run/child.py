@@ -57,8 +57,8 @@ class SuiteRun:
     """The outcome of all children together."""
 
     results: list[TestResult] = field(default_factory=list)
-    #: Function id -> (absolute path, line reported by the child).
-    functions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: Function id -> (absolute path, line, end line or 0) as reported by the child.
+    functions: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     exit_status: int = 0
     duration: float = 0.0
     children: int = 0
@@ -255,8 +255,8 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
     return suite
 
 
-def _functions(log: ChildLog) -> dict[str, tuple[str, int]]:
-    return {f"{m}:{q}": (p, line) for m, q, p, line in log.functions.values()}
+def _functions(log: ChildLog) -> dict[str, tuple[str, int, int]]:
+    return {f"{m}:{q}": (p, line, end) for m, q, p, line, end in log.functions.values()}
 
 
 def _result(event: dict[str, Any], log: ChildLog) -> TestResult:

@@ -43,7 +43,8 @@ class EventReader:
 class ChildLog:
     """What one child process reported."""
 
-    functions: dict[int, tuple[str, str, str, int]] = field(default_factory=dict)
+    #: index -> (module, qualname, path, def line, end line or 0 when unknown).
+    functions: dict[int, tuple[str, str, str, int, int]] = field(default_factory=dict)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -68,6 +69,7 @@ class ChildLog:
                     str(event["q"]),
                     str(event["p"]),
                     int(event["l"]),
+                    int(event.get("e") or 0),
                 )
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))

@@ -14,29 +14,34 @@ def qualnames(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
     """Qualified name (Python's ``__qualname__`` rules) -> ``[(def line, end line)]``."""
     found: dict[str, list[tuple[int, int]]] = {}
 
-    def walk(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                name = prefix + child.name
-                end = child.end_lineno or child.lineno
-                found.setdefault(name, []).append((child.lineno, end))
-                walk(child, name + ".<locals>.")
-            elif isinstance(child, ast.ClassDef):
-                walk(child, prefix + child.name + ".")
-            elif isinstance(child, ast.Lambda):
-                walk(child, prefix + "<lambda>.<locals>.")
+    def body(stmts: list[ast.stmt], prefix: str) -> None:  # a def is always a statement
+        for node in stmts:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = prefix + node.name
+                found.setdefault(name, []).append((node.lineno, node.end_lineno or node.lineno))
+                body(node.body, name + ".<locals>.")
+            elif isinstance(node, ast.ClassDef):
+                body(node.body, prefix + node.name + ".")
             else:
-                walk(child, prefix)
+                for field in ("body", "orelse", "finalbody"):
+                    body(getattr(node, field, None) or [], prefix)
+                for handler in getattr(node, "handlers", None) or []:
+                    body(handler.body, prefix)
+                for case in getattr(node, "cases", None) or []:
+                    body(case.body, prefix)
 
-    walk(tree, "")
+    body(tree.body, "")
     return found
 
 
-def infos(reached: Mapping[str, tuple[str, int]], scope: Scope) -> tuple[FunctionInfo, ...]:
-    """One :class:`FunctionInfo` per reached id, lines taken from the source."""
+def infos(reached: Mapping[str, tuple[str, int, int]], scope: Scope) -> tuple[FunctionInfo, ...]:
+    """One :class:`FunctionInfo` per reached id; lines from the child, else from the source."""
     indexes: dict[str, dict[str, list[tuple[int, int]]]] = {}
     out = []
-    for fid, (path, line) in sorted(reached.items()):
+    for fid, (path, line, end) in sorted(reached.items()):
+        if end:
+            out.append(FunctionInfo(id=fid, path=scope.rel(path), line=line, end_line=end))
+            continue
         qualname = fid.split(":", 1)[1]
         if path not in indexes:
             try:
