@@ -245,3 +245,23 @@ def test_weakly_tested_critical_path_lists_every_survivor(tmp_path: Path) -> Non
     findings, checks = weakly_tested({"src/calc/**": 10.0}, out.mutation.mutants)
     assert findings == []
     assert checks[0].passed
+
+
+def test_mutants_on_lines_no_test_executes_survive_without_running(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from testvet.model import CoverageData, FileCoverage
+
+    reached = {k: v for k, v in BASIC_REACHED.items() if k.endswith("::test_clamp_low")}
+    audit = make_audit(ROOT, BASIC_MODULES, reached, {"mode": "full", "paths": {"src/**": 0}})
+    assert audit.run is not None
+    files = (FileCoverage("src/calc/core.py", statements=40, missing=(31,)),)
+    audit = replace(audit, run=replace(audit.run, coverage=CoverageData(files, 90.0)))
+    out = stage.run(audit, context(tmp_path, ROOT))
+    mutants = by_id(out)
+    skipped_run = mutants["calc.core:clamp#return-value-none@31:15"]
+    assert skipped_run.status is MutantStatus.SURVIVED
+    assert skipped_run.duration == 0.0
+    executed = mutants["calc.core:clamp#cmp-gt-gte@30:7"]
+    assert executed.status is MutantStatus.SURVIVED
+    assert executed.duration > 0.0

@@ -22,7 +22,7 @@ from testvet.model import (
 from testvet.mutate import findings as findings_mod
 from testvet.mutate.cache import Cache, TestSources, key
 from testvet.mutate.executor import FunctionJob, Outcome, execute
-from testvet.mutate.operators import MutantSpec
+from testvet.mutate.operators import OPERATOR, MutantSpec
 from testvet.mutate.plan import Plan, Target, build, worker_count
 from testvet.subproc import find_python
 
@@ -94,12 +94,19 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     specs: dict[str, tuple[MutantSpec, Target, str]] = {}
     done: dict[str, Mutant] = {}
     to_run: list[Target] = []
+    not_run = _missing_lines(audit)
+    unexecuted: set[str] = set()
     for target in plan.targets:
         tests_digest = sources.digest(target.tests)
         pending = False
         for spec in target.mutants:
             k = key(spec.id, spec.source, target.source.text, target.tests, tests_digest)
             specs[spec.id] = (spec, target, k)
+            if spec.kind == OPERATOR and spec.line in not_run.get(spec.path, ()):
+                # No test executes this statement (coverage.py): nothing can notice it.
+                done[spec.id] = _mutant(spec, MutantStatus.SURVIVED, None, 0.0, cached=False)
+                unexecuted.add(spec.id)
+                continue
             hit = cache.get(k)
             if hit is not None:
                 done[spec.id] = _mutant(
@@ -178,7 +185,9 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     mutants = tuple(sorted(done.values(), key=lambda m: (m.path, m.line, m.id)))
     judged_targets = [t for t in plan.targets if any(s.id in done for s in t.mutants)]
     floor = sum(
-        cost_floor(m, specs[m.id][1].tests, plan.durations) for m in mutants if not m.cached
+        cost_floor(m, specs[m.id][1].tests, plan.durations)
+        for m in mutants
+        if not m.cached and m.id not in unexecuted
     )
     result = MutationResult(
         mode=mode,
@@ -200,6 +209,14 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
         findings=(*audit.findings, *new_findings),
         policy_checks=(*audit.policy_checks, *checks),
     )
+
+
+def _missing_lines(audit: Audit) -> dict[str, frozenset[int]]:
+    """Path -> statement lines no test executed, from the run's coverage.py data."""
+    coverage = audit.run.coverage if audit.run is not None else None
+    if coverage is None:
+        return {}
+    return {f.path: frozenset(f.missing) for f in coverage.files}
 
 
 def _job(root: Path, target: Target, wanted: set[str]) -> FunctionJob:
