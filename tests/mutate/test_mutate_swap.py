@@ -53,7 +53,9 @@ def test_private_names_stay_mangled_in_mutants(swapped: Audit) -> None:
     statuses = {m.id: m.status for m in swapped.mutation.mutants}  # type: ignore[union-attr]
     # Only a correctly mangled `self.__secret` lets the untested boundary survive.
     assert statuses["swap.core:Vault.reveal#cmp-gt-gte@59:11"] is MutantStatus.SURVIVED
-    assert statuses["swap.core:Vault.reveal#arith-add-sub@61:15"] is MutantStatus.KILLED
+    assert statuses["swap.core:Vault.__plus_one#arith-add-sub@65:15"] is MutantStatus.KILLED
+    # The private method itself is found in the class as _Vault__plus_one.
+    assert statuses["swap.core:Vault.__plus_one#return-none"] is MutantStatus.KILLED
 
 
 def test_base_method_reached_through_super_is_mutated(swapped: Audit) -> None:

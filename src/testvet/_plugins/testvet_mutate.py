@@ -256,10 +256,17 @@ class _Target:
     def _walk(self, module: Any, parts: list[str]) -> Any:
         obj: Any = module
         for part in parts:
-            try:
-                obj = inspect.getattr_static(obj, part)
-            except AttributeError:
-                raise SwapError(f"{part!r} not found when importing the module") from None
+            names = [part]
+            if isinstance(obj, type) and part.startswith("__") and not part.endswith("__"):
+                names.insert(0, f"_{obj.__name__.lstrip('_')}{part}")  # a private method
+            for name in names:
+                try:
+                    obj = inspect.getattr_static(obj, name)
+                    break
+                except AttributeError:
+                    continue
+            else:
+                raise SwapError(f"{part!r} not found when importing the module")
         return obj
 
     def _locate(self, module: Any, parts: list[str]) -> None:

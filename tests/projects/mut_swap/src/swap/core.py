@@ -58,4 +58,8 @@ class Vault:
         """Private names are mangled with the class name, in the mutants too."""
         if self.__secret > limit:
             return 0
+        return self.__plus_one()
+
+    def __plus_one(self) -> int:
+        """A private method: stored as _Vault__plus_one in the class."""
         return self.__secret + 1
