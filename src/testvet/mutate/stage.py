@@ -83,7 +83,6 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     mode = audit.config.mutation.mode
     if mode == "off" or audit.run is None:
         return audit
-    began = time.perf_counter()
     root = audit.project.root
     cfg = audit.config.mutation
     plan = build(root, audit.run, cfg, mode)
@@ -202,7 +201,6 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     if mode == "full" and cfg.paths:
         weak, checks = findings_mod.weakly_tested(cfg.paths, mutants)
         new_findings += weak
-    del began
     return replace(
         audit,
         mutation=result,
