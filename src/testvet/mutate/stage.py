@@ -86,7 +86,7 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     root = audit.project.root
     cfg = audit.config.mutation
     plan = build(root, audit.run, cfg, mode)
-    output = Path(ctx.options.output_dir)
+    output = Path(ctx.options.output_dir).resolve()  # the worker runs from the project root
     cache = Cache(output / CACHE_DIR)
     sources = TestSources(root)
 
