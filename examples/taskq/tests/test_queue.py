@@ -33,6 +33,13 @@ def test_state_survives_a_restart(tmp_path):
     assert reopened.submit("acme", ["true"]).id == first.id + 1
 
 
+def test_cancel_a_task(tmp_path):
+    queue = TaskQueue(tmp_path / "q.log")
+    task = queue.submit("acme", ["true"])
+    queue.cancel("acme", task.id)
+    assert len(queue.list("acme")) == 1
+
+
 def test_run_next_uses_the_worker(tmp_path):
     queue = TaskQueue(tmp_path / "q.log")
     queue.submit("acme", ["echo", "hi"])

@@ -51,6 +51,9 @@ class TaskQueue:
             raise NotFound(task_id)
         return task
 
+    def cancel(self, tenant: str, task_id: int) -> Task:
+        return self._save(replace(self.get(tenant, task_id), state="cancelled"))
+
     def list(self, tenant: str, state: str | None = None) -> list[Task]:
         return [t for t in self.tasks.values()
                 if t.tenant == tenant and (state is None or t.state == state)]
