@@ -249,10 +249,11 @@ def _cmd_trend(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from testvet.static.registry import all_rules
+    from testvet.codes import all_codes
 
-    for rule in all_rules():
-        print(f"{rule.code}  {rule.category.value:<17} {rule.severity.value:<7} {rule.title}")
+    for info in all_codes():
+        severity = info.severity.value if info.severity else "varies"
+        print(f"{info.code}  {info.category.value:<21} {severity:<7} {info.title}")
     return int(ExitCode.OK)
 
 
