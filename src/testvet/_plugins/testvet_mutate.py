@@ -15,13 +15,15 @@ from __future__ import annotations
 import ast
 import contextlib
 import errno
-import functools
 import importlib
 import inspect
 import json
+import mmap
 import os
+import resource  # the engine forks: POSIX only
 import select
 import signal
+import struct
 import sys
 import time
 import types
@@ -374,11 +376,22 @@ class _Target:
 # --------------------------------------------------------------------------- engine
 
 
+#: ``TESTVET_MUTATE_TRACE``: CPU seconds and minor page faults of the last reaped worker.
+_USAGE: list[Any] = []
+
+#: The shared slot's layout: the 1-based index of the test the worker is running.
+_SLOT = struct.Struct("<i")
+
+
 class _Running:
-    def __init__(self, job: dict[str, Any], pid: int, fd: int, timeout: float) -> None:
+    def __init__(
+        self, job: dict[str, Any], pid: int, fd: int, timeout: float, slot: mmap.mmap
+    ) -> None:
         self.job = job
         self.pid = pid
         self.fd = fd
+        #: Shared page where the worker records the index of the test it is running.
+        self.slot = slot
         self.started = time.monotonic()
         self.deadline = self.started + timeout
         self.buffer = b""
@@ -405,6 +418,8 @@ class _Engine:
         #: first test -> mutants that ran out of CPU time in it (checked by a control run)
         self.first_timeouts: dict[str, list[Any]] = {}
         self.retry: list[Any] = []
+        #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
+        self.as_limit = 0
 
     def run(self) -> None:
         self._warm_tmp()
@@ -414,6 +429,9 @@ class _Engine:
         for function in self.jobs["functions"]:
             queue += self._prepare(function)
         running: dict[int, _Running] = {}
+        self._warm_items()
+        base = _vm_bytes()
+        self.as_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
         # Objects that exist now are never collected in a worker: no copy-on-write storm.
         import gc
 
@@ -459,6 +477,14 @@ class _Engine:
         queue = [({**job, "generous": True}, *rest) for job, *rest in self.retry]
         self.retry = []
         self._drain(queue, running)
+
+    def _warm_items(self) -> None:
+        """Do once here what every worker would otherwise redo for each item it runs:
+        pytest's cached ``location`` (paths, stat calls) and the cheap failure reports."""
+        for item in self.items.values():
+            with contextlib.suppress(Exception):
+                _ = item.location
+            _cheap_failure_reports(item)
 
     def _warm_tmp(self) -> None:
         """Create pytest's base temp dir once, so parallel workers share it."""
@@ -529,16 +555,17 @@ class _Engine:
             budgets = [GENEROUS_SCALE * (b or 0.0) + GENEROUS_SLACK for b in budgets]
             cpu = GENEROUS_SCALE * cpu + GENEROUS_SLACK
         read_fd, write_fd = os.pipe()
+        slot = mmap.mmap(-1, mmap.PAGESIZE)  # shared with the child (MAP_SHARED)
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
-            _worker(write_fd, target, code, items, budgets, self.session, self.mem_limit, cpu)
+            _worker(write_fd, slot, target, code, items, budgets, self.session, self.as_limit, cpu)
         os.close(write_fd)
         os.set_blocking(read_fd, False)
         spec = (job, target, code, items)
         if items:
             job = {**job, "first": items[0].nodeid}
-        running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu))
+        running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu), slot)
         running[pid].spec = spec
 
     def _wait(self, running: dict[int, _Running]) -> None:
@@ -569,13 +596,9 @@ class _Engine:
             *lines, run.buffer = run.buffer.split(b"\n")
             for line in lines:
                 with contextlib.suppress(ValueError):
-                    message = json.loads(line)
-                    if "item" in message:
-                        run.current = message["item"]
-                    else:
-                        run.final = message
-                        # The verdict is in: give fixture teardown a short grace period.
-                        run.deadline = min(run.deadline, time.monotonic() + 5.0)
+                    run.final = json.loads(line)
+                    # The verdict is in: give fixture teardown a short grace period.
+                    run.deadline = min(run.deadline, time.monotonic() + 5.0)
             return
         self._finish(run, running, timed_out=False)
 
@@ -583,6 +606,11 @@ class _Engine:
         del running[run.pid]
         os.close(run.fd)
         status_word = _reap(run.pid)
+        (ran,) = _SLOT.unpack_from(run.slot)
+        run.slot.close()
+        items = run.spec[3] if run.spec is not None else []
+        if 0 < ran <= len(items):
+            run.current = items[ran - 1].nodeid
         duration = time.monotonic() - run.started
         final = run.final
         killed_by = run.current
@@ -598,7 +626,12 @@ class _Engine:
             status, reason = "crashed", status_word
         if _TRACE:
             ran = (final or {}).get("ran")
-            print(f"mutant {run.job['id']} {status} ran={ran} {duration:.4f}s", file=sys.stderr)
+            cpu, faults = _USAGE or [0.0, 0]
+            print(
+                f"mutant {run.job['id']} {status} ran={ran} {duration:.4f}s "
+                f"cpu={cpu:.4f}s faults={faults}",
+                file=sys.stderr,
+            )
         control_timeout = run.job.get("control_timeout")
         if control_timeout is not None:
             if status == "timeout":
@@ -642,7 +675,9 @@ def _kill(pid: int) -> None:
 def _reap(pid: int) -> str:
     while True:
         try:
-            _, status = os.waitpid(pid, 0)
+            _, status, usage = os.wait4(pid, 0)
+            if _TRACE:
+                _USAGE[:] = [usage.ru_utime + usage.ru_stime, usage.ru_minflt]
         except InterruptedError:
             continue
         except ChildProcessError:
@@ -661,12 +696,13 @@ def _reap(pid: int) -> str:
 
 def _worker(
     fd: int,
+    slot: mmap.mmap,
     target: _Target | None,
     code: types.CodeType | None,
     items: list[Any],
     budgets: list[float | None],
     session: pytest.Session,
-    mem_limit: int,
+    as_limit: int,
     cpu_seconds: float,
 ) -> None:
     """Forked child: install the mutant, run the covering items, report, ``_exit``."""
@@ -682,13 +718,10 @@ def _worker(
         devnull = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(devnull, std)
-        _limit_memory(mem_limit)
+        _limit_memory(as_limit)
         _limit_cpu(cpu_seconds)
-        write = functools.partial(_write_line, fd)
         if target is not None and code is not None:
             target.install(code)
-        for item in items:
-            _cheap_failure_reports(item)
         killed_by = None
         reason = None
         verdict = "survived"
@@ -697,7 +730,7 @@ def _worker(
         ran = 0
         for index, item in enumerate(items):
             ran = index + 1
-            write({"item": item.nodeid})
+            _SLOT.pack_into(slot, 0, ran)  # which test is running, without a syscall
             nextitem = items[index + 1] if index + 1 < len(items) else None
             budget = budgets[index]
             if budget is not None:
@@ -716,7 +749,7 @@ def _worker(
                 else:
                     verdict = "killed"
                 break
-        write({"status": verdict, "killed_by": killed_by, "reason": reason, "ran": ran})
+        _write_line(fd, {"status": verdict, "killed_by": killed_by, "reason": reason, "ran": ran})
         with contextlib.suppress(BaseException):
             session._setupstate.teardown_exact(None)
     except BaseException:
@@ -755,10 +788,6 @@ def _write_line(fd: int, message: dict[str, Any]) -> None:
 
 def _limit_cpu(seconds: float) -> None:
     """The per-mutant timeout, in CPU seconds: SIGXCPU ends a worker that spins."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not POSIX
-        return
     limit = max(1, int(seconds + 0.999))
     with contextlib.suppress(ValueError, OSError):
         _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -767,15 +796,10 @@ def _limit_cpu(seconds: float) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
 
 
-def _limit_memory(extra: int) -> None:
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not POSIX
+def _limit_memory(limit: int) -> None:
+    """``RLIMIT_AS`` = ``limit`` (computed once in the warm process; 0: no limit)."""
+    if limit <= 0:
         return
-    base = _vm_bytes()
-    if not base or extra <= 0:
-        return
-    limit = base + extra
     with contextlib.suppress(ValueError, OSError):
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
