@@ -265,3 +265,24 @@ def test_mutants_on_lines_no_test_executes_survive_without_running(tmp_path: Pat
     executed = mutants["calc.core:clamp#cmp-gt-gte@30:7"]
     assert executed.status is MutantStatus.SURVIVED
     assert executed.duration > 0.0
+
+
+def test_a_mutant_with_the_same_bytecode_as_another_runs_once(tmp_path: Path) -> None:
+    reached = {k: v for k, v in BASIC_REACHED.items() if k.endswith("::test_add")}
+    audit = make_audit(ROOT, BASIC_MODULES, reached, {"mode": "full", "paths": {"src/**": 0}})
+    mutants = by_id(stage.run(audit, context(tmp_path, ROOT)))
+    extreme = mutants["calc.core:add#return-none"]
+    operator = mutants["calc.core:add#return-value-none@10:11"]
+    assert extreme.kind == "extreme"
+    assert operator.kind == "operator"
+    assert extreme.status is MutantStatus.KILLED
+    # One worker judged both: the twin carries its verdict, killer and measured time.
+    assert (operator.status, operator.killed_by, operator.duration) == (
+        extreme.status,
+        extreme.killed_by,
+        extreme.duration,
+    )
+    assert extreme.duration > 0.0
+    other = mutants["calc.core:add#arith-add-sub@10:11"]
+    assert other.status is MutantStatus.KILLED
+    assert other.duration != extreme.duration

@@ -32,7 +32,8 @@ from typing import Any
 import pytest
 
 #: CPU seconds one test may use beyond its budget (the first one pays fixture setup).
-FIRST_TEST_SLACK = 0.1
+#: A budget too small for the first test is detected and corrected (see ``_controls``).
+FIRST_TEST_SLACK = 0.05
 TEST_SLACK = 0.02
 #: A mutant retried because its first test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
@@ -418,6 +419,8 @@ class _Engine:
         #: first test -> mutants that ran out of CPU time in it (checked by a control run)
         self.first_timeouts: dict[str, list[Any]] = {}
         self.retry: list[Any] = []
+        #: mutant -> mutants with the same bytecode, which get its verdict without running
+        self.twins: dict[str, list[str]] = {}
         #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
         self.as_limit = 0
 
@@ -428,6 +431,9 @@ class _Engine:
         self.index = _Index()
         for function in self.jobs["functions"]:
             queue += self._prepare(function)
+        # Longest first (the budget grows with the covering tests' time), so a long
+        # survivor does not start last and leave the other workers idle at the end.
+        queue.sort(key=lambda spec: -float(spec[0]["timeout"]))
         running: dict[int, _Running] = {}
         self._warm_items()
         base = _vm_bytes()
@@ -506,6 +512,7 @@ class _Engine:
             return []
         items = [self.items[n] for n in function["tests"] if n in self.items]
         prepared = []
+        first: dict[tuple[Any, ...], str] = {}
         for job in function["mutants"]:
             if not items:
                 self._result(job["id"], "no-tests", None, 0.0, "covering tests not collected")
@@ -515,6 +522,13 @@ class _Engine:
             except (SwapError, SyntaxError, ValueError) as exc:
                 self._result(job["id"], "invalid", None, 0.0, str(exc)[:300])
                 continue
+            key = _behaviour_key(code)
+            if key in first:
+                # The same bytecode as an earlier mutant of this function (e.g. ``return
+                # None`` both as the extreme and as the return-value mutant): run once.
+                self.twins.setdefault(first[key], []).append(job["id"])
+                continue
+            first[key] = job["id"]
             prepared.append((job, target, code, items))
         return prepared
 
@@ -644,7 +658,8 @@ class _Engine:
                 for mutant in self.kills.get(control, []):
                     self._result(mutant, "no-tests", None, 0.0, why)
             return
-        self._result(run.job["id"], status, killed_by, duration, reason)
+        for mutant in (run.job["id"], *self.twins.get(run.job["id"], ())):
+            self._result(mutant, status, killed_by, duration, reason)
         first = run.job.get("first")
         first_test_limit = reason == "CPU time limit of one test" and killed_by == first
         if first_test_limit and first and not run.job.get("generous"):
@@ -654,7 +669,26 @@ class _Engine:
         if status == "killed" and killed_by in self.items:
             timeout = max(self.killers.get(killed_by, 0.0), float(run.job["timeout"]))
             self.killers[killed_by] = timeout
-            self.kills.setdefault(killed_by, []).append(run.job["id"])
+            kills = self.kills.setdefault(killed_by, [])
+            kills += [run.job["id"], *self.twins.get(run.job["id"], ())]
+
+
+def _behaviour_key(code: types.CodeType) -> tuple[Any, ...]:
+    """What decides a code object's behaviour, line numbers aside (nested code objects
+    compare by identity through ``repr``, so functions holding them never match)."""
+    return (
+        code.co_code,
+        repr(code.co_consts),
+        code.co_names,
+        code.co_varnames,
+        code.co_freevars,
+        code.co_cellvars,
+        code.co_flags,
+        code.co_argcount,
+        code.co_posonlyargcount,
+        code.co_kwonlyargcount,
+        code.co_exceptiontable if hasattr(code, "co_exceptiontable") else b"",
+    )
 
 
 def _wall_limit(cpu_seconds: float) -> float:
