@@ -41,13 +41,13 @@ of interleaved rounds; wall time / CPU time of all processes involved; shared ma
 so the wall numbers are noisy and the CPU numbers are the steadier guide)::
 
     variant            cachetools     click          attrs
-    coverage run       2.16 / 2.16    1.96 / 1.99    1.17 / 2.17
-    map (hook)         1.12 / 1.11    1.36 / 1.18    0.67 / 1.12
-    map + coverage     2.51 / 2.50    2.68 / 2.65    1.55 / 2.37
+    coverage run       2.16 / 2.16    1.96 / 1.99    2.09 / 2.20
+    map (hook)         1.12 / 1.11    1.36 / 1.18    1.01 / 1.11
+    map + coverage     2.51 / 2.50    2.68 / 2.65    2.15 / 2.24
     map: setprofile    2.15 / 2.12    2.79 / 2.48    -
     map: lsprof        1.89 / 1.85    1.86 / 1.80    -
     plugin, no map     1.11 / 1.09    1.17 / 1.09    -
 
-(cachetools and click: 5 rounds; attrs: 3 rounds under heavy load. "map + coverage"
+(cachetools and click: 5 rounds; attrs: 3 rounds, 1,335 tests. "map + coverage"
 measures test files too, for rotten-green evidence, and includes the parent's analysis.)
 """
