@@ -215,9 +215,63 @@ def execute(
     return result, analysis, scope
 
 
+_ORIGINS = (
+    "import importlib.util as u, json, sys\n"
+    "out = {}\n"
+    "for name in sys.argv[1:]:\n"
+    "    try:\n"
+    "        spec = u.find_spec(name)\n"
+    "    except Exception:\n"
+    "        spec = None\n"
+    "    out[name] = getattr(spec, 'origin', None)\n"
+    "print(json.dumps(out))\n"
+)
+
+
+def foreign_packages(python: str, root: Path, packages: tuple[str, ...]) -> dict[str, str]:
+    """Project packages the interpreter imports from outside ``root`` (name -> origin)."""
+    if not packages:
+        return {}
+    try:
+        done = subprocess.run(
+            [python, "-c", _ORIGINS, *packages],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=root,
+            env=subproc.child_env(),
+            check=False,
+        )
+        origins: dict[str, str | None] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return {}
+    here = root.resolve()
+    return {
+        name: origin
+        for name, origin in origins.items()
+        if origin and not Path(origin).resolve().is_relative_to(here)
+    }
+
+
+def _guard_foreign_code(audit: Audit, result: RunResult) -> None:
+    """Refuse to report on code the suite did not run: another checkout was imported."""
+    passed = any(r.outcome.value == "passed" for r in result.results)
+    if not passed or result.functions:
+        return
+    foreign = foreign_packages(result.python, audit.project.root, audit.project.packages)
+    if foreign:
+        name, origin = next(iter(foreign.items()))
+        raise SuiteError(
+            f"the suite imported package {name!r} from {origin}, not from "
+            f"{audit.project.root}: no code of this project ran; install this checkout "
+            "(pip install -e .) or pass --python with an environment that has it"
+        )
+
+
 def run(audit: Audit, ctx: StageContext) -> Audit:
     """The run stage."""
     result, analysis, scope = execute(audit, ctx)
+    _guard_foreign_code(audit, result)
     measured = bool(result.results)
     findings: tuple[Finding, ...] = ()
     checks: tuple[PolicyCheck, ...] = ()
