@@ -11,7 +11,7 @@ from types import CodeType, MappingProxyType
 
 import pytest
 
-from testvet import subproc
+from testvet import globs, subproc
 from testvet.config import CoverageConfig
 from testvet.model import (
     Category,
@@ -26,7 +26,7 @@ from testvet.model import (
     TestKind,
     TestResult,
 )
-from testvet.run import floors, functions, globs, mapping, rotten
+from testvet.run import floors, functions, mapping, rotten
 from testvet.run.covdata import Analysis, FunctionGap
 from testvet.run.events import ChildLog, EventReader
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import coverage
 
+from testvet import globs
 from testvet.errors import ConfigError
 from testvet.model import CoverageData, FileCoverage
-from testvet.run import globs
 from testvet.run.scope import Scope
 
 

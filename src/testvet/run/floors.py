@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from testvet import globs
 from testvet.config import CoverageConfig
 from testvet.model import Category, Finding, PolicyCheck, Severity
-from testvet.run import globs
 from testvet.run.covdata import Analysis, FunctionGap, percent
 
 TOTAL = "<total>"
