@@ -6,9 +6,9 @@ import ast
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 
+from testvet.globs import matches
 from testvet.model import Audit
 
 #: Directories never walked: virtualenvs, caches, build output, VCS data.
@@ -69,7 +69,7 @@ def _parse(root: Path, rel: str, module: str) -> SourceFile | None:
 
 def excluded(rel: str, globs: tuple[str, ...]) -> bool:
     """Whether ``rel`` matches one of the configured ``exclude`` globs."""
-    return any(fnmatch(rel, glob) for glob in globs)
+    return any(matches(glob, rel) for glob in globs)
 
 
 def is_test_file(rel: str) -> bool:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from testvet import globs
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -53,11 +55,7 @@ def relpath(path: Path, root: Path) -> str:
 
 def excluded(rel: str, patterns: Iterable[str]) -> bool:
     """True when ``rel`` matches one of the ``exclude`` globs (or lies under a matched dir)."""
-    for pattern in patterns:
-        pat = pattern.rstrip("/")
-        if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel, pat + "/*"):
-            return True
-    return False
+    return any(globs.matches(pattern, rel) for pattern in patterns)
 
 
 def _walk_py(top: Path, root: Path, norecurse: tuple[str, ...] = ()) -> Iterator[Path]:
