@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from testvet import globs
 from testvet.config import MutationConfig
 from testvet.model import FunctionInfo, Outcome, RunResult, SkippedFunction
 from testvet.mutate.operators import MutantSpec, extreme_mutants, operator_mutants
@@ -20,34 +19,9 @@ from testvet.mutate.source import FunctionSource, ModuleSource
 TIMEOUT_SLACK = 1.0
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    glob = glob.strip().lstrip("./").rstrip("/")
-    out = []
-    i = 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    # A directory matches everything under it.
-    return re.compile("".join(out) + "(?:/.*)?")
-
-
 def path_matches(path: str, glob: str) -> bool:
     """Whether the project-relative ``path`` falls under ``glob`` (``**``, ``*``, directories)."""
-    return _glob_regex(glob).fullmatch(path) is not None
+    return globs.matches(glob, path)
 
 
 def critical_globs(path: str, paths: Mapping[str, float]) -> list[str]:
