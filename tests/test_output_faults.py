@@ -47,7 +47,10 @@ def test_killed_writer_leaves_a_whole_report(hard_kill: Any, tmp_path: Path) -> 
 def test_full_disk_keeps_the_old_report(disk_faults: Any, tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     write_atomic(target, "old")
-    with disk_faults.enospc(after_bytes=10, path=tmp_path), pytest.raises(OSError) as info:
+    with (
+        disk_faults.enospc(after_bytes=10, path=tmp_path),
+        pytest.raises(OSError, match="No space left") as info,
+    ):
         write_atomic(target, "new" * 10_000)
     assert info.value.errno == errno.ENOSPC
     assert target.read_text() == "old"
