@@ -154,8 +154,31 @@ def _show(values: tuple[Any, ...]) -> str:
     return f"[{shown}{more}]"
 
 
+def _verdict(head: str, problems: list[str]) -> str:
+    found = "; ".join(p for p in problems if p)
+    return f"{head}: {found}" if found else f"{head}: valid"
+
+
+class _Checked:
+    """What both checker results share: ``message``, ``str()`` and ``assert_ok()``."""
+
+    ok: bool
+
+    @property
+    def message(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.message
+
+    def assert_ok(self) -> None:
+        """Raise ``AssertionError`` with :attr:`message` unless the history is valid."""
+        if not self.ok:
+            raise AssertionError(self.message)
+
+
 @dataclass(frozen=True)
-class SetResult:
+class SetResult(_Checked):
     """The verdict of :func:`check_set`."""
 
     #: True when nothing acknowledged was lost and nothing unexpected was read.
@@ -198,16 +221,7 @@ class SetResult:
             if self.failed_present
             else "",
         ]
-        found = "; ".join(p for p in problems if p)
-        return f"{head}: {found}" if found else f"{head}: valid"
-
-    def __str__(self) -> str:
-        return self.message
-
-    def assert_ok(self) -> None:
-        """Raise ``AssertionError`` with :attr:`message` unless the history is valid."""
-        if not self.ok:
-            raise AssertionError(self.message)
+        return _verdict(head, problems)
 
 
 def _final_read(history: History, f: str) -> list[Any] | None:
@@ -260,7 +274,7 @@ def check_set(
 
 
 @dataclass(frozen=True)
-class QueueResult:
+class QueueResult(_Checked):
     """The verdict of :func:`check_queue`."""
 
     #: True when nothing acknowledged was lost, duplicated or made up.
@@ -305,16 +319,7 @@ class QueueResult:
             if self.unexpected
             else "",
         ]
-        found = "; ".join(p for p in problems if p)
-        return f"{head}: {found}" if found else f"{head}: valid"
-
-    def __str__(self) -> str:
-        return self.message
-
-    def assert_ok(self) -> None:
-        """Raise ``AssertionError`` with :attr:`message` unless the history is valid."""
-        if not self.ok:
-            raise AssertionError(self.message)
+        return _verdict(head, problems)
 
 
 def check_queue(
