@@ -238,7 +238,21 @@ class _Finder:
         """Nothing cached here."""
 
 
-class _HookMap:
+class _HitMap:
+    """A map whose ``hits`` collection is filled between ``begin()`` and ``end()``."""
+
+    hits: Any
+
+    def begin(self) -> None:
+        self.hits.clear()
+
+    def end(self) -> list[int]:
+        found = list(self.hits)
+        self.hits.clear()
+        return found
+
+
+class _HookMap(_HitMap):
     name = "hook"
 
     def __init__(self, scope: _Scope, registry: _Registry) -> None:
@@ -252,14 +266,6 @@ class _HookMap:
             if isinstance(filename, str) and scope(filename):
                 self.missed.append(name)
         self.missed.sort()
-
-    def begin(self) -> None:
-        self.hits.clear()
-
-    def end(self) -> list[int]:
-        found = list(self.hits)
-        self.hits.clear()
-        return found
 
 
 # ------------------------------------------------------------ map: sys.monitoring
@@ -325,7 +331,7 @@ class _MonitoringMap:
         return found
 
 
-class _ProfileMap:
+class _ProfileMap(_HitMap):
     name = "profile"
 
     def __init__(self, scope: _Scope, registry: _Registry) -> None:
@@ -346,14 +352,6 @@ class _ProfileMap:
         self.profile = profile
         sys.setprofile(profile)
         threading.setprofile(profile)
-
-    def begin(self) -> None:
-        self.hits.clear()
-
-    def end(self) -> list[int]:
-        found = list(self.hits)
-        self.hits.clear()
-        return found
 
 
 class _LsprofMap:
