@@ -158,6 +158,13 @@ SWAP_REACHED: dict[str, list[str]] = {
     "tests/test_swap.py::test_fetch": ["fetch"],
     "tests/test_swap.py::test_child": ["Base.describe", "Child.describe", "Child.build"],
     "tests/test_order.py::test_b_compute": ["swap.order:compute"],
-    "tests/test_swap.py::test_vault": ["Vault.__init__", "Vault.reveal", "Vault.__plus_one"],
+    "tests/test_order.py::test_b_double": ["swap.order:double"],
+    "tests/test_order.py::test_c_double": ["swap.order:double"],
+    "tests/test_swap.py::test_vault": [
+        "Vault.__init__",
+        "Vault.reveal",
+        "Vault.__plus_one",
+        "Vault.doubled",
+    ],
 }
 SWAP_MODULES = {"swap.core": "src/swap/core.py", "swap.order": "src/swap/order.py"}

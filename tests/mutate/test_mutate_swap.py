@@ -52,10 +52,17 @@ def test_special_functions_are_swapped_and_killed(swapped: Audit, function: str)
 def test_private_names_stay_mangled_in_mutants(swapped: Audit) -> None:
     statuses = {m.id: m.status for m in swapped.mutation.mutants}  # type: ignore[union-attr]
     # Only a correctly mangled `self.__secret` lets the untested boundary survive.
-    assert statuses["swap.core:Vault.reveal#cmp-gt-gte@59:11"] is MutantStatus.SURVIVED
-    assert statuses["swap.core:Vault.__plus_one#arith-add-sub@65:15"] is MutantStatus.KILLED
+    assert statuses["swap.core:Vault.reveal#cmp-gt-gte@61:11"] is MutantStatus.SURVIVED
+    assert statuses["swap.core:Vault.__plus_one#arith-add-sub@67:15"] is MutantStatus.KILLED
     # The private method itself is found in the class as _Vault__plus_one.
     assert statuses["swap.core:Vault.__plus_one#return-none"] is MutantStatus.KILLED
+
+
+def test_a_method_naming_its_own_class_is_mutated(swapped: Audit) -> None:
+    # `Vault.FACTOR` inside Vault's method: the mutant is compiled inside a class named
+    # Vault (for mangling) and must still read `Vault` as a global, not as a closure cell.
+    statuses = {m.id: m.status for m in swapped.mutation.mutants}  # type: ignore[union-attr]
+    assert statuses["swap.core:Vault.doubled#arith-mult-div@71:15"] is MutantStatus.KILLED
 
 
 def test_base_method_reached_through_super_is_mutated(swapped: Audit) -> None:
@@ -75,3 +82,13 @@ def test_kills_by_a_test_that_fails_alone_are_withdrawn(swapped: Audit) -> None:
     )
     # Kills by tests that pass alone stand.
     assert any(m.status is MutantStatus.KILLED for m in swapped.mutation.mutants)
+
+
+def test_mutants_killed_by_a_test_that_fails_alone_run_again_without_it(swapped: Audit) -> None:
+    assert swapped.mutation is not None
+    mine = {m.id: m for m in swapped.mutation.mutants if m.function == "swap.order:double"}
+    # test_b_double runs first (it is as fast and sorts first), fails on its own and is
+    # dropped; test_c_double prepares what it needs and kills every mutant for real.
+    assert {m.status for m in mine.values()} == {MutantStatus.KILLED}
+    assert {m.killed_by for m in mine.values()} == {"tests/test_order.py::test_c_double"}
+    assert "swap.order.double" not in {s.function for s in swapped.mutation.skipped}

@@ -33,7 +33,7 @@ import pytest
 
 #: CPU seconds one test may use beyond its budget (the first one pays fixture setup).
 #: A budget too small for the first test is detected and corrected (see ``_controls``).
-FIRST_TEST_SLACK = 0.05
+FIRST_TEST_SLACK = 0.025
 TEST_SLACK = 0.02
 #: A mutant retried because its first test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
@@ -340,6 +340,10 @@ class _Target:
 
     def _compile_wrapped(self, node: ast.stmt, freevars: tuple[str, ...]) -> types.CodeType:
         body: list[ast.stmt] = []
+        if self.mangle and self.mangle not in freevars:
+            # The class statement below must not turn the class's name into a closure
+            # variable of the method: in the original it is a global (``Cache.attr``).
+            body.append(ast.Global(names=[self.mangle]))
         for name in freevars:
             assign = ast.Assign(targets=[ast.Name(name, ast.Store())], value=ast.Constant(None))
             body.append(assign)
@@ -411,8 +415,8 @@ class _Engine:
         self.workers = max(1, int(jobs.get("workers", 1)))
         self.mem_limit = int(jobs.get("memory_mb", 1024)) * 1024 * 1024
         self.budgets: dict[str, float] = {k: float(v) for k, v in jobs.get("budgets", {}).items()}
-        #: killing test -> the mutants it killed, and the largest timeout among them
-        self.kills: dict[str, list[str]] = {}
+        #: killing test -> the mutants it killed (as queued), and the largest timeout
+        self.kills: dict[str, list[Any]] = {}
         self.killers: dict[str, float] = {}
         #: tests that passed as the first test of a worker (so they pass on their own)
         self.passed_first: set[str] = set()
@@ -421,6 +425,10 @@ class _Engine:
         self.retry: list[Any] = []
         #: mutant -> mutants with the same bytecode, which get its verdict without running
         self.twins: dict[str, list[str]] = {}
+        #: function -> test -> mutants of it that test killed: siblings run those tests first
+        self.learned: dict[str, dict[str, int]] = {}
+        #: tests that fail on the unmodified code when run alone (never run again)
+        self.bad_tests: dict[str, str] = {}
         #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
         self.as_limit = 0
 
@@ -429,11 +437,18 @@ class _Engine:
         _send(self.out, {"t": "ready", "items": len(self.items)})
         queue: list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]] = []
         self.index = _Index()
+        later: list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]] = []
         for function in self.jobs["functions"]:
-            queue += self._prepare(function)
-        # Longest first (the budget grows with the covering tests' time), so a long
-        # survivor does not start last and leave the other workers idle at the end.
+            prepared = self._prepare(function)
+            queue += prepared[:1]
+            later += prepared[1:]
+        # One scout per function first, so its siblings can start with the test that
+        # killed it (most mutants die in the first test that looks at the function).
+        # Within each wave the longest first (the budget grows with the covering tests'
+        # time), so a long survivor does not start last and leave workers idle at the end.
         queue.sort(key=lambda spec: -float(spec[0]["timeout"]))
+        later.sort(key=lambda spec: -float(spec[0]["timeout"]))
+        queue += later
         running: dict[int, _Running] = {}
         self._warm_items()
         base = _vm_bytes()
@@ -463,7 +478,17 @@ class _Engine:
 
     def _controls(self, running: dict[int, _Running]) -> None:
         """Run each killing test alone on the unmodified code: a test that fails anyway
-        (order-dependent, leaking state) did not kill anything; its kills are withdrawn."""
+        (order-dependent, leaking state) did not kill anything; its mutants are run again
+        without it (and the tests that kill them then are checked the same way)."""
+        for _round in range(8):
+            if not self.killers:
+                break
+            self._control_round(running)
+        queue = [({**job, "generous": True}, *rest) for job, *rest in self.retry]
+        self.retry = []
+        self._drain(queue, running)
+
+    def _control_round(self, running: dict[int, _Running]) -> None:
         queue: list[Any] = []
         for nodeid, timeout in self.killers.items():
             if nodeid in self.passed_first:
@@ -478,10 +503,16 @@ class _Engine:
             queue.append((job, None, None, [self.items[nodeid]]))
         self.killers = {}
         self._drain(queue, running)
-        # Mutants whose first test cannot even run unmodified within its budget: rerun them
-        # with generous budgets; their first verdict was a false timeout.
-        queue = [({**job, "generous": True}, *rest) for job, *rest in self.retry]
-        self.retry = []
+        # Mutants "killed" by a test that fails on its own: run again without it.
+        queue = []
+        for nodeid in list(self.bad_tests):
+            for job, target, code, items in self.kills.pop(nodeid, []):
+                kept = [item for item in items if item.nodeid not in self.bad_tests]
+                if kept:
+                    queue.append((job, target, code, kept))
+                    continue
+                for mutant in (job["id"], *self.twins.get(job["id"], ())):
+                    self._result(mutant, "no-tests", None, 0.0, self.bad_tests[nodeid])
         self._drain(queue, running)
 
     def _warm_items(self) -> None:
@@ -529,7 +560,7 @@ class _Engine:
                 self.twins.setdefault(first[key], []).append(job["id"])
                 continue
             first[key] = job["id"]
-            prepared.append((job, target, code, items))
+            prepared.append(({**job, "function": function["id"]}, target, code, items))
         return prepared
 
     def _skip(self, function_id: str, reason: str) -> None:
@@ -564,6 +595,7 @@ class _Engine:
         running: dict[int, _Running],
     ) -> None:
         cpu = float(job["timeout"])
+        items = self._killers_first(job, items)
         budgets = [self.budgets.get(item.nodeid) for item in items]
         if job.get("generous"):
             budgets = [GENEROUS_SCALE * (b or 0.0) + GENEROUS_SLACK for b in budgets]
@@ -581,6 +613,15 @@ class _Engine:
             job = {**job, "first": items[0].nodeid}
         running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu), slot)
         running[pid].spec = spec
+
+    def _killers_first(self, job: dict[str, Any], items: list[Any]) -> list[Any]:
+        """``items`` with the tests that killed this function's other mutants first (the
+        most kills first); the rest keep their order (fastest first)."""
+        learned = self.learned.get(job.get("function", ""))
+        if not learned or len(items) < 2:
+            return items
+        rank = {item.nodeid: position for position, item in enumerate(items)}
+        return sorted(items, key=lambda item: (-learned.get(item.nodeid, 0), rank[item.nodeid]))
 
     def _wait(self, running: dict[int, _Running]) -> None:
         now = time.monotonic()
@@ -653,10 +694,11 @@ class _Engine:
             return
         control = run.job.get("control")
         if control is not None:
-            if status != "survived":
+            if status == "survived":
+                self.passed_first.add(control)  # it passes on its own: never checked again
+            else:
                 why = f"{control} fails on the unmodified code when run alone ({status})"
-                for mutant in self.kills.get(control, []):
-                    self._result(mutant, "no-tests", None, 0.0, why)
+                self.bad_tests[control] = why
             return
         for mutant in (run.job["id"], *self.twins.get(run.job["id"], ())):
             self._result(mutant, status, killed_by, duration, reason)
@@ -669,8 +711,10 @@ class _Engine:
         if status == "killed" and killed_by in self.items:
             timeout = max(self.killers.get(killed_by, 0.0), float(run.job["timeout"]))
             self.killers[killed_by] = timeout
-            kills = self.kills.setdefault(killed_by, [])
-            kills += [run.job["id"], *self.twins.get(run.job["id"], ())]
+            self.kills.setdefault(killed_by, []).append(run.spec)
+            if killed_by not in self.bad_tests:
+                learned = self.learned.setdefault(run.job.get("function", ""), {})
+                learned[killed_by] = learned.get(killed_by, 0) + 1
 
 
 def _behaviour_key(code: types.CodeType) -> tuple[Any, ...]:

@@ -22,3 +22,4 @@ def test_child():
 
 def test_vault():
     assert Vault().reveal() == 42
+    assert Vault().doubled() == 82

@@ -51,6 +51,8 @@ class Child(Base):
 
 
 class Vault:
+    FACTOR = 2
+
     def __init__(self) -> None:
         self.__secret = 41
 
@@ -63,3 +65,7 @@ class Vault:
     def __plus_one(self) -> int:
         """A private method: stored as _Vault__plus_one in the class."""
         return self.__secret + 1
+
+    def doubled(self) -> int:
+        """Names its own class: a global in the mutant too, not a closure variable."""
+        return Vault.FACTOR * self.__secret

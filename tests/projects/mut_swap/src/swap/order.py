@@ -13,3 +13,9 @@ def compute(x: int) -> int:
     if not _STATE["ready"]:
         raise RuntimeError("prepare() first")
     return x + 1
+
+
+def double(x: int) -> int:
+    if not _STATE["ready"]:
+        raise RuntimeError("prepare() first")
+    return 2 * x
