@@ -191,14 +191,19 @@ def testvet_audit(
     )
     seconds: dict[str, float] = {}
     with PeakMemory(os.getpid()) as memory:
-        for name, stage in (
-            ("discover", discover.run),
-            ("run", run_stage.run),
-            ("mutate", mutate.run),
-        ):
-            began = time.perf_counter()
-            audit = stage(audit, ctx)
-            seconds[name] = time.perf_counter() - began
+        try:
+            for name, stage in (
+                ("discover", discover.run),
+                ("run", run_stage.run),
+                ("mutate", mutate.run),
+            ):
+                if name == "run":  # as the pipeline does (testvet.core.run_audit)
+                    mutate.prestart(audit, ctx)
+                began = time.perf_counter()
+                audit = stage(audit, ctx)
+                seconds[name] = time.perf_counter() - began
+        finally:
+            ctx.close_handoffs()
     return TestvetRun(audit, seconds, memory.mib)
 
 

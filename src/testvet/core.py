@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from testvet import __version__
 from testvet import config as config_mod
 from testvet.errors import UsageError
 from testvet.model import Audit, Project
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
 
 #: ``progress(label, done, total)``; total is None when unknown.
 ProgressCallback = Callable[[str, int, "int | None"], None]
@@ -48,6 +54,15 @@ class StageContext:
 
     options: AuditOptions
     progress: ProgressCallback = _no_progress
+    #: What one stage starts for a later one (the mutation stage's warm process, started
+    #: before the run); anything left is closed when the pipeline ends.
+    handoff: dict[str, Closable] = field(default_factory=dict)
+
+    def close_handoffs(self) -> None:
+        """Close whatever no stage took (an earlier stage failed, or it was not needed)."""
+        while self.handoff:
+            _, resource = self.handoff.popitem()
+            resource.close()
 
 
 Stage = Callable[[Audit, StageContext], Audit]
@@ -127,13 +142,25 @@ def run_audit(options: AuditOptions, progress: ProgressCallback | None = None) -
     audit = start(options)
     timings: dict[str, float] = {}
     skipped: dict[str, str] = {}
-    for name, stage in _stages():
-        reason = _skip_reason(name, audit, options)
-        if reason:
-            skipped[name] = reason
-            continue
-        began = time.perf_counter()
-        audit = stage(audit, ctx)
-        timings[name] = round(time.perf_counter() - began, 4)
-        audit = replace(audit, timings={**audit.timings, **timings})
+    try:
+        for name, stage in _stages():
+            reason = _skip_reason(name, audit, options)
+            if reason:
+                skipped[name] = reason
+                continue
+            if name == "run" and audit.config.mutation.mode != "off":
+                _prestart_mutation(audit, ctx)
+            began = time.perf_counter()
+            audit = stage(audit, ctx)
+            timings[name] = round(time.perf_counter() - began, 4)
+            audit = replace(audit, timings={**audit.timings, **timings})
+    finally:
+        ctx.close_handoffs()
     return replace(audit, timings=timings, skipped_stages={**audit.skipped_stages, **skipped})
+
+
+def _prestart_mutation(audit: Audit, ctx: StageContext) -> None:
+    """Let the mutation stage's warm process import and collect during the run."""
+    from testvet.mutate import stage as mutate
+
+    mutate.prestart(audit, ctx)

@@ -6,19 +6,25 @@ target function's ``__code__`` in memory, runs the already-collected covering it
 (fastest first, stopping at the first failure) and reports over a pipe. Nothing is
 written anywhere but the result pipe. Standalone: stdlib and pytest only.
 
-Input: the JSON job file named by ``TESTVET_MUTATE_JOBS``. Output: JSON lines on the
-file descriptor ``TESTVET_MUTATE_FD`` (``ready``, ``skip``, ``result``, ``done``).
+Input: the JSON job file named by ``TESTVET_MUTATE_JOBS``, read once a ``go`` line
+arrives on the file descriptor ``TESTVET_MUTATE_GO`` (the process may be started while
+the jobs are still being planned; end of file there means "not needed", and it exits).
+Output: JSON lines on the file descriptor ``TESTVET_MUTATE_FD`` (``ready``, ``skip``,
+``result``, ``done``).
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import contextlib
 import errno
+import functools
 import importlib
 import inspect
 import json
 import mmap
+import operator
 import os
 import resource  # the engine forks: POSIX only
 import select
@@ -41,6 +47,11 @@ GENEROUS_SLACK = 2.0
 
 #: ``TESTVET_MUTATE_TRACE=1``: one line per mutant in the worker log (for debugging).
 _TRACE = bool(os.environ.get("TESTVET_MUTATE_TRACE"))
+
+#: Every ``from __future__`` compiler flag.
+_FUTURE_FLAGS: int = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
 
 _FLAGS = (
     inspect.CO_GENERATOR
@@ -74,6 +85,9 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     if not jobs_path:
         return None
     _set_parent_death_signal()
+    go = os.environ.get("TESTVET_MUTATE_GO")
+    if go and not _await_go(int(go)):
+        return True  # started early, and the audit turned out not to need it
     with open(jobs_path, encoding="utf-8") as handle:
         jobs = json.load(handle)
     out = os.fdopen(int(os.environ["TESTVET_MUTATE_FD"]), "w", buffering=1, encoding="utf-8")
@@ -94,6 +108,27 @@ def _send(out: Any, message: dict[str, Any]) -> None:
         out.flush()
     except (BrokenPipeError, OSError):  # the auditing process is gone: stop quietly
         os._exit(0)
+
+
+def _await_go(fd: int) -> bool:
+    """Block until the auditing process says ``go`` (the jobs file is written) or goes
+    away (end of file: there is nothing to do)."""
+    data = b""
+    try:
+        while not data.endswith(b"\n"):
+            try:
+                chunk = os.read(fd, 64)
+            except InterruptedError:
+                continue
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    return data.startswith(b"go")
 
 
 _PRCTL: list[Any] = []
@@ -315,6 +350,51 @@ class _Target:
 
     def compile(self, source: str, def_line: int) -> types.CodeType:
         """Compile the mutated ``def`` (original indentation) into a compatible code object."""
+        code = self._compile_text(source, def_line) or self._compile_ast(source, def_line)
+        if (code.co_flags & _FLAGS) != (self.original.co_flags & _FLAGS):
+            raise SwapError("the mutant changes the generator/coroutine kind")
+        return code
+
+    def _compile_text(self, source: str, def_line: int) -> types.CodeType | None:
+        """The fast way: the source as it is, behind a few header lines (the wrapper of
+        ``_compile_ast``) and blank lines so the ``def`` keeps its line. None when it does
+        not apply (tabs, too little indentation or room, the closure differs)."""
+        freevars = self.original.co_freevars
+        indent = len(source) - len(source.lstrip(" "))
+        if source[indent : indent + 1] == "\t":
+            return None
+        header: list[str] = []
+        if freevars or self.mangle:
+            if indent < 2:
+                return None
+            header.append("def __testvet_outer__():")
+            if self.mangle and self.mangle not in freevars:
+                header.append(f" global {self.mangle}")
+            if freevars:
+                header.append(" " + " = ".join(freevars) + " = None")
+            if self.mangle:
+                header.append(f" class {self.mangle}:")
+        elif indent:
+            header.append("if 1:")
+        pad = def_line - 1 - len(header)
+        if pad < 0:
+            return None
+        text = "".join(line + "\n" for line in header) + "\n" * pad + source
+        try:
+            module = compile(text, self.original.co_filename, "exec", self._future, True)
+        except (SyntaxError, ValueError):
+            return None  # the slow way reports it
+        found = _code_named(module, self.original.co_name, depth=3)
+        if found is None or found.co_freevars != freevars or found.co_firstlineno != def_line:
+            return None
+        return found
+
+    @property
+    def _future(self) -> int:
+        """The original module's ``from __future__`` flags (not this plugin's)."""
+        return int(self.original.co_flags) & _FUTURE_FLAGS
+
+    def _compile_ast(self, source: str, def_line: int) -> types.CodeType:
         tree = ast.parse("if 1:\n" + source if source[:1] in " \t" else source)
         node = tree.body[0]
         if isinstance(node, ast.If):
@@ -334,8 +414,6 @@ class _Target:
             code = self._compile_wrapped(node, freevars)
         if code.co_freevars != freevars:
             raise SwapError(f"closure cells differ: {code.co_freevars} != {freevars}")
-        if (code.co_flags & _FLAGS) != (self.original.co_flags & _FLAGS):
-            raise SwapError("the mutant changes the generator/coroutine kind")
         return code
 
     def _compile_wrapped(self, node: ast.stmt, freevars: tuple[str, ...]) -> types.CodeType:
@@ -365,7 +443,7 @@ class _Target:
             if "lineno" in item._attributes and not hasattr(item, "lineno"):
                 item.lineno = 1  # type: ignore[attr-defined]
         ast.fix_missing_locations(module)
-        code = compile(module, self.original.co_filename, "exec")
+        code = compile(module, self.original.co_filename, "exec", self._future, True)
         found = _code_named(code, self.original.co_name, depth=3)
         if found is None:
             raise SwapError("the compiled mutant holds no function code")
@@ -402,6 +480,10 @@ class _Running:
         self.buffer = b""
         self.current: str | None = None
         self.final: dict[str, Any] | None = None
+        #: Its verdict was acted on (it may still be tearing down and exiting).
+        self.concluded = False
+        self.status = ""
+        self.duration = 0.0
         #: (job, target, code, items) as queued, for a retry
         self.spec: Any = None
 
@@ -429,39 +511,57 @@ class _Engine:
         self.learned: dict[str, dict[str, int]] = {}
         #: tests that fail on the unmodified code when run alone (never run again)
         self.bad_tests: dict[str, str] = {}
+        #: killing tests with a control run under way or done; first tests whose budget
+        #: was checked the same way
+        self.checked: set[str] = set()
+        self.timeout_checked: set[str] = set()
+        #: first tests whose control run showed their budget too small even unmodified
+        self.budget_too_small: set[str] = set()
+        #: function id -> its compiled mutants by id (compiled when first needed)
+        self.prepared: dict[str, dict[str, tuple[Any, ...]]] = {}
+        #: work that finishing workers add (controls to repeat one by one)
+        self.extra: list[Any] = []
         #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
         self.as_limit = 0
 
     def run(self) -> None:
+        marks = [("go", time.process_time(), time.monotonic())]
         self._warm_tmp()
         _send(self.out, {"t": "ready", "items": len(self.items)})
-        queue: list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]] = []
         self.index = _Index()
-        later: list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]] = []
+        scouts: list[Any] = []
+        later: list[Any] = []
         for function in self.jobs["functions"]:
-            prepared = self._prepare(function)
-            queue += prepared[:1]
-            later += prepared[1:]
+            lazy = [_Lazy(job, function) for job in function["mutants"]]
+            scouts += lazy[:1]
+            later += lazy[1:]
         # One scout per function first, so its siblings can start with the test that
         # killed it (most mutants die in the first test that looks at the function).
         # Within each wave the longest first (the budget grows with the covering tests'
         # time), so a long survivor does not start last and leave workers idle at the end.
-        queue.sort(key=lambda spec: -float(spec[0]["timeout"]))
-        later.sort(key=lambda spec: -float(spec[0]["timeout"]))
-        queue += later
+        # A function's mutants are compiled when its first one is about to start, so the
+        # first workers start at once and compiling overlaps with their work.
+        scouts.sort(key=lambda lazy: -float(lazy.job["timeout"]))
+        later.sort(key=lambda lazy: -float(lazy.job["timeout"]))
         running: dict[int, _Running] = {}
         self._warm_items()
         base = _vm_bytes()
         self.as_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
-        # Objects that exist now are never collected in a worker: no copy-on-write storm.
-        import gc
-
-        gc.collect()
-        if hasattr(gc, "freeze"):
-            gc.freeze()
-        self._drain(queue, running)
+        _freeze(collect=True)
+        marks.append(("prepared", time.process_time(), time.monotonic()))
+        self._drain([*scouts, *later], running, controls=True)
+        marks.append(("mutants", time.process_time(), time.monotonic()))
         self._controls(running)
+        marks.append(("controls", time.process_time(), time.monotonic()))
         if _TRACE:
+            print(
+                "engine phases (cpu, wall): "
+                + ", ".join(
+                    f"{name} {cpu - marks[0][1]:.2f}s {wall - marks[0][2]:.2f}s"
+                    for name, cpu, wall in marks[1:]
+                ),
+                file=sys.stderr,
+            )
             times = os.times()
             print(
                 f"engine: workers cpu {times.children_user + times.children_system:.2f}s, "
@@ -469,41 +569,86 @@ class _Engine:
                 file=sys.stderr,
             )
 
-    def _drain(self, queue: list[Any], running: dict[int, _Running]) -> None:
-        while queue or running:
-            while queue and len(running) < self.workers:
-                job, target, code, items = queue.pop(0)
-                self._spawn(job, target, code, items, running)
-            self._wait(running)
+    def _drain(
+        self, queue: list[Any], running: dict[int, _Running], controls: bool = False
+    ) -> None:
+        """Run ``queue`` (and what finishing workers add to ``self.extra``) to the end.
+        ``controls``: once the queue is empty, idle workers check the killing tests
+        found so far, so the controls overlap with the last, longest mutants."""
+        while queue or running or self.extra:
+            queue += self.extra
+            self.extra = []
+            if controls and not queue and _busy(running) < self.workers:
+                queue += self._control_jobs()
+            while queue and _busy(running) < self.workers:
+                spec = self._resolve(queue.pop(0))
+                if spec is not None:
+                    job, target, code, items = spec
+                    self._spawn(job, target, code, items, running)
+            if running:
+                self._wait(running)
+
+    def _resolve(self, entry: Any) -> tuple[Any, ...] | None:
+        """A queued mutant as (job, target, code, items); None if it cannot run (its
+        result was already sent: skipped, invalid, a twin of another)."""
+        if not isinstance(entry, _Lazy):
+            return tuple(entry)
+        fid = entry.function["id"]
+        prepared = self.prepared.get(fid)
+        if prepared is None:
+            prepared = self.prepared[fid] = {
+                spec[0]["id"]: spec for spec in self._prepare(entry.function)
+            }
+            _freeze()  # the new code objects: never traversed by a worker's collector
+        return prepared.get(entry.job["id"])
 
     def _controls(self, running: dict[int, _Running]) -> None:
         """Run each killing test alone on the unmodified code: a test that fails anyway
         (order-dependent, leaking state) did not kill anything; its mutants are run again
         without it (and the tests that kill them then are checked the same way)."""
         for _round in range(8):
-            if not self.killers:
+            self._drain(self._control_jobs(), running)
+            rerun = self._without_bad_tests()
+            if not rerun:
                 break
-            self._control_round(running)
+            self._drain(rerun, running)
         queue = [({**job, "generous": True}, *rest) for job, *rest in self.retry]
         self.retry = []
         self._drain(queue, running)
 
-    def _control_round(self, running: dict[int, _Running]) -> None:
+    def _control_jobs(self) -> list[Any]:
+        """Control runs for the killing tests not known to pass on their own.
+
+        Several are checked in one worker, in reverse order (a test that only passes
+        after an earlier one then fails); those that fail there are checked alone.
+        """
+        batch = sorted(
+            (n for n in self.killers if n not in self.passed_first and n not in self.checked),
+            reverse=True,
+        )
+        self.checked.update(batch)
         queue: list[Any] = []
-        for nodeid, timeout in self.killers.items():
-            if nodeid in self.passed_first:
-                continue  # it already passed as the first test of some worker
-            job = {"id": f"control:{nodeid}", "timeout": timeout, "control": nodeid}
-            queue.append((job, None, None, [self.items[nodeid]]))
+        if len(batch) == 1:
+            queue.append(self._control_job(batch[0]))
+        elif batch:
+            timeout = sum(self.killers[n] for n in batch)
+            job = {"id": "control:batch", "timeout": timeout, "controls": batch}
+            queue.append((job, None, None, [self.items[n] for n in batch]))
         for nodeid, retry in self.first_timeouts.items():
-            if nodeid in self.passed_first:
+            if nodeid in self.passed_first or nodeid in self.timeout_checked:
                 continue  # its budget sufficed when it ran first elsewhere: real timeouts
+            self.timeout_checked.add(nodeid)
             job = {"id": f"control:{nodeid}", "timeout": retry[0][0]["timeout"]}
             job["control_timeout"] = nodeid
             queue.append((job, None, None, [self.items[nodeid]]))
-        self.killers = {}
-        self._drain(queue, running)
-        # Mutants "killed" by a test that fails on its own: run again without it.
+        return queue
+
+    def _control_job(self, nodeid: str) -> tuple[Any, ...]:
+        job = {"id": f"control:{nodeid}", "timeout": self.killers[nodeid], "control": nodeid}
+        return (job, None, None, [self.items[nodeid]])
+
+    def _without_bad_tests(self) -> list[Any]:
+        """Mutants "killed" by a test that fails on its own, to run again without it."""
         queue = []
         for nodeid in list(self.bad_tests):
             for job, target, code, items in self.kills.pop(nodeid, []):
@@ -513,15 +658,25 @@ class _Engine:
                     continue
                 for mutant in (job["id"], *self.twins.get(job["id"], ())):
                     self._result(mutant, "no-tests", None, 0.0, self.bad_tests[nodeid])
-        self._drain(queue, running)
+        return queue
 
     def _warm_items(self) -> None:
         """Do once here what every worker would otherwise redo for each item it runs:
         pytest's cached ``location`` (paths, stat calls) and the cheap failure reports."""
+        packages: dict[int, Any] = {}
         for item in self.items.values():
             with contextlib.suppress(Exception):
                 _ = item.location
             _cheap_failure_reports(item)
+            for node in item.listchain():
+                if isinstance(node, pytest.Package):
+                    packages[id(node)] = node
+        for package in packages.values():
+            _skip_empty_package_setup(package)
+        # Every worker would set these the same way.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPROF):
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signum, signal.SIG_DFL)
 
     def _warm_tmp(self) -> None:
         """Create pytest's base temp dir once, so parallel workers share it."""
@@ -545,7 +700,10 @@ class _Engine:
         prepared = []
         first: dict[tuple[Any, ...], str] = {}
         for job in function["mutants"]:
-            if not items:
+            mine = items
+            if "tests" in job:  # only the covering tests that execute its lines
+                mine = [self.items[n] for n in job["tests"] if n in self.items]
+            if not mine:
                 self._result(job["id"], "no-tests", None, 0.0, "covering tests not collected")
                 continue
             try:
@@ -560,7 +718,7 @@ class _Engine:
                 self.twins.setdefault(first[key], []).append(job["id"])
                 continue
             first[key] = job["id"]
-            prepared.append(({**job, "function": function["id"]}, target, code, items))
+            prepared.append(({**job, "function": function["id"]}, target, code, mine))
         return prepared
 
     def _skip(self, function_id: str, reason: str) -> None:
@@ -605,7 +763,11 @@ class _Engine:
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
-            _worker(write_fd, slot, target, code, items, budgets, self.session, self.as_limit, cpu)
+            run_all = "controls" in job
+            _worker(
+                write_fd, slot, target, code, items, budgets, self.session, self.as_limit, cpu,
+                run_all,
+            )  # fmt: skip
         os.close(write_fd)
         os.set_blocking(read_fd, False)
         spec = (job, target, code, items)
@@ -652,8 +814,10 @@ class _Engine:
             for line in lines:
                 with contextlib.suppress(ValueError):
                     run.final = json.loads(line)
-                    # The verdict is in: give fixture teardown a short grace period.
+                    # The verdict is in: give fixture teardown a short grace period, and
+                    # let the next worker start while this one tears down and exits.
                     run.deadline = min(run.deadline, time.monotonic() + 5.0)
+                    self._conclude(run, "", timed_out=False)
             return
         self._finish(run, running, timed_out=False)
 
@@ -666,7 +830,20 @@ class _Engine:
         items = run.spec[3] if run.spec is not None else []
         if 0 < ran <= len(items):
             run.current = items[ran - 1].nodeid
-        duration = time.monotonic() - run.started
+        if not run.concluded:
+            self._conclude(run, status_word, timed_out)
+        if _TRACE:
+            cpu, faults = _USAGE or [0.0, 0]
+            print(
+                f"mutant {run.job['id']} {run.status} ran={(run.final or {}).get('ran')} "
+                f"{run.duration:.4f}s cpu={cpu:.4f}s faults={faults}",
+                file=sys.stderr,
+            )
+
+    def _conclude(self, run: _Running, status_word: str, timed_out: bool) -> None:
+        """Act on a worker's verdict (reported, or told by how it ended)."""
+        run.concluded = True
+        run.duration = duration = time.monotonic() - run.started
         final = run.final
         killed_by = run.current
         if final is not None:
@@ -679,18 +856,24 @@ class _Engine:
             status, reason = "timeout", "CPU time limit of one test"
         else:
             status, reason = "crashed", status_word
-        if _TRACE:
-            ran = (final or {}).get("ran")
-            cpu, faults = _USAGE or [0.0, 0]
-            print(
-                f"mutant {run.job['id']} {status} ran={ran} {duration:.4f}s "
-                f"cpu={cpu:.4f}s faults={faults}",
-                file=sys.stderr,
-            )
+        run.status = status
         control_timeout = run.job.get("control_timeout")
         if control_timeout is not None:
-            if status == "timeout":
-                self.retry += self.first_timeouts.get(control_timeout, [])
+            if status == "timeout":  # the unmodified test cannot run within that budget
+                self.budget_too_small.add(control_timeout)
+                self.retry += self.first_timeouts.pop(control_timeout, [])
+            else:  # it can: those were real timeouts
+                self.passed_first.add(control_timeout)
+                self.first_timeouts.pop(control_timeout, None)
+            return
+        batch = run.job.get("controls")
+        if batch is not None:
+            failed = set((final or {}).get("failed") or ()) if final is not None else set(batch)
+            for nodeid in batch:
+                if nodeid in failed:  # perhaps disturbed by another: check it alone
+                    self.extra.append(self._control_job(nodeid))
+                else:
+                    self.passed_first.add(nodeid)
             return
         control = run.job.get("control")
         if control is not None:
@@ -705,7 +888,10 @@ class _Engine:
         first = run.job.get("first")
         first_test_limit = reason == "CPU time limit of one test" and killed_by == first
         if first_test_limit and first and not run.job.get("generous"):
-            self.first_timeouts.setdefault(first, []).append(run.spec)
+            if first in self.budget_too_small:  # its control already said so
+                self.retry.append(run.spec)
+            elif first not in self.passed_first:  # to check with a control run
+                self.first_timeouts.setdefault(first, []).append(run.spec)
         if final is not None and first and killed_by != first and int(final.get("ran") or 0):
             self.passed_first.add(first)
         if status == "killed" and killed_by in self.items:
@@ -715,6 +901,31 @@ class _Engine:
             if killed_by not in self.bad_tests:
                 learned = self.learned.setdefault(run.job.get("function", ""), {})
                 learned[killed_by] = learned.get(killed_by, 0) + 1
+
+
+def _busy(running: dict[int, _Running]) -> int:
+    """Workers still judging their mutant (not the ones only tearing down)."""
+    return sum(1 for run in running.values() if not run.concluded)
+
+
+class _Lazy:
+    """A mutant in the queue whose function is not compiled yet."""
+
+    __slots__ = ("function", "job")
+
+    def __init__(self, job: dict[str, Any], function: dict[str, Any]) -> None:
+        self.job = job
+        self.function = function
+
+
+def _freeze(collect: bool = False) -> None:
+    """Objects that exist now are never collected in a worker: no copy-on-write storm."""
+    import gc
+
+    if collect:
+        gc.collect()
+    if hasattr(gc, "freeze"):
+        gc.freeze()
 
 
 def _behaviour_key(code: types.CodeType) -> tuple[Any, ...]:
@@ -782,15 +993,17 @@ def _worker(
     session: pytest.Session,
     as_limit: int,
     cpu_seconds: float,
+    run_all: bool = False,
 ) -> None:
-    """Forked child: install the mutant, run the covering items, report, ``_exit``."""
+    """Forked child: install the mutant, run the covering items, report, ``_exit``.
+
+    It stops at the first failure, or with ``run_all`` (control runs) runs every item
+    and reports which failed."""
     status = 0
     try:
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
         _set_parent_death_signal()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPROF):
-            signal.signal(signum, signal.SIG_DFL)
         with contextlib.suppress(KeyError, ValueError, OSError):
             os.close(int(os.environ["TESTVET_MUTATE_FD"]))
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -806,6 +1019,7 @@ def _worker(
         from _pytest.runner import runtestprotocol
 
         ran = 0
+        failures: list[str] = []
         for index, item in enumerate(items):
             ran = index + 1
             _SLOT.pack_into(slot, 0, ran)  # which test is running, without a syscall
@@ -819,7 +1033,9 @@ def _worker(
             reports = runtestprotocol(item, nextitem=nextitem, log=False)
             signal.setitimer(signal.ITIMER_PROF, 0)
             failed = [r for r in reports if r.failed]
-            if failed:
+            if failed and run_all:
+                failures.append(item.nodeid)
+            elif failed:
                 killed_by = item.nodeid
                 text = str(failed[0].longrepr or "")
                 if "MemoryError" in text:
@@ -827,13 +1043,44 @@ def _worker(
                 else:
                     verdict = "killed"
                 break
-        _write_line(fd, {"status": verdict, "killed_by": killed_by, "reason": reason, "ran": ran})
+        _write_line(
+            fd,
+            {
+                "status": verdict,
+                "killed_by": killed_by,
+                "reason": reason,
+                "ran": ran,
+                "failed": failures,
+            },
+        )
         with contextlib.suppress(BaseException):
             session._setupstate.teardown_exact(None)
     except BaseException:
         status = 70
     finally:
         os._exit(status)
+
+
+_XUNIT_MODULE_FUNCTIONS = ("setUpModule", "setup_module", "tearDownModule", "teardown_module")
+
+
+def _skip_empty_package_setup(package: Any) -> None:
+    """A test package's setup imports its ``__init__.py`` again and calls its xunit
+    module functions; without those it has nothing to do, but costs every worker a few
+    hundred copied pages. Checked once here, and then skipped in the workers."""
+    try:
+        from _pytest.python import importtestmodule
+
+        module = importtestmodule(package.path / "__init__.py", package.config)
+    except Exception:
+        return  # another pytest, or it does not import: leave its setup alone
+    if any(getattr(module, name, None) is not None for name in _XUNIT_MODULE_FUNCTIONS):
+        return
+    package.setup = _no_setup
+
+
+def _no_setup() -> None:
+    """The setup of a package whose ``__init__.py`` defines no xunit module functions."""
 
 
 def _cheap_failure_reports(item: Any) -> None:

@@ -497,6 +497,9 @@ class TestvetRunPlugin:
         self.scope = _Scope(settings)
         self.registry = _Registry(self.events)
         self.cov: Any = None
+        #: coverage.py context per test call (the node id), empty elsewhere
+        self.contexts = bool((settings.get("coverage") or {}).get("contexts"))
+        self.nodeid = ""
         self.last_save = time.monotonic()
         self.save_every = float(settings.get("save_every", 2.0))
         self.reports: list[Any] = []
@@ -582,7 +585,7 @@ class TestvetRunPlugin:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Any:
         self.reports = []
-        nodeid = _nodeid(item, self.settings["root"])
+        nodeid = self.nodeid = _nodeid(item, self.settings["root"])
         self.registry.announce()
         self.events.write(ev="start", nodeid=nodeid)
         self.watchdog.arm(nodeid)
@@ -606,6 +609,11 @@ class TestvetRunPlugin:
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         self.reports.append(report)
+        if self.contexts and self.cov is not None and report.when != "teardown":
+            # The test's own lines (its call) under its node id; fixtures and imports stay
+            # in "". Switched here, between the phases, so no test's duration includes it.
+            called = report.when == "setup" and report.passed
+            self.cov.switch_context(self.nodeid if called else "")
 
     def pytest_sessionfinish(self, session: Any, exitstatus: int) -> None:
         self.exitstatus = int(exitstatus)

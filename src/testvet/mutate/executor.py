@@ -38,8 +38,8 @@ class FunctionJob:
     tests: tuple[str, ...]
     #: Class whose name mangles private ``__names`` in the function (None outside classes).
     mangle: str | None
-    #: (mutant id, mutated def text, timeout in CPU seconds)
-    mutants: tuple[tuple[str, str, float], ...]
+    #: (mutant id, mutated def text, timeout in CPU seconds, its tests: None = ``tests``)
+    mutants: tuple[tuple[str, str, float, tuple[str, ...] | None], ...]
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ def _jobs_document(
                 "tests": list(job.tests),
                 "mutants": [
                     {"id": mid, "source": source, "timeout": timeout}
-                    for mid, source, timeout in job.mutants
+                    | ({"tests": list(tests)} if tests is not None else {})
+                    for mid, source, timeout, tests in job.mutants
                 ],
             }
             for job in jobs
@@ -101,6 +102,87 @@ def _tail(path: Path, lines: int = 3) -> str:
     return " | ".join(kept)[-400:]
 
 
+class WarmProcess:
+    """The warm pytest process, which may start before its jobs are known.
+
+    Started early (while the instrumented run executes the suite on another core) it
+    imports the project and collects the tests meanwhile, then waits for ``go``: the
+    jobs file is written and one line on its "go" pipe lets it start forking workers.
+    Closing it without ``go`` makes it exit at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        root: Path,
+        python: str,
+        test_args: Sequence[str],
+        work_dir: Path,
+        pytest_args: Sequence[str] = (),
+    ) -> None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        self.work_dir = work_dir
+        self.jobs_file = work_dir / "jobs.json"
+        self.jobs_file.unlink(missing_ok=True)
+        self.log_path = work_dir / "worker.log"
+        self.python = python
+        self.started = time.monotonic()
+        read_fd, write_fd = os.pipe()
+        go_read, go_write = os.pipe()
+        env = child_env(
+            extra={
+                "TESTVET_MUTATE_JOBS": str(self.jobs_file),
+                "TESTVET_MUTATE_FD": str(write_fd),
+                "TESTVET_MUTATE_GO": str(go_read),
+                "COVERAGE_FILE": str(work_dir / ".coverage"),
+                # Hypothesis would write .hypothesis/ into the project (the cwd).
+                "HYPOTHESIS_STORAGE_DIRECTORY": str(work_dir / "hypothesis"),
+            }
+        )
+        args = [
+            "-s",
+            "-q",
+            f"--rootdir={root}",
+            "--basetemp",
+            str(work_dir / "tmp"),
+            *pytest_args,
+            *test_args,
+        ]
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                pytest_command(python, [PLUGIN], args),
+                cwd=root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd, go_read),
+                start_new_session=True,
+            )
+        os.close(write_fd)
+        os.close(go_read)
+        self.read_fd: int | None = read_fd
+        self.go_fd: int | None = go_write
+
+    def go(self, document: Mapping[str, Any]) -> None:
+        """Hand over the jobs and let the workers start."""
+        write_atomic(self.jobs_file, json.dumps(document))
+        if self.go_fd is not None:
+            with contextlib.suppress(OSError):  # it died: the result pipe will tell
+                os.write(self.go_fd, b"go\n")
+            os.close(self.go_fd)
+            self.go_fd = None
+
+    def close(self, at_once: bool = True) -> None:
+        """Stop it (at once, or after its own orderly exit) and release the pipes."""
+        for fd in (self.go_fd, self.read_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.go_fd = self.read_fd = None
+        _stop(self.proc, at_once=at_once)
+
+
 def execute(
     *,
     root: Path,
@@ -114,51 +196,28 @@ def execute(
     test_budgets: Mapping[str, float] | None = None,
     startup_timeout: float = 300.0,
     on_outcome: Callable[[Outcome], None] | None = None,
+    warm: WarmProcess | None = None,
 ) -> Report:
     """Run every mutant of ``jobs`` in one warm process; never raises for the suite's sake.
 
-    ``test_budgets`` maps a test to its CPU budget in seconds (timeout factor x its
-    baseline duration); each test of a worker gets it plus a little slack.
+    ``warm`` is a process started earlier (it collected the whole suite meanwhile);
+    without it one is started now for ``test_files``. ``test_budgets`` maps a test to
+    its CPU budget in seconds (timeout factor x its baseline duration); each test of a
+    worker gets it plus a little slack.
     """
-    work_dir.mkdir(parents=True, exist_ok=True)
-    jobs_file = write_atomic(
-        work_dir / "jobs.json",
-        json.dumps(_jobs_document(jobs, workers, memory_mb, test_budgets or {})),
-    )
-    log_path = work_dir / "worker.log"
-    read_fd, write_fd = os.pipe()
-    env = child_env(
-        extra={
-            "TESTVET_MUTATE_JOBS": str(jobs_file),
-            "TESTVET_MUTATE_FD": str(write_fd),
-            "COVERAGE_FILE": str(work_dir / ".coverage"),
-            # Hypothesis would write .hypothesis/ into the project (the cwd).
-            "HYPOTHESIS_STORAGE_DIRECTORY": str(work_dir / "hypothesis"),
-        }
-    )
-    args = [
-        "-s",
-        "-q",
-        f"--rootdir={root}",
-        "--basetemp",
-        str(work_dir / "tmp"),
-        *pytest_args,
-        *test_files,
-    ]
-    cmd = pytest_command(python, [PLUGIN], args)
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,),
-            start_new_session=True,
+    if warm is None:
+        warm = WarmProcess(
+            root=root,
+            python=python,
+            test_args=test_files,
+            work_dir=work_dir,
+            pytest_args=pytest_args,
         )
-    os.close(write_fd)
-    mutant_timeouts = [t for job in jobs for _, _, t in job.mutants]
+    warm.go(_jobs_document(jobs, workers, memory_mb, test_budgets or {}))
+    read_fd = warm.read_fd
+    assert read_fd is not None
+    log_path = warm.log_path
+    mutant_timeouts = [t for job in jobs for _, _, t, _ in job.mutants]
     # Workers are capped at 4x their CPU budget + 20 s of wall time (see the plugin).
     idle_limit = 4.0 * max(mutant_timeouts, default=0.0) + 80.0
     outcomes: list[Outcome] = []
@@ -206,10 +265,9 @@ def execute(
                 elif kind == "done":
                     done = True
     finally:
-        os.close(read_fd)
-        _stop(proc, at_once=not done)
+        warm.close(at_once=not done)
     if failure is None and not done:
-        status = proc.returncode
+        status = warm.proc.returncode
         failure = (
             f"mutation worker exited with status {status} before finishing"
             f"{': ' + _tail(log_path) if _tail(log_path) else ''}"

@@ -34,6 +34,8 @@ class MutantSpec:
     operator: str
     diff: str
     source: str
+    #: Last line of the mutated expression (operator mutants; 0: just ``line``).
+    end_line: int = 0
 
 
 # --------------------------------------------------------------------------- helpers
@@ -354,6 +356,7 @@ def operator_mutants(fn: FunctionSource, function_id: str, path: str) -> list[Mu
                     operator=operator,
                     diff=f"- {old}\n+ {new}",
                     source=source,
+                    end_line=span.end_line,
                 )
             )
     return specs

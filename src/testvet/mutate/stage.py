@@ -7,11 +7,14 @@ the incremental cache, runs the rest in one warm worker process (see executor.py
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from testvet.config import MutationConfig
 from testvet.model import (
     Audit,
     Mutant,
@@ -21,9 +24,11 @@ from testvet.model import (
 )
 from testvet.mutate import findings as findings_mod
 from testvet.mutate.cache import Cache, TestSources, key
-from testvet.mutate.executor import FunctionJob, Outcome, execute
+from testvet.mutate.executor import FunctionJob, Outcome, WarmProcess, execute
 from testvet.mutate.operators import OPERATOR, MutantSpec
-from testvet.mutate.plan import Plan, Target, build, worker_count
+from testvet.mutate.plan import TIMEOUT_SLACK, Plan, Target, build, worker_count
+from testvet.mutate.reach import narrow
+from testvet.run.scope import scope_of
 from testvet.subproc import find_python
 
 if TYPE_CHECKING:
@@ -78,11 +83,55 @@ def _python(audit: Audit) -> str:
     return find_python(audit.project.root, audit.config.python)
 
 
+#: ``StageContext.handoff`` key of the warm process started before the run.
+WARM = "mutation.warm"
+
+
+def prestart(audit: Audit, ctx: StageContext) -> None:
+    """Start the warm process now, so it imports the project and collects the suite
+    while the instrumented run uses another core (one core: no gain, not started)."""
+    if audit.config.mutation.mode == "off" or (os.cpu_count() or 1) < 2:
+        return
+    scope = scope_of(audit)
+    python = audit.project.python or find_python(scope.root, audit.config.python)
+    output = Path(ctx.options.output_dir).resolve()
+    ctx.handoff[WARM] = WarmProcess(
+        root=scope.root,
+        python=python,
+        test_args=scope.test_args,
+        work_dir=output / WORK_DIR,
+        pytest_args=audit.config.pytest_args,
+    )
+
+
+def _take_warm(ctx: StageContext, python: str) -> WarmProcess | None:
+    """The prestarted warm process, if it runs the interpreter the run used."""
+    warm = ctx.handoff.pop(WARM, None)
+    if warm is None:
+        return None
+    assert isinstance(warm, WarmProcess)
+    if warm.python != python:
+        warm.close()
+        return None
+    return warm
+
+
 def run(audit: Audit, ctx: StageContext) -> Audit:
     """Mutate, judge, report: sets ``audit.mutation`` and adds TV401/TV402 findings."""
     mode = audit.config.mutation.mode
     if mode == "off" or audit.run is None:
         return audit
+    warm = _take_warm(ctx, _python(audit))
+    try:
+        return _run(audit, ctx, warm)
+    finally:
+        if warm is not None:
+            warm.close()
+
+
+def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
+    mode = audit.config.mutation.mode
+    assert audit.run is not None
     root = audit.project.root
     cfg = audit.config.mutation
     plan = build(root, audit.run, cfg, mode)
@@ -94,6 +143,7 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     done: dict[str, Mutant] = {}
     to_run: list[Target] = []
     not_run = _missing_lines(audit)
+    reach = narrow(root, audit.run, plan.targets)
     unexecuted: set[str] = set()
     for target in plan.targets:
         tests_digest = sources.digest(target.tests)
@@ -101,8 +151,9 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
         for spec in target.mutants:
             k = key(spec.id, spec.source, target.source.text, target.tests, tests_digest)
             specs[spec.id] = (spec, target, k)
-            if spec.kind == OPERATOR and spec.line in not_run.get(spec.path, ()):
-                # No test executes this statement (coverage.py): nothing can notice it.
+            unreached = spec.id in reach and not reach[spec.id]
+            if spec.kind == OPERATOR and (unreached or spec.line in not_run.get(spec.path, ())):
+                # No (passing covering) test executes it (coverage.py): nothing can notice.
                 done[spec.id] = _mutant(spec, MutantStatus.SURVIVED, None, 0.0, cached=False)
                 unexecuted.add(spec.id)
                 continue
@@ -151,9 +202,13 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
                 cache.save()
                 saved_at = time.monotonic()
 
-        jobs = [_job(root, t, {s.id for s in t.mutants if s.id not in done}) for t in to_run]
+        jobs = [
+            _job(root, t, {s.id for s in t.mutants if s.id not in done}, reach, plan, cfg)
+            for t in to_run
+        ]
         test_files = sorted({n.split("::", 1)[0] for t in to_run for n in t.tests})
         report = execute(
+            warm=warm,
             root=root,
             python=_python(audit),
             test_files=test_files,
@@ -184,7 +239,7 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     mutants = tuple(sorted(done.values(), key=lambda m: (m.path, m.line, m.id)))
     judged_targets = [t for t in plan.targets if any(s.id in done for s in t.mutants)]
     floor = sum(
-        cost_floor(m, specs[m.id][1].tests, plan.durations)
+        cost_floor(m, reach.get(m.id, specs[m.id][1].tests), plan.durations)
         for m in mutants
         if not m.cached and m.id not in unexecuted
     )
@@ -217,7 +272,26 @@ def _missing_lines(audit: Audit) -> dict[str, frozenset[int]]:
     return {f.path: frozenset(f.missing) for f in coverage.files}
 
 
-def _job(root: Path, target: Target, wanted: set[str]) -> FunctionJob:
+def _job(
+    root: Path,
+    target: Target,
+    wanted: set[str],
+    reach: Mapping[str, tuple[str, ...]],
+    plan: Plan,
+    cfg: MutationConfig,
+) -> FunctionJob:
+    """The worker's job for ``target``: its ``wanted`` mutants, each with the covering
+    tests that execute it (when known: ``reach``) and the CPU budget of those tests."""
+    mutants: list[tuple[str, str, float, tuple[str, ...] | None]] = []
+    for spec in target.mutants:
+        if spec.id not in wanted:
+            continue
+        tests = reach.get(spec.id)
+        if tests is None or tests == target.tests:
+            mutants.append((spec.id, spec.source, target.timeout, None))
+            continue
+        budget = cfg.timeout_factor * sum(plan.durations.get(t, 0.0) for t in tests)
+        mutants.append((spec.id, spec.source, budget + TIMEOUT_SLACK, tests))
     info = target.info
     return FunctionJob(
         id=info.id,
@@ -228,7 +302,7 @@ def _job(root: Path, target: Target, wanted: set[str]) -> FunctionJob:
         def_line=target.source.def_line,
         tests=target.tests,
         mangle=target.source.mangle,
-        mutants=tuple((s.id, s.source, target.timeout) for s in target.mutants if s.id in wanted),
+        mutants=tuple(mutants),
     )
 
 

@@ -1,0 +1,75 @@
+"""Which covering tests execute an operator mutant's lines, from per-test coverage.
+
+The instrumented run records coverage.py contexts when operator mutation is on: the
+lines each test's *call* phase executed under its node id, everything else (imports,
+fixture setup and teardown) under the empty context. A test whose call never executes
+any line of a mutated expression cannot tell the mutant from the original, so the
+mutant runs only the covering tests that do; nothing runs when none does. Lines also
+executed outside any test's call (a fixture, import time) keep the function's whole
+list: state built there may reach every later test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import coverage
+
+from testvet.model import RunResult
+from testvet.mutate.operators import OPERATOR
+from testvet.mutate.plan import Target
+
+
+def _line_contexts(data_file: Path) -> tuple[coverage.CoverageData, set[str]] | None:
+    if not data_file.is_file():
+        return None
+    try:
+        data = coverage.CoverageData(basename=str(data_file))
+        data.read()
+        contexts = set(data.measured_contexts())
+    except Exception:  # unreadable data: no narrowing, never an error
+        return None
+    if not contexts - {""}:
+        return None  # recorded without per-test contexts
+    return data, contexts
+
+
+def narrow(root: Path, run: RunResult, targets: list[Target]) -> Mapping[str, tuple[str, ...]]:
+    """Operator mutant id -> the covering tests (in order) that execute its lines.
+
+    Mutants missing from the answer run the function's whole list of covering tests.
+    """
+    cov = run.coverage
+    if cov is None or cov.source != "measured" or not cov.data_file:
+        return {}
+    loaded = _line_contexts(Path(cov.data_file))
+    if loaded is None:
+        return {}
+    data, contexts = loaded
+    by_file: dict[str, dict[int, list[str]]] = {}
+    narrowed: dict[str, tuple[str, ...]] = {}
+    for target in targets:
+        operator = [s for s in target.mutants if s.kind == OPERATOR]
+        if not operator:
+            continue
+        path = target.info.path
+        if path not in by_file:
+            try:
+                by_file[path] = data.contexts_by_lineno(str(root / path))
+            except Exception:
+                by_file[path] = {}
+        lines = by_file[path]
+        if not lines:
+            continue
+        # A covering test with no context at all (its data was lost, e.g. the run's
+        # process died before saving) may reach anything: it is always kept.
+        unknown = {t for t in target.tests if t not in contexts}
+        for spec in operator:
+            seen: set[str] = set()
+            for line in range(spec.line, max(spec.line, spec.end_line) + 1):
+                seen.update(lines.get(line, ()))
+            if "" in seen:
+                continue  # executed outside a test's call: state may reach any test
+            narrowed[spec.id] = tuple(t for t in target.tests if t in seen or t in unknown)
+    return narrowed

@@ -1,0 +1,97 @@
+"""Operator mutants run only the covering tests that execute their lines (real run, real
+coverage contexts), and the workers keep a test package's xunit setup."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mutate_helpers import PROJECTS, tree_digest
+
+from testvet.core import AuditOptions, run_audit
+from testvet.model import Audit, MutantStatus
+
+ROOT = PROJECTS / "mut_reach"
+TESTS = "tests/test_grade.py::"
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Audit, dict[str, Any], str, str]:
+    out = tmp_path_factory.mktemp("out")
+    before = tree_digest(ROOT)
+    audit = run_audit(AuditOptions(path=ROOT, output_dir=out, workers=2))
+    jobs = json.loads((out / "mutation-work" / "jobs.json").read_text(encoding="utf-8"))
+    mutants = {m["id"]: m for f in jobs["functions"] for m in f["mutants"]}
+    return audit, mutants, before, tree_digest(ROOT)
+
+
+def test_a_line_only_one_test_executes_runs_only_that_test(audited: Any) -> None:
+    _, mutants, _, _ = audited
+    # `return "A"` runs only in test_a_grade's call; the other two covering tests of
+    # grade() cannot tell its mutant from the original.
+    assert mutants["reach.grade:grade#const-str-empty@10:15"]["tests"] == [TESTS + "test_a_grade"]
+
+
+def test_a_line_every_covering_test_executes_keeps_the_whole_list(audited: Any) -> None:
+    _, mutants, _, _ = audited
+    assert "tests" not in mutants["reach.grade:grade#cmp-gte-gt@9:7"]
+
+
+def test_a_line_a_fixture_executes_keeps_the_whole_list(audited: Any) -> None:
+    _, mutants, _, _ = audited
+    # table() runs in a fixture's setup: state built there may reach any later test.
+    table = [m for i, m in mutants.items() if i.startswith("reach.grade:table#const-int")]
+    assert table
+    assert all("tests" not in m for m in table)
+
+
+def test_narrowed_mutants_are_still_judged_correctly(audited: Any) -> None:
+    audit = audited[0]
+    statuses = {m.id: (m.status, m.killed_by) for m in audit.mutation.mutants}
+    assert statuses["reach.grade:grade#const-str-empty@10:15"] == (
+        MutantStatus.KILLED,
+        TESTS + "test_a_grade",
+    )
+
+
+def test_workers_run_a_test_packages_setup_module(audited: Any) -> None:
+    audit = audited[0]
+    # test_ready passes only after tests/__init__.py's setup_module: had the workers
+    # skipped it, the test would fail on its own and its kills be withdrawn.
+    mine = [m for m in audit.mutation.mutants if m.function == "reach.grade:ready_value"]
+    assert mine
+    assert {m.status for m in mine} == {MutantStatus.KILLED}
+    assert {m.killed_by for m in mine} == {TESTS + "test_ready"}
+
+
+def test_the_project_tree_is_untouched(audited: Any) -> None:
+    assert audited[2] == audited[3]
+
+
+def test_a_warm_process_started_early_and_not_needed_exits(tmp_path: Path) -> None:
+    import sys
+    import time
+
+    from testvet.core import StageContext
+    from testvet.mutate.executor import WarmProcess
+
+    warm = WarmProcess(
+        root=ROOT,
+        python=sys.executable,
+        test_args=["tests"],
+        work_dir=tmp_path / "work",
+    )
+    ctx = StageContext(options=AuditOptions(path=ROOT, output_dir=tmp_path))
+    ctx.handoff["mutation.warm"] = warm
+    time.sleep(0.2)  # let it get as far as it can
+    began = time.monotonic()
+    ctx.close_handoffs()  # no "go": it stops (exits at end of file, or is killed)
+    assert warm.proc.returncode is not None
+    assert time.monotonic() - began < 5
+    with pytest.raises(ProcessLookupError):
+        os.killpg(warm.proc.pid, 0)  # nothing of its process group is left
+    assert not ctx.handoff
+    assert not (tmp_path / "work" / "jobs.json").exists()
