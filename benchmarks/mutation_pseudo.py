@@ -33,7 +33,7 @@ PROJECTS = (CACHETOOLS, ITSDANGEROUS, ATTRS)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="cachetools,itsdangerous")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0, help="0 (default): testvet's default")
     args = parser.parse_args(argv)
     rows = []
     for project in PROJECTS:

@@ -1,14 +1,17 @@
 """Operator mutation of cachetools: testvet against mutmut 3.8.1, side by side in one run.
 
-Both tools mutate the same files (``src/cachetools/``) with the project's own suite and
-two workers each; mutmut runs in its own virtualenv on its own copy of the sdist (it
-writes a ``mutants/`` directory into the project), testvet on a pristine copy (it
-writes nothing there). Printed: mutants, wall seconds, mutants per second and the ratio;
+Both tools mutate the same files (``src/cachetools/``) with the project's own suite, each
+with its default parallelism (``--workers N`` sets both to N); mutmut runs in its own
+virtualenv on its own copy of the sdist (it writes a ``mutants/`` directory into the
+project), testvet on a pristine copy (it writes nothing there); testvet's figures are
+the median of ``--rounds`` audits. Printed: mutants, wall seconds, mutants per second and
+the ratio;
 peak memory of each process tree (summed PSS); and, for the mutants both tools generate
 (same function, same mutated body after normalising both with ``ast.unparse``), how
 often their killed/survived verdicts agree.
 
-Usage: ``.venv/bin/python benchmarks/mutation_vs_mutmut.py [--workers 2] [--skip-mutmut]``.
+Usage: ``.venv/bin/python benchmarks/mutation_vs_mutmut.py [--workers N] [--rounds 3]
+[--skip-mutmut]``.
 Reference measured here earlier: mutmut 3.8.1, 1,498 mutants of cachetools in 71 s on
 2 cores (22.9 mutants/s).
 """
@@ -38,7 +41,8 @@ def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 
 
 def run_mutmut(workers: int) -> tuple[dict[tuple[str, str], str], int, float, float]:
-    """(function, body) -> verdict, mutants, seconds, peak MiB."""
+    """``workers`` 0: mutmut's default (one child per core)."""
+    # (function, body) -> verdict, mutants, seconds, peak MiB.
     python = venv("mutmut", [MUTMUT, "pytest"])
     root = unpack(CACHETOOLS, WORK / "mutmut-src", fresh=True)
     setup_cfg = root / "setup.cfg"
@@ -46,7 +50,7 @@ def run_mutmut(workers: int) -> tuple[dict[tuple[str, str], str], int, float, fl
     mutmut = python.parent / "mutmut"
     began = time.perf_counter()
     proc = subprocess.Popen(
-        [str(mutmut), "run", "--max-children", str(workers)],
+        [str(mutmut), "run", *(["--max-children", str(workers)] if workers else [])],
         cwd=root,
         env=env({"PATH": f"{python.parent}:{env()['PATH']}"}),
         stdout=subprocess.DEVNULL,
@@ -113,6 +117,7 @@ def run_testvet(workers: int) -> tuple[dict[tuple[str, str], str], int, dict[str
     seconds["all_mutants"] = float(len(mutation.mutants))
     seconds["engine"] = mutation.duration
     seconds["cost_floor"] = mutation.cost_floor
+    seconds["workers"] = float(mutation.workers)
     return verdicts, len(operator), seconds, result.peak_mib
 
 
@@ -127,13 +132,22 @@ def _def_node(text: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="both tools; 0 (default): each tool's default"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="testvet audits (median)")
     parser.add_argument("--skip-mutmut", action="store_true")
     args = parser.parse_args(argv)
 
-    tv, tv_count, tv_seconds, tv_peak = run_testvet(args.workers)
+    runs = [run_testvet(args.workers) for _ in range(max(1, args.rounds))]
+    runs.sort(key=lambda r: r[2]["mutate"])
+    tv, tv_count, tv_seconds, tv_peak = runs[len(runs) // 2]
     tv_total = tv_seconds["discover"] + tv_seconds["run"] + tv_seconds["mutate"]
-    print(f"testvet  {CACHETOOLS.name} {CACHETOOLS.version}, {args.workers} workers")
+    stages = ", ".join(f"{r[2]['mutate']:.2f}" for r in runs)
+    print(
+        f"testvet  {CACHETOOLS.name} {CACHETOOLS.version}, {int(tv_seconds['workers'])} workers, "
+        f"median of {len(runs)} audits (mutate stage: {stages} s)"
+    )
     print(
         f"  mutants: {tv_count} operator + {int(tv_seconds['all_mutants']) - tv_count} extreme; "
         f"discover {tv_seconds['discover']:.1f}s, run {tv_seconds['run']:.1f}s, "
@@ -145,14 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  end to end: {all_mutants / tv_total:.1f} mutants/s; mutate stage: {tv_stage_rate:.1f}"
     )
-    efficiency = tv_seconds["cost_floor"] / max(1e-9, tv_seconds["engine"] * args.workers)
+    workers = max(1, tv_seconds["workers"])
+    efficiency = tv_seconds["cost_floor"] / max(1e-9, tv_seconds["engine"] * workers)
     print(f"  cost floor {tv_seconds['cost_floor']:.3f}s, efficiency {100 * efficiency:.2f}%")
     print(f"  peak memory {tv_peak:.0f} MiB")
     if args.skip_mutmut:
         return 0
     mm, mm_count, mm_seconds, mm_peak = run_mutmut(args.workers)
     mm_rate = mm_count / mm_seconds
-    print(f"mutmut 3.8.1, --max-children {args.workers}")
+    children = args.workers or "default (one per core)"
+    print(f"mutmut 3.8.1, --max-children {children}")
     print(
         f"  mutants: {mm_count}; {mm_seconds:.1f}s; {mm_rate:.1f} mutants/s; peak {mm_peak:.0f} MiB"
     )

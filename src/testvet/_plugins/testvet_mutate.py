@@ -507,8 +507,11 @@ class _Engine:
         self.retry: list[Any] = []
         #: mutant -> mutants with the same bytecode, which get its verdict without running
         self.twins: dict[str, list[str]] = {}
-        #: function -> test -> mutants of it that test killed: siblings run those tests first
-        self.learned: dict[str, dict[str, int]] = {}
+        #: function -> the tests that killed its mutants, first seen first: siblings run
+        #: those tests first
+        self.learned: dict[str, list[str]] = {}
+        #: (id of a test list, function) -> (killers known, that list in order, budgets)
+        self.orders: dict[tuple[int, str], tuple[Any, ...]] = {}
         #: tests that fail on the unmodified code when run alone (never run again)
         self.bad_tests: dict[str, str] = {}
         #: killing tests with a control run under way or done; first tests whose budget
@@ -564,8 +567,10 @@ class _Engine:
             )
             times = os.times()
             print(
-                f"engine: workers cpu {times.children_user + times.children_system:.2f}s, "
-                f"warm process cpu {times.user + times.system:.2f}s",
+                f"engine: workers cpu {times.children_user + times.children_system:.2f}s "
+                f"(system {times.children_system:.2f}s), warm process cpu "
+                f"{times.user + times.system:.2f}s (system {times.system:.2f}s, "
+                f"{resource.getrusage(resource.RUSAGE_SELF).ru_minflt} page faults)",
                 file=sys.stderr,
             )
 
@@ -753,8 +758,7 @@ class _Engine:
         running: dict[int, _Running],
     ) -> None:
         cpu = float(job["timeout"])
-        items = self._killers_first(job, items)
-        budgets = [self.budgets.get(item.nodeid) for item in items]
+        items, budgets = self._ordered(job, items)
         if job.get("generous"):
             budgets = [GENEROUS_SCALE * (b or 0.0) + GENEROUS_SLACK for b in budgets]
             cpu = GENEROUS_SCALE * cpu + GENEROUS_SLACK
@@ -776,14 +780,25 @@ class _Engine:
         running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu), slot)
         running[pid].spec = spec
 
-    def _killers_first(self, job: dict[str, Any], items: list[Any]) -> list[Any]:
-        """``items`` with the tests that killed this function's other mutants first (the
-        most kills first); the rest keep their order (fastest first)."""
-        learned = self.learned.get(job.get("function", ""))
-        if not learned or len(items) < 2:
-            return items
-        rank = {item.nodeid: position for position, item in enumerate(items)}
-        return sorted(items, key=lambda item: (-learned.get(item.nodeid, 0), rank[item.nodeid]))
+    def _ordered(self, job: dict[str, Any], items: list[Any]) -> tuple[list[Any], list[Any]]:
+        """``items`` with the tests that killed this function's other mutants first (in
+        the order they were first seen killing), the rest in their order (fastest first);
+        and their CPU budgets. Worked out again only when a new killer is seen: every
+        object the warm process touches after a fork costs it a copied page."""
+        function = job.get("function", "")
+        learned = self.learned.get(function, ())
+        key = (id(items), function)
+        cached = self.orders.get(key)
+        if cached is not None and cached[0] == len(learned):
+            return cached[1], cached[2]
+        ordered = items
+        if learned and len(items) > 1:
+            rank = {nodeid: position for position, nodeid in enumerate(learned)}
+            last = len(rank)
+            ordered = sorted(items, key=lambda item: rank.get(item.nodeid, last))
+        budgets = [self.budgets.get(item.nodeid) for item in ordered]
+        self.orders[key] = (len(learned), ordered, budgets, items)  # items: keeps id() valid
+        return ordered, budgets
 
     def _wait(self, running: dict[int, _Running]) -> None:
         now = time.monotonic()
@@ -899,8 +914,9 @@ class _Engine:
             self.killers[killed_by] = timeout
             self.kills.setdefault(killed_by, []).append(run.spec)
             if killed_by not in self.bad_tests:
-                learned = self.learned.setdefault(run.job.get("function", ""), {})
-                learned[killed_by] = learned.get(killed_by, 0) + 1
+                learned = self.learned.setdefault(run.job.get("function", ""), [])
+                if killed_by not in learned:
+                    learned.append(killed_by)
 
 
 def _busy(running: dict[int, _Running]) -> int:
