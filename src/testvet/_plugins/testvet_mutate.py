@@ -132,6 +132,7 @@ def _await_go(fd: int) -> bool:
 
 
 _PRCTL: list[Any] = []
+_T0 = time.monotonic()
 
 
 def _set_parent_death_signal() -> None:
@@ -851,7 +852,8 @@ class _Engine:
             cpu, faults = _USAGE or [0.0, 0]
             print(
                 f"mutant {run.job['id']} {run.status} ran={(run.final or {}).get('ran')} "
-                f"{run.duration:.4f}s cpu={cpu:.4f}s faults={faults}",
+                f"{run.duration:.4f}s cpu={cpu:.4f}s faults={faults} "
+                f"started={run.started - _T0:.3f} ended={time.monotonic() - _T0:.3f}",
                 file=sys.stderr,
             )
 
@@ -1103,8 +1105,10 @@ def _cheap_failure_reports(item: Any) -> None:
     """Only "it failed, with what" matters here: skip pytest's costly traceback formatting."""
 
     def short(excinfo: Any, *args: Any, **kwargs: Any) -> str:
+        # Not even the message: formatting it costs a worker dozens of copied pages, and
+        # only a MemoryError (the memory limit) is told apart from other failures.
         try:
-            return str(excinfo.exconly())[:500]
+            return "MemoryError" if isinstance(excinfo.value, MemoryError) else excinfo.typename
         except Exception:
             return "failed"
 
