@@ -542,6 +542,8 @@ class TestvetRunPlugin:
         )
         cov.set_option("run:relative_files", False)
         cov.set_option("run:dynamic_context", None)  # per-test contexts cost 3-6x: never
+        if options.get("contexts"):
+            cov.set_option("run:context", None)  # contexts are exactly the node ids
         cov.set_option(
             "run:disable_warnings",
             ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse"],
