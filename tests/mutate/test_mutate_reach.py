@@ -73,7 +73,6 @@ def test_the_project_tree_is_untouched(audited: Any) -> None:
 
 def test_a_warm_process_started_early_and_not_needed_exits(tmp_path: Path) -> None:
     import sys
-    import time
 
     from testvet.core import StageContext
     from testvet.mutate.executor import WarmProcess
@@ -86,11 +85,8 @@ def test_a_warm_process_started_early_and_not_needed_exits(tmp_path: Path) -> No
     )
     ctx = StageContext(options=AuditOptions(path=ROOT, output_dir=tmp_path))
     ctx.handoff["mutation.warm"] = warm
-    time.sleep(0.2)  # let it get as far as it can
-    began = time.monotonic()
     ctx.close_handoffs()  # no "go": it stops (exits at end of file, or is killed)
     assert warm.proc.returncode is not None
-    assert time.monotonic() - began < 5
     with pytest.raises(ProcessLookupError):
         os.killpg(warm.proc.pid, 0)  # nothing of its process group is left
     assert not ctx.handoff
