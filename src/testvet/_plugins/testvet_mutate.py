@@ -37,9 +37,17 @@ from typing import Any
 
 import pytest
 
-#: CPU seconds one test may use beyond its budget (the first one pays fixture setup).
-#: A budget too small for the first test is detected and corrected (see ``_controls``).
+#: CPU seconds one test may use beyond its budget. A worker's first test also pays for
+#: the fixtures of wider scope and for copying the pages pytest touches: its slack starts
+#: at ``FIRST_TEST_SLACK`` and then follows what first tests were seen to need (twice the
+#: 90th percentile of their CPU beyond their budget, at least ``MIN_FIRST_TEST_SLACK``;
+#: a percentile, so one mutant that slows its first test down does not raise it for all).
+#: A budget still too small for the first test is detected and corrected (``_controls``).
 FIRST_TEST_SLACK = 0.025
+MIN_FIRST_TEST_SLACK = 0.01
+MAX_FIRST_TEST_SLACK = 2.0
+#: First tests seen completing before their slack follows them.
+FIRST_TEST_SAMPLES = 3
 TEST_SLACK = 0.02
 #: A mutant retried because its first test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
@@ -525,6 +533,9 @@ class _Engine:
         self.prepared: dict[str, dict[str, tuple[Any, ...]]] = {}
         #: work that finishing workers add (controls to repeat one by one)
         self.extra: list[Any] = []
+        #: CPU beyond their budget that first tests were seen to need, and the slack
+        self.first_excess: list[float] = []
+        self.first_slack = FIRST_TEST_SLACK
         #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
         self.as_limit = 0
 
@@ -558,6 +569,7 @@ class _Engine:
         self._controls(running)
         marks.append(("controls", time.process_time(), time.monotonic()))
         if _TRACE:
+            print(f"first-test slack {self.first_slack:.4f}s", file=sys.stderr)
             print(
                 "engine phases (cpu, wall): "
                 + ", ".join(
@@ -763,6 +775,7 @@ class _Engine:
         if job.get("generous"):
             budgets = [GENEROUS_SCALE * (b or 0.0) + GENEROUS_SLACK for b in budgets]
             cpu = GENEROUS_SCALE * cpu + GENEROUS_SLACK
+        first_slack = self._first_slack()
         read_fd, write_fd = os.pipe()
         slot = mmap.mmap(-1, mmap.PAGESIZE)  # shared with the child (MAP_SHARED)
         pid = os.fork()
@@ -771,7 +784,7 @@ class _Engine:
             run_all = "controls" in job
             _worker(
                 write_fd, slot, target, code, items, budgets, self.session, self.as_limit, cpu,
-                run_all,
+                run_all, first_slack,
             )  # fmt: skip
         os.close(write_fd)
         os.set_blocking(read_fd, False)
@@ -780,6 +793,23 @@ class _Engine:
             job = {**job, "first": items[0].nodeid}
         running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu), slot)
         running[pid].spec = spec
+
+    def _first_slack(self) -> float:
+        """CPU seconds a worker's first test may use beyond its budget (see the top)."""
+        return self.first_slack
+
+    def _observe_first(self, run: _Running, final: dict[str, Any]) -> None:
+        """How much CPU beyond its budget a worker's first test needed."""
+        first = run.job.get("first")
+        cpu = final.get("first_cpu")
+        if first is None or cpu is None or run.job.get("generous"):
+            return
+        self.first_excess.append(float(cpu) - (self.budgets.get(first) or 0.0))
+        seen = len(self.first_excess)
+        if seen >= FIRST_TEST_SAMPLES and (seen < 64 or seen % 16 == 0):
+            excess = sorted(self.first_excess)
+            wanted = 2.0 * excess[min(seen - 1, (9 * seen) // 10)]
+            self.first_slack = min(MAX_FIRST_TEST_SLACK, max(MIN_FIRST_TEST_SLACK, wanted))
 
     def _ordered(self, job: dict[str, Any], items: list[Any]) -> tuple[list[Any], list[Any]]:
         """``items`` with the tests that killed this function's other mutants first (in
@@ -865,6 +895,7 @@ class _Engine:
         killed_by = run.current
         if final is not None:
             status, killed_by, reason = final["status"], final.get("killed_by"), final.get("reason")
+            self._observe_first(run, final)
         elif timed_out:
             status, reason = "timeout", "wall-clock limit"
         elif "SIGXCPU" in status_word:
@@ -1012,6 +1043,7 @@ def _worker(
     as_limit: int,
     cpu_seconds: float,
     run_all: bool = False,
+    first_slack: float = FIRST_TEST_SLACK,
 ) -> None:
     """Forked child: install the mutant, run the covering items, report, ``_exit``.
 
@@ -1037,6 +1069,7 @@ def _worker(
         from _pytest.runner import runtestprotocol
 
         ran = 0
+        first_cpu = None
         failures: list[str] = []
         for index, item in enumerate(items):
             ran = index + 1
@@ -1046,10 +1079,13 @@ def _worker(
             if budget is not None:
                 # CPU time of this one test (SIGPROF ends the worker): a mutant that loops
                 # in the first test costs that test's budget, not the whole list's.
-                slack = FIRST_TEST_SLACK if index == 0 else TEST_SLACK
+                slack = first_slack if index == 0 else TEST_SLACK
                 signal.setitimer(signal.ITIMER_PROF, budget + slack)
+            began = time.process_time()
             reports = runtestprotocol(item, nextitem=nextitem, log=False)
             signal.setitimer(signal.ITIMER_PROF, 0)
+            if index == 0:
+                first_cpu = time.process_time() - began
             failed = [r for r in reports if r.failed]
             if failed and run_all:
                 failures.append(item.nodeid)
@@ -1069,6 +1105,7 @@ def _worker(
                 "reason": reason,
                 "ran": ran,
                 "failed": failures,
+                "first_cpu": first_cpu,
             },
         )
         with contextlib.suppress(BaseException):
