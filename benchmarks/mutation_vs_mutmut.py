@@ -1,6 +1,7 @@
-"""Operator mutation of cachetools: testvet against mutmut 3.8.1, side by side in one run.
+"""Operator mutation of a pinned project: testvet against mutmut 3.8.1, side by side in one run.
 
-Both tools mutate the same files (``src/cachetools/``) with the project's own suite, each
+Projects: cachetools 5.5.0 (default) and itsdangerous 2.2.0 (``--project``). Both tools
+mutate the same files (the package under ``src/``) with the project's own suite, each
 with its default parallelism (``--workers N`` sets both to N); mutmut runs in its own
 virtualenv on its own copy of the sdist (it writes a ``mutants/`` directory into the
 project), testvet on a pristine copy (it writes nothing there); testvet's figures are
@@ -10,8 +11,8 @@ peak memory of each process tree (summed PSS); and, for the mutants both tools g
 (same function, same mutated body after normalising both with ``ast.unparse``), how
 often their killed/survived verdicts agree.
 
-Usage: ``.venv/bin/python benchmarks/mutation_vs_mutmut.py [--workers N] [--rounds 3]
-[--skip-mutmut]``.
+Usage: ``.venv/bin/python benchmarks/mutation_vs_mutmut.py [--project cachetools]
+[--workers N] [--rounds 3] [--skip-mutmut]``.
 Reference measured here earlier: mutmut 3.8.1, 1,498 mutants of cachetools in 71 s on
 2 cores (22.9 mutants/s).
 """
@@ -26,27 +27,42 @@ import subprocess
 import sys
 import time
 
-from mutation_common import CACHETOOLS, WORK, PeakMemory, env, testvet_audit, unpack, venv
+from mutation_common import (
+    CACHETOOLS,
+    ITSDANGEROUS,
+    WORK,
+    PeakMemory,
+    Pinned,
+    env,
+    testvet_audit,
+    unpack,
+    venv,
+)
 
 MUTMUT = "mutmut==3.8.1"
-MUTMUT_CONFIG = """
-[mutmut]
-source_paths = src/cachetools/
-pytest_add_cli_args_test_selection = tests/
-"""
+PROJECTS = {p.name: p for p in (CACHETOOLS, ITSDANGEROUS)}
+
+
+def _mutmut_config(project: Pinned) -> str:
+    package = project.package_glob.removesuffix("**")  # src/cachetools/
+    tests = " ".join(f"{t}/" for t in project.tests)
+    return f"\n[mutmut]\nsource_paths = {package}\npytest_add_cli_args_test_selection = {tests}\n"
 
 
 def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     return ast.unparse(ast.Module(body=fn.body, type_ignores=[]))
 
 
-def run_mutmut(workers: int) -> tuple[dict[tuple[str, str], str], int, float, float]:
+def run_mutmut(
+    project: Pinned, workers: int
+) -> tuple[dict[tuple[str, str], str], int, float, float]:
     """``workers`` 0: mutmut's default (one child per core)."""
     # (function, body) -> verdict, mutants, seconds, peak MiB.
-    python = venv("mutmut", [MUTMUT, "pytest"])
-    root = unpack(CACHETOOLS, WORK / "mutmut-src", fresh=True)
+    python = venv("-".join(["mutmut", *project.deps]), [MUTMUT, "pytest", *project.deps])
+    root = unpack(project, WORK / "mutmut-src", fresh=True)
     setup_cfg = root / "setup.cfg"
-    setup_cfg.write_text(setup_cfg.read_text() + MUTMUT_CONFIG)
+    before = setup_cfg.read_text() if setup_cfg.exists() else ""
+    setup_cfg.write_text(before + _mutmut_config(project))
     mutmut = python.parent / "mutmut"
     began = time.perf_counter()
     proc = subprocess.Popen(
@@ -66,7 +82,7 @@ def run_mutmut(workers: int) -> tuple[dict[tuple[str, str], str], int, float, fl
     for meta in (root / "mutants").rglob("*.py.meta"):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         count += len(codes)
-        source = meta.with_suffix("")  # mutants/src/cachetools/x.py
+        source = meta.with_suffix("")  # mutants/src/<package>/x.py
         tree = ast.parse(source.read_text())
         bodies: dict[str, str] = {}
         for node in ast.walk(tree):
@@ -88,10 +104,13 @@ def run_mutmut(workers: int) -> tuple[dict[tuple[str, str], str], int, float, fl
     return verdicts, count, seconds, memory.mib
 
 
-def run_testvet(workers: int) -> tuple[dict[tuple[str, str], str], int, dict[str, float], float]:
-    root = unpack(CACHETOOLS, WORK / "testvet-src")
-    python = venv("cachetools", ["pytest", "coverage"], editable=root)
-    result = testvet_audit(CACHETOOLS, root, python, "full", workers, WORK / "out-cachetools")
+def run_testvet(
+    project: Pinned, workers: int
+) -> tuple[dict[tuple[str, str], str], int, dict[str, float], float]:
+    root = unpack(project, WORK / "testvet-src")
+    python = venv(project.name, ["pytest", "coverage", *project.deps], editable=root)
+    out = WORK / f"out-{project.name}"
+    result = testvet_audit(project, root, python, "full", workers, out)
     mutation = result.audit.mutation
     assert mutation is not None
     operator = [m for m in mutation.mutants if m.kind == "operator"]
@@ -132,20 +151,22 @@ def _def_node(text: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--project", choices=sorted(PROJECTS), default=CACHETOOLS.name)
     parser.add_argument(
         "--workers", type=int, default=0, help="both tools; 0 (default): each tool's default"
     )
     parser.add_argument("--rounds", type=int, default=3, help="testvet audits (median)")
     parser.add_argument("--skip-mutmut", action="store_true")
     args = parser.parse_args(argv)
+    project = PROJECTS[args.project]
 
-    runs = [run_testvet(args.workers) for _ in range(max(1, args.rounds))]
+    runs = [run_testvet(project, args.workers) for _ in range(max(1, args.rounds))]
     runs.sort(key=lambda r: r[2]["mutate"])
     tv, tv_count, tv_seconds, tv_peak = runs[len(runs) // 2]
     tv_total = tv_seconds["discover"] + tv_seconds["run"] + tv_seconds["mutate"]
     stages = ", ".join(f"{r[2]['mutate']:.2f}" for r in runs)
     print(
-        f"testvet  {CACHETOOLS.name} {CACHETOOLS.version}, {int(tv_seconds['workers'])} workers, "
+        f"testvet  {project.name} {project.version}, {int(tv_seconds['workers'])} workers, "
         f"median of {len(runs)} audits (mutate stage: {stages} s)"
     )
     print(
@@ -165,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  peak memory {tv_peak:.0f} MiB")
     if args.skip_mutmut:
         return 0
-    mm, mm_count, mm_seconds, mm_peak = run_mutmut(args.workers)
+    mm, mm_count, mm_seconds, mm_peak = run_mutmut(project, args.workers)
     mm_rate = mm_count / mm_seconds
     children = args.workers or "default (one per core)"
     print(f"mutmut 3.8.1, --max-children {children}")
@@ -182,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for k in [k for k in common if tv[k] != mm[k]][:10]:
         print(f"  differs: {k[0]}: testvet {tv[k]}, mutmut {mm[k]}")
-    shutil.rmtree(WORK / "out-cachetools", ignore_errors=True)
+    shutil.rmtree(WORK / f"out-{project.name}", ignore_errors=True)
     return 0
 
 

@@ -87,7 +87,7 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         metavar="N",
-        help="mutants run at once (default: one per core, plus one)",
+        help="mutants run at once (default: one per core)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -191,7 +191,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         raise UsageError(f"--test-timeout must be greater than 0, not {args.test_timeout}")
     if args.workers is not None and args.workers < 0:
         raise UsageError(
-            f"--workers must be 0 (one per core, plus one) or more, not {args.workers}"
+            f"--workers must be 0 (one per core) or more, not {args.workers}"
         )
     if args.coverage_file is not None and not args.coverage_file.is_file():
         raise UsageError(f"--coverage-file {args.coverage_file}: no such file")

@@ -72,7 +72,7 @@ class MutationConfig:
 
     #: ``off``, ``extreme`` (pseudo-tested analysis) or ``full`` (plus operator mutants).
     mode: str = "extreme"
-    #: Mutants run at once; 0 means one per core, plus one.
+    #: Mutants run at once; 0 means one per core.
     workers: int = 0
     #: Critical path glob -> minimum operator-mutation score in percent.
     paths: Mapping[str, float] = field(default_factory=_empty)

@@ -93,10 +93,10 @@ def test_a_warm_process_started_early_and_not_needed_exits(tmp_path: Path) -> No
     assert not (tmp_path / "work" / "jobs.json").exists()
 
 
-def test_default_workers_are_one_per_core_plus_one() -> None:
+def test_default_workers_are_one_per_core() -> None:
     from testvet.mutate.plan import worker_count
 
     cores = os.cpu_count() or 1
-    assert worker_count(0, 1000) == cores + 1
-    assert worker_count(0, 2) == 2  # never more than one per mutant
+    assert worker_count(0, 1000) == cores
+    assert worker_count(0, 1) == 1  # never more than one per mutant
     assert worker_count(5, 1000) == 5
