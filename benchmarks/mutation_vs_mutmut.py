@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 from mutation_common import (
     CACHETOOLS,
@@ -108,7 +109,9 @@ def run_testvet(
     project: Pinned, workers: int
 ) -> tuple[dict[tuple[str, str], str], int, dict[str, float], float]:
     root = unpack(project, WORK / "testvet-src")
-    python = venv(project.name, ["pytest", "coverage", *project.deps], editable=root)
+    pinned = project == PROJECTS[project.name]
+    name = project.name if pinned else f"{project.name}-{project.version}"
+    python = venv(name, ["pytest", "coverage", *project.deps], editable=root)
     out = WORK / f"out-{project.name}"
     result = testvet_audit(project, root, python, "full", workers, out)
     mutation = result.audit.mutation
@@ -152,6 +155,7 @@ def _def_node(text: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", choices=sorted(PROJECTS), default=CACHETOOLS.name)
+    parser.add_argument("--version", help="another release of the project than the pinned one")
     parser.add_argument(
         "--workers", type=int, default=0, help="both tools; 0 (default): each tool's default"
     )
@@ -159,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-mutmut", action="store_true")
     args = parser.parse_args(argv)
     project = PROJECTS[args.project]
+    if args.version:
+        project = replace(project, version=args.version)
 
     runs = [run_testvet(project, args.workers) for _ in range(max(1, args.rounds))]
     runs.sort(key=lambda r: r[2]["mutate"])

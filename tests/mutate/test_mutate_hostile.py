@@ -38,6 +38,21 @@ def test_infinite_loop_is_a_timeout(hostile: tuple[Audit, str, str]) -> None:
     ]
 
 
+def test_a_mutant_that_sleeps_forever_is_a_timeout_within_seconds(
+    hostile: tuple[Audit, str, str],
+) -> None:
+    # The mutated test waits 120 s for an event: no CPU limit fires, and the wall-clock
+    # cap would take 24 s. Asleep with no CPU used past twice its budget, it is hung,
+    # and found within about a second.
+    mutants = by_id(hostile[0])
+    for name in ("return-none", "return-False"):
+        mutant = mutants[f"hostile.core:released#{name}"]
+        assert mutant.status is MutantStatus.TIMEOUT
+        assert mutant.killed_by == "tests/test_hostile.py::test_wait_for_release"
+        assert mutant.duration < 5.0
+    assert mutants["hostile.core:released#return-True"].status is MutantStatus.SURVIVED
+
+
 def test_os_exit_is_a_crash(hostile: tuple[Audit, str, str]) -> None:
     mutant = by_id(hostile[0])["hostile.core:exit_code#return-none"]
     assert mutant.status is MutantStatus.CRASHED

@@ -49,6 +49,15 @@ MAX_FIRST_TEST_SLACK = 2.0
 #: First tests seen completing before their slack follows them.
 FIRST_TEST_SAMPLES = 3
 TEST_SLACK = 0.02
+#: A worker whose test has run past twice its CPU budget plus ``STALL_GRACE`` seconds,
+#: asleep and without using any CPU for ``STALL_WINDOW`` seconds, is hung (a deadlock, a
+#: wait that never ends or ends only at the test's own long timeout): a timeout, found in
+#: about a second instead of at the wall-clock cap.
+STALL_GRACE = 0.25
+STALL_WINDOW = 0.25
+#: Why a worker timed out (the first two, in its first test, get a control run).
+ONE_TEST_CPU = "CPU time limit of one test"
+STALLED = "no CPU time used for 0.25 s past twice the test's budget (hung)"
 #: A mutant retried because its first test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
 GENEROUS_SLACK = 2.0
@@ -471,8 +480,9 @@ class _Target:
 #: ``TESTVET_MUTATE_TRACE``: CPU seconds and minor page faults of the last reaped worker.
 _USAGE: list[Any] = []
 
-#: The shared slot's layout: the 1-based index of the test the worker is running.
-_SLOT = struct.Struct("<i")
+#: The shared slot's layout: the 1-based index of the test the worker is running, and
+#: when it began (``time.monotonic``).
+_SLOT = struct.Struct("<id")
 
 
 class _Running:
@@ -495,6 +505,12 @@ class _Running:
         self.duration = 0.0
         #: (job, target, code, items) as queued, for a retry
         self.spec: Any = None
+        #: the CPU budgets of its tests in the order it runs them, and its first test's slack
+        self.budgets: list[float | None] = []
+        self.first_slack = 0.0
+        #: last look at a slow worker: ((test index, CPU ticks), when); found hung
+        self.sample: tuple[tuple[int, int], float] | None = None
+        self.hung = False
 
 
 class _Engine:
@@ -791,8 +807,9 @@ class _Engine:
         spec = (job, target, code, items)
         if items:
             job = {**job, "first": items[0].nodeid}
-        running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu), slot)
-        running[pid].spec = spec
+        run = running[pid] = _Running(job, pid, read_fd, _wall_limit(cpu), slot)
+        run.spec = spec
+        run.budgets, run.first_slack = budgets, first_slack
 
     def _first_slack(self) -> float:
         """CPU seconds a worker's first test may use beyond its budget (see the top)."""
@@ -834,9 +851,12 @@ class _Engine:
     def _wait(self, running: dict[int, _Running]) -> None:
         now = time.monotonic()
         wait = max(0.0, min(r.deadline for r in running.values()) - now)
+        # Workers running longer than the grace are looked at a few times a second.
+        slow = [r for r in running.values() if not r.concluded and now - r.started > STALL_GRACE]
         by_fd = {r.fd: r for r in running.values()}
         try:
-            ready, _, _ = select.select(list(by_fd), [], [], min(wait, 1.0))
+            limit = min(wait, STALL_WINDOW / 2 if slow else 1.0)
+            ready, _, _ = select.select(list(by_fd), [], [], limit)
         except InterruptedError:
             ready = []
         for fd in ready:
@@ -846,6 +866,30 @@ class _Engine:
             if run.deadline <= now:
                 _kill(run.pid)
                 self._finish(run, running, timed_out=True)
+            elif run in slow and not run.concluded and self._hung(run, now):
+                run.hung = True
+                _kill(run.pid)
+                self._finish(run, running, timed_out=False)
+
+    @staticmethod
+    def _hung(run: _Running, now: float) -> bool:
+        """Whether a worker sleeps past twice its test's budget without using the CPU
+        (``STALL_GRACE``): waiting for something that does not come."""
+        index, began = _SLOT.unpack_from(run.slot)
+        if not 0 < index <= len(run.budgets):
+            return False
+        budget = run.budgets[index - 1]
+        if budget is None:
+            return False
+        slack = run.first_slack if index == 1 else TEST_SLACK
+        if now < began + 2.0 * (budget + slack) + STALL_GRACE:
+            return False
+        state, ticks = _cpu_ticks(run.pid)
+        sample = (index, ticks)
+        if state != "S" or run.sample is None or run.sample[0] != sample:
+            run.sample = (sample, now)  # running, or used CPU since the last look
+            return False
+        return now - run.sample[1] >= STALL_WINDOW
 
     def _read(self, run: _Running, running: dict[int, _Running]) -> None:
         try:
@@ -871,7 +915,7 @@ class _Engine:
         del running[run.pid]
         os.close(run.fd)
         status_word = _reap(run.pid)
-        (ran,) = _SLOT.unpack_from(run.slot)
+        ran, _began = _SLOT.unpack_from(run.slot)
         run.slot.close()
         items = run.spec[3] if run.spec is not None else []
         if 0 < ran <= len(items):
@@ -898,10 +942,12 @@ class _Engine:
             self._observe_first(run, final)
         elif timed_out:
             status, reason = "timeout", "wall-clock limit"
+        elif run.hung:
+            status, reason = "timeout", STALLED
         elif "SIGXCPU" in status_word:
             status, reason = "timeout", "CPU time limit"
         elif "SIGPROF" in status_word:
-            status, reason = "timeout", "CPU time limit of one test"
+            status, reason = "timeout", ONE_TEST_CPU
         else:
             status, reason = "crashed", status_word
         run.status = status
@@ -934,7 +980,7 @@ class _Engine:
         for mutant in (run.job["id"], *self.twins.get(run.job["id"], ())):
             self._result(mutant, status, killed_by, duration, reason)
         first = run.job.get("first")
-        first_test_limit = reason == "CPU time limit of one test" and killed_by == first
+        first_test_limit = reason in (ONE_TEST_CPU, STALLED) and killed_by == first
         if first_test_limit and first and not run.job.get("generous"):
             if first in self.budget_too_small:  # its control already said so
                 self.retry.append(run.spec)
@@ -1002,6 +1048,16 @@ def _wall_limit(cpu_seconds: float) -> float:
     catches mutants that hang without using the CPU (waiting on a lock, a socket, a sleep).
     """
     return 4.0 * cpu_seconds + 20.0
+
+
+def _cpu_ticks(pid: int) -> tuple[str, int]:
+    """A process's state letter and the CPU clock ticks it has used (all its threads)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return "?", -1  # not Linux, or gone: never called hung
 
 
 def _kill(pid: int) -> None:
@@ -1073,7 +1129,8 @@ def _worker(
         failures: list[str] = []
         for index, item in enumerate(items):
             ran = index + 1
-            _SLOT.pack_into(slot, 0, ran)  # which test is running, without a syscall
+            # Which test is running and since when, without a syscall.
+            _SLOT.pack_into(slot, 0, ran, time.monotonic())
             nextitem = items[index + 1] if index + 1 < len(items) else None
             budget = budgets[index]
             if budget is not None:

@@ -1,8 +1,9 @@
 import ctypes
 import os
 import sys
+import threading
 
-from hostile.core import address, chunk, exit_code, plain, size, square, stop_flag
+from hostile.core import address, chunk, exit_code, plain, released, size, square, stop_flag
 
 
 def test_wait_for_stop():
@@ -34,6 +35,13 @@ def test_size():
     if n != 1024:
         blob = bytearray(16 * 1024**3)
         assert len(blob) == n
+
+
+def test_wait_for_release():
+    event = threading.Event()
+    if released({}):
+        event.set()
+    assert event.wait(120)
 
 
 def test_plain():

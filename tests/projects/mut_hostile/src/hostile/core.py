@@ -28,6 +28,11 @@ def size(n: int) -> int:
     return n * 1024
 
 
+def released(flags: dict) -> bool:
+    """Mutated to None/False, the test waits for an event nobody sets: asleep, no CPU."""
+    return bool(flags.get("released", True))
+
+
 def plain(n: int) -> int:
     """Well tested, well behaved: the run must go on to judge it."""
     return n + 1
