@@ -190,9 +190,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.test_timeout is not None and args.test_timeout <= 0:
         raise UsageError(f"--test-timeout must be greater than 0, not {args.test_timeout}")
     if args.workers is not None and args.workers < 0:
-        raise UsageError(
-            f"--workers must be 0 (one per core) or more, not {args.workers}"
-        )
+        raise UsageError(f"--workers must be 0 (one per core) or more, not {args.workers}")
     if args.coverage_file is not None and not args.coverage_file.is_file():
         raise UsageError(f"--coverage-file {args.coverage_file}: no such file")
     output_dir = ensure_output_dir(args.output_dir)

@@ -49,15 +49,17 @@ MAX_FIRST_TEST_SLACK = 2.0
 #: First tests seen completing before their slack follows them.
 FIRST_TEST_SAMPLES = 3
 TEST_SLACK = 0.02
-#: A worker whose test has run past twice its CPU budget plus ``STALL_GRACE`` seconds,
-#: asleep and without using any CPU for ``STALL_WINDOW`` seconds, is hung (a deadlock, a
-#: wait that never ends or ends only at the test's own long timeout): a timeout, found in
-#: about a second instead of at the wall-clock cap.
+#: A worker whose test has run past its CPU budget plus ``STALL_GRACE`` seconds of wall
+#: time, asleep and without using any CPU for ``STALL_WINDOW`` seconds, is hung (a
+#: deadlock, a wait that never ends or ends only at the test's own long timeout): a
+#: timeout, found in about a second instead of at the wall-clock cap. (The budget is
+#: already ``timeout_factor`` times what the test took; sleeping does not stretch under
+#: load, and a process starved of CPU is runnable, not asleep.)
 STALL_GRACE = 0.25
 STALL_WINDOW = 0.25
 #: Why a worker timed out (the first two, in its first test, get a control run).
 ONE_TEST_CPU = "CPU time limit of one test"
-STALLED = "no CPU time used for 0.25 s past twice the test's budget (hung)"
+STALLED = "asleep, no CPU time used for 0.25 s, past the test's budget (hung)"
 #: A mutant retried because its first test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
 GENEROUS_SLACK = 2.0
@@ -851,12 +853,18 @@ class _Engine:
     def _wait(self, running: dict[int, _Running]) -> None:
         now = time.monotonic()
         wait = max(0.0, min(r.deadline for r in running.values()) - now)
-        # Workers running longer than the grace are looked at a few times a second.
-        slow = [r for r in running.values() if not r.concluded and now - r.started > STALL_GRACE]
+        # Workers running longer than the grace are looked at a few times a second, from
+        # the moment the first of them gets there.
+        judging = [r for r in running.values() if not r.concluded]
+        slow = [r for r in judging if now - r.started > STALL_GRACE]
+        limit = min(wait, 1.0)
+        if slow:
+            limit = min(limit, STALL_WINDOW / 2)
+        elif judging:
+            limit = min(limit, min(r.started for r in judging) + STALL_GRACE - now + 0.001)
         by_fd = {r.fd: r for r in running.values()}
         try:
-            limit = min(wait, STALL_WINDOW / 2 if slow else 1.0)
-            ready, _, _ = select.select(list(by_fd), [], [], limit)
+            ready, _, _ = select.select(list(by_fd), [], [], max(0.0, limit))
         except InterruptedError:
             ready = []
         for fd in ready:
@@ -873,7 +881,7 @@ class _Engine:
 
     @staticmethod
     def _hung(run: _Running, now: float) -> bool:
-        """Whether a worker sleeps past twice its test's budget without using the CPU
+        """Whether a worker sleeps past its test's budget without using the CPU
         (``STALL_GRACE``): waiting for something that does not come."""
         index, began = _SLOT.unpack_from(run.slot)
         if not 0 < index <= len(run.budgets):
@@ -882,7 +890,7 @@ class _Engine:
         if budget is None:
             return False
         slack = run.first_slack if index == 1 else TEST_SLACK
-        if now < began + 2.0 * (budget + slack) + STALL_GRACE:
+        if now < began + budget + slack + STALL_GRACE:
             return False
         state, ticks = _cpu_ticks(run.pid)
         sample = (index, ticks)
