@@ -94,6 +94,19 @@ def test_operator_mutants_cover_each_family() -> None:
     assert len({m.id for m in mutants}) == len(mutants)
 
 
+def test_the_type_argument_of_cast_is_not_mutated() -> None:
+    code = """
+    def f(x):
+        y = t.cast("Iterator[int]", x)
+        typing.assert_type(y, "Iterator[int]")
+        return cast(int, "n")
+    """
+    mutants = operator_mutants(fn(code, "f"), "m:f", "m.py")
+    strings = [m.diff for m in mutants if m.operator == "const-str-empty"]
+    # Only the value cast, never the type: a mutant nobody could kill.
+    assert strings == ["- return cast(int, \"n\")\n+ return cast(int, '')"]
+
+
 def test_operator_mutant_source_compiles_with_parentheses() -> None:
     code = "def f(a, b):\n    return -(a - b) * 2\n"
     for mutant in operator_mutants(fn(code, "f"), "m:f", "m.py"):

@@ -262,12 +262,29 @@ def _quiet_call(node: ast.AST) -> bool:
     return called in _QUIET_CALLS
 
 
+def _type_argument(node: ast.AST) -> ast.expr | None:
+    """The type expression of a ``typing.cast``-like call, else None."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if called == "cast":
+        return node.args[0]
+    if called == "assert_type" and len(node.args) > 1:
+        return node.args[1]
+    return None
+
+
 def _skipped_subtrees(fn: FunctionSource) -> set[int]:
-    """ids of nodes under docstrings, annotations, f-strings, match patterns and logging."""
+    """ids of nodes under docstrings, annotations (and the type argument of ``cast``),
+    f-strings, match patterns and logging."""
     roots: list[ast.AST] = []
     if len(fn.node.body) > len(body_without_docstring(fn.node)):
         roots.append(fn.node.body[0])
     for node in _own_nodes(fn.node):
+        type_argument = _type_argument(node)
+        if type_argument is not None:
+            roots.append(type_argument)
         if isinstance(node, ast.AnnAssign):
             roots.append(node.annotation)
         elif isinstance(node, (ast.JoinedStr, ast.Global, ast.Nonlocal)) or _quiet_call(node):
