@@ -28,6 +28,28 @@ def test_summary_lists_tests_findings_and_verdict_with_reasons(full_audit):
     assert "- 2 findings matching fail_on 'cannot-fail:high'" in out
 
 
+def test_summary_says_how_fast_mutation_ran_against_the_cost_floor(full_audit):
+    out = _render(full_audit)
+    assert "4.0 s on 2 workers, efficiency 25.0% (cost floor 1.0 s), 1 function skipped" in out
+    assert audit_mutation(full_audit).skipped  # the fixture has one
+    cached = replace(
+        full_audit,
+        mutation=replace(
+            audit_mutation(full_audit),
+            mutants=tuple(replace(m, cached=True) for m in audit_mutation(full_audit).mutants),
+            skipped=(),
+            cost_floor=0.0,
+        ),
+    )
+    lines = [line.strip() for line in _render(cached).splitlines()]
+    assert "4.0 s on 2 workers, 4 from the cache" in lines
+
+
+def audit_mutation(audit):
+    assert audit.mutation is not None
+    return audit.mutation
+
+
 def test_findings_are_grouped_by_category_with_location_and_hint(full_audit):
     out = _render(full_audit)
     cannot = out.index("cannot-fail (3)")

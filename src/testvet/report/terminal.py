@@ -43,6 +43,9 @@ def _summary(audit: Audit) -> Table:
             "mutation",
             f"score {views.pct(score)} over {views.plural(len(audit.mutation.mutants), 'mutant')}",
         )
+        pace = views.mutation_pace(audit)
+        if pace:
+            grid.add_row("", pace)
     sev = views.severity_counts(audit.findings)
     sev_text = ", ".join(f"{n} {s}" for s, n in sev.items())
     grid.add_row("findings", f"{len(audit.findings)}" + (f" ({sev_text})" if sev_text else ""))

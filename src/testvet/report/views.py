@@ -307,6 +307,25 @@ def mutation_score(audit: Audit) -> float | None:
     return 100.0 * detected / total if total else None
 
 
+def mutation_pace(audit: Audit) -> str | None:
+    """How long the mutants took against the cost floor, for the terminal summary."""
+    mut = audit.mutation
+    if mut is None or not mut.mutants:
+        return None
+    cached = sum(1 for m in mut.mutants if m.cached)
+    parts = [f"{mut.duration:.1f} s on {plural(mut.workers, 'worker')}"]
+    if mut.cost_floor > 0 and mut.duration > 0:
+        parts.append(
+            f"efficiency {pct(100.0 * mut.cost_floor / mut.duration)} "
+            f"(cost floor {mut.cost_floor:.1f} s)"
+        )
+    if cached:
+        parts.append(f"{cached} from the cache")
+    if mut.skipped:
+        parts.append(f"{plural(len(mut.skipped), 'function')} skipped")
+    return ", ".join(parts)
+
+
 def per_function(audit: Audit) -> dict[str, FunctionMutation]:
     """Function id -> its mutation figures."""
     if audit.mutation is None:
