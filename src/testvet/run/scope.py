@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testvet import config as config_mod
+from testvet.discover.layout import TEST_DIR_NAMES
 from testvet.model import Audit
 
 #: Directories under a flat-layout root that are never project code.
@@ -27,13 +28,16 @@ class Scope:
     test_args: tuple[str, ...]
     #: Absolute test files or directories (for coverage of test files).
     test_paths: tuple[Path, ...]
+    #: Where test code lives: the test paths, except the root itself, which stands for
+    #: tests beside the code (``pkg/tests/``): then the test directories inside the code.
+    test_dirs: tuple[Path, ...] = ()
 
     def is_test(self, path: Path) -> bool:
-        """A file under one of the test paths, or named like a test module."""
+        """A file under one of the test directories, or named like a test module."""
         name = path.name
         if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
             return True
-        return any(_under(path, t) for t in self.test_paths)
+        return any(_under(path, t) for t in self.test_dirs)
 
     def is_project(self, path: Path) -> bool:
         """A project source file (not a test, not in a virtualenv)."""
@@ -100,7 +104,10 @@ def scope_of(audit: Audit) -> Scope:
                         project_paths.append(candidate)
         else:
             project_paths.append(base)
-    exclude = [*test_paths, *(root / name for name in _NEVER_CODE)]
+    test_dirs = [t for t in test_paths if t != root]
+    if len(test_dirs) < len(test_paths):  # the whole project: tests sit beside the code
+        test_dirs += _test_dirs_in(project_paths)
+    exclude = [*test_dirs, *(root / name for name in _NEVER_CODE)]
     return Scope(
         root=root,
         project_paths=tuple(project_paths),
@@ -108,4 +115,25 @@ def scope_of(audit: Audit) -> Scope:
         import_roots=tuple((root / r).resolve() for r in roots),
         test_args=test_args,
         test_paths=test_paths,
+        test_dirs=tuple(test_dirs),
     )
+
+
+def _test_dirs_in(paths: list[Path]) -> list[Path]:
+    """Directories named like test directories (``tests``, ``test``) inside ``paths``."""
+    found: list[Path] = []
+    pending = [p for p in paths if p.is_dir()]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = sorted(e for e in directory.iterdir() if e.is_dir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in ("__pycache__", *_NEVER_CODE):
+                continue
+            if entry.name in TEST_DIR_NAMES:
+                found.append(entry)
+            else:
+                pending.append(entry)
+    return found
