@@ -7,7 +7,7 @@ mutate stage's time and the run+mutate time as multiples of plain pytest (goal: 
 pseudo-tested analysis within 3x), mutants per second, efficiency against the cost
 floor, and what was found and skipped.
 
-Usage: ``.venv/bin/python benchmarks/mutation_pseudo.py [--only cachetools,itsdangerous]
+Usage: ``.venv/bin/python benchmarks/mutation_pseudo.py [--only cachetools,itsdangerous,toolz]
 [--workers 2]``.
 """
 
@@ -20,6 +20,7 @@ from mutation_common import (
     ATTRS,
     CACHETOOLS,
     ITSDANGEROUS,
+    TOOLZ,
     WORK,
     pytest_seconds,
     testvet_audit,
@@ -27,12 +28,12 @@ from mutation_common import (
     venv,
 )
 
-PROJECTS = (CACHETOOLS, ITSDANGEROUS, ATTRS)
+PROJECTS = (CACHETOOLS, ITSDANGEROUS, TOOLZ, ATTRS)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="cachetools,itsdangerous")
+    parser.add_argument("--only", default="cachetools,itsdangerous,toolz")
     parser.add_argument("--workers", type=int, default=0, help="0 (default): testvet's default")
     args = parser.parse_args(argv)
     rows = []

@@ -1,7 +1,9 @@
 """Operator mutation of a pinned project: testvet against mutmut 3.8.1, side by side in one run.
 
-Projects: cachetools 5.5.0 (default) and itsdangerous 2.2.0 (``--project``). Both tools
-mutate the same files (the package under ``src/``) with the project's own suite, each
+Projects: cachetools 5.5.0 (default), itsdangerous 2.2.0 and toolz 1.0.0 (``--project``;
+mutmut 3.8.1 cannot run toolz's suite: its trampolines add names that toolz's namespace
+tests reject, so use ``--skip-mutmut`` there). Both tools mutate the same files (the
+package) with the project's own suite, each
 with its default parallelism (``--workers N`` sets both to N); mutmut runs in its own
 virtualenv on its own copy of the sdist (it writes a ``mutants/`` directory into the
 project), testvet on a pristine copy (it writes nothing there); testvet's figures are
@@ -31,6 +33,7 @@ from dataclasses import replace
 from mutation_common import (
     CACHETOOLS,
     ITSDANGEROUS,
+    TOOLZ,
     WORK,
     PeakMemory,
     Pinned,
@@ -41,13 +44,17 @@ from mutation_common import (
 )
 
 MUTMUT = "mutmut==3.8.1"
-PROJECTS = {p.name: p for p in (CACHETOOLS, ITSDANGEROUS)}
+PROJECTS = {p.name: p for p in (CACHETOOLS, ITSDANGEROUS, TOOLZ)}
 
 
 def _mutmut_config(project: Pinned) -> str:
     package = project.package_glob.removesuffix("**")  # src/cachetools/
     tests = " ".join(f"{t}/" for t in project.tests)
-    return f"\n[mutmut]\nsource_paths = {package}\npytest_add_cli_args_test_selection = {tests}\n"
+    config = f"\n[mutmut]\nsource_paths = {package}\npytest_add_cli_args_test_selection = {tests}\n"
+    inside = [t for t in project.tests if f"{t}/".startswith(package)]  # toolz/tests
+    if inside:
+        config += "do_not_mutate = " + " ".join(f"{t}/*" for t in inside) + "\n"
+    return config
 
 
 def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:

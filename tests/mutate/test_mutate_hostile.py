@@ -53,6 +53,18 @@ def test_a_mutant_that_sleeps_forever_is_a_timeout_within_seconds(
     assert mutants["hostile.core:released#return-True"].status is MutantStatus.SURVIVED
 
 
+def test_a_fixture_that_sleeps_while_it_sets_up_is_not_a_hang(
+    hostile: tuple[Audit, str, str],
+) -> None:
+    # test_record's module fixture sleeps 3 s in the worker (in the baseline that time was
+    # another test's, or the test's setup): only a test's body is watched for hangs.
+    mutants = by_id(hostile[0])
+    recorded = {i: m for i, m in mutants.items() if i.startswith("hostile.core:record#")}
+    assert set(recorded) == {"hostile.core:record#empty-body", "hostile.core:record#raise"}
+    assert {m.status for m in recorded.values()} == {MutantStatus.KILLED}
+    assert all(m.killed_by == "tests/test_hostile.py::test_record" for m in recorded.values())
+
+
 def test_os_exit_is_a_crash(hostile: tuple[Audit, str, str]) -> None:
     mutant = by_id(hostile[0])["hostile.core:exit_code#return-none"]
     assert mutant.status is MutantStatus.CRASHED

@@ -49,12 +49,14 @@ MAX_FIRST_TEST_SLACK = 2.0
 #: First tests seen completing before their slack follows them.
 FIRST_TEST_SAMPLES = 3
 TEST_SLACK = 0.02
-#: A worker whose test has run past its CPU budget plus ``STALL_GRACE`` seconds of wall
-#: time, asleep and without using any CPU for ``STALL_WINDOW`` seconds, is hung (a
+#: A worker whose test body has run past its CPU budget plus ``STALL_GRACE`` seconds of
+#: wall time, asleep and without using any CPU for ``STALL_WINDOW`` seconds, is hung (a
 #: deadlock, a wait that never ends or ends only at the test's own long timeout): a
 #: timeout, found in about a second instead of at the wall-clock cap. (The budget is
 #: already ``timeout_factor`` times what the test took; sleeping does not stretch under
-#: load, and a process starved of CPU is runnable, not asleep.)
+#: load, and a process starved of CPU is runnable, not asleep. Setup and teardown are
+#: not watched: a fixture of wider scope may sleep there, and its time was another test's
+#: in the baseline.)
 STALL_GRACE = 0.25
 STALL_WINDOW = 0.25
 #: Why a worker timed out (the first two, in its first test, get a control run).
@@ -95,6 +97,28 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
             config.option.tx = []
     if hasattr(config.option, "no_cov"):
         config.option.no_cov = True
+
+
+#: In a worker: its shared slot (see ``_SLOT``); empty in the warm process.
+_WORKER_SLOT: list[mmap.mmap] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """A worker's test body begins: from now on a hang is the test's, not a fixture's."""
+    _mark_phase(call=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _mark_phase(call=False)
+
+
+def _mark_phase(call: bool) -> None:
+    if _WORKER_SLOT:
+        slot = _WORKER_SLOT[0]
+        index, _began = _SLOT.unpack_from(slot)
+        _SLOT.pack_into(slot, 0, index, time.monotonic() if call else 0.0)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -483,7 +507,7 @@ class _Target:
 _USAGE: list[Any] = []
 
 #: The shared slot's layout: the 1-based index of the test the worker is running, and
-#: when it began (``time.monotonic``).
+#: when its body began (``time.monotonic``; 0 during setup and teardown).
 _SLOT = struct.Struct("<id")
 
 
@@ -884,8 +908,8 @@ class _Engine:
         """Whether a worker sleeps past its test's budget without using the CPU
         (``STALL_GRACE``): waiting for something that does not come."""
         index, began = _SLOT.unpack_from(run.slot)
-        if not 0 < index <= len(run.budgets):
-            return False
+        if began <= 0.0 or not 0 < index <= len(run.budgets):
+            return False  # not in a test's body: fixtures of wider scope may sleep
         budget = run.budgets[index - 1]
         if budget is None:
             return False
@@ -1125,6 +1149,7 @@ def _worker(
             os.dup2(devnull, std)
         _limit_memory(as_limit)
         _limit_cpu(cpu_seconds)
+        _WORKER_SLOT.append(slot)
         if target is not None and code is not None:
             target.install(code)
         killed_by = None
@@ -1137,8 +1162,9 @@ def _worker(
         failures: list[str] = []
         for index, item in enumerate(items):
             ran = index + 1
-            # Which test is running and since when, without a syscall.
-            _SLOT.pack_into(slot, 0, ran, time.monotonic())
+            # Which test is running, without a syscall (the call phase notes when its
+            # body began: ``_mark_phase``).
+            _SLOT.pack_into(slot, 0, ran, 0.0)
             nextitem = items[index + 1] if index + 1 < len(items) else None
             budget = budgets[index]
             if budget is not None:

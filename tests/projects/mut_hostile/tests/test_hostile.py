@@ -2,8 +2,20 @@ import ctypes
 import os
 import sys
 import threading
+import time
 
-from hostile.core import address, chunk, exit_code, plain, released, size, square, stop_flag
+import pytest
+from hostile.core import (
+    address,
+    chunk,
+    exit_code,
+    plain,
+    record,
+    released,
+    size,
+    square,
+    stop_flag,
+)
 
 
 def test_wait_for_stop():
@@ -42,6 +54,17 @@ def test_wait_for_release():
     if released({}):
         event.set()
     assert event.wait(120)
+
+
+@pytest.fixture(scope="module")
+def slow_service():
+    time.sleep(3.0)  # waits for a service to come up: no CPU, much longer than the test
+    return []
+
+
+def test_record(slow_service):
+    record(slow_service, 1)
+    assert slow_service == [1]
 
 
 def test_plain():
