@@ -101,7 +101,22 @@ def assertion_lines(func: _Def, helpers: tuple[str, ...] = ()) -> list[int]:
     return [first for first, _last in assertion_spans(func, helpers)]
 
 
-def _find(tree: ast.Module, target: _Target) -> _Def | None:
+def _methods_by_name(tree: ast.Module) -> dict[str, list[_Def]]:
+    """Every method of every class in ``tree``, by name (one walk of the tree)."""
+    methods: dict[str, list[_Def]] = {}
+    for cls in ast.walk(tree):
+        if isinstance(cls, ast.ClassDef):
+            for node in cls.body:
+                if isinstance(node, _Def):
+                    methods.setdefault(node.name, []).append(node)
+    return methods
+
+
+def _find(
+    tree: ast.Module, target: _Target, methods: dict[str, list[_Def]] | None = None
+) -> _Def | None:
+    """``target``'s function in ``tree``; ``methods`` (``_methods_by_name``) saves walking
+    the tree again for each test inherited from a base class."""
     scope: list[ast.stmt] = tree.body
     for cls in target.classes:
         found = next((n for n in scope if isinstance(n, ast.ClassDef) and n.name == cls), None)
@@ -113,13 +128,7 @@ def _find(tree: ast.Module, target: _Target) -> _Def | None:
     if direct:
         return direct[-1]
     # Inherited from a base class in the same file: accept a unique match.
-    anywhere = [
-        n
-        for cls in ast.walk(tree)
-        if isinstance(cls, ast.ClassDef)
-        for n in cls.body
-        if isinstance(n, _Def) and n.name == target.function
-    ]
+    anywhere = (methods if methods is not None else _methods_by_name(tree)).get(target.function, [])
     return anywhere[0] if len(anywhere) == 1 else None
 
 
@@ -147,7 +156,7 @@ def evidence(
     """
     found: dict[str, Checked] = {}
     seen: set[str] = set()
-    trees: dict[str, tuple[ast.Module, list[str]] | None] = {}
+    trees: dict[str, tuple[ast.Module, list[str], dict[str, list[_Def]]] | None] = {}
     for result in results:
         if result.outcome is not Outcome.PASSED:
             continue
@@ -158,14 +167,15 @@ def evidence(
         if target.path not in trees:
             try:
                 text = (root / target.path).read_text(encoding="utf-8")
-                trees[target.path] = (ast.parse(text), text.splitlines())
+                tree = ast.parse(text)
+                trees[target.path] = (tree, text.splitlines(), _methods_by_name(tree))
             except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
                 trees[target.path] = None
         parsed = trees[target.path]
         if parsed is None:
             continue
-        tree, source = parsed
-        func = _find(tree, target)
+        tree, source, methods = parsed
+        func = _find(tree, target, methods)
         if func is None:
             continue
         ran = executed[target.path]
