@@ -103,6 +103,15 @@ def test_static_audit_writes_json_and_gitignore(tmp_path: Path) -> None:
     assert not {"report.md", "report.html", "report.sarif"} & names  # only the asked format
 
 
+def test_formats_may_be_comma_separated(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", GOOD_TEST)
+    out = tmp_path / "out"
+    args = ["audit", str(project), "--static-only", "-f", "json,sarif", "-f", "junit"]
+    assert main([*args, "-o", str(out)]) == ExitCode.OK
+    reports = {p.name for p in out.glob("report*")}
+    assert reports == {"report.json", "report.sarif", "report.junit.xml"}
+
+
 def test_verdict_fail_then_baseline_makes_it_pass(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", BAD_TEST)
     out = tmp_path / "out"

@@ -58,7 +58,7 @@ def _add_audit_options(parser: argparse.ArgumentParser) -> None:
         dest="formats",
         action="append",
         metavar="FORMAT",
-        help=f"report format, repeatable: {', '.join(FORMATS)} (default: all)",
+        help=f"report format, repeatable or comma-separated: {', '.join(FORMATS)} (default: all)",
     )
     parser.add_argument(
         "--output-dir",
@@ -184,7 +184,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from testvet.core import run_audit
     from testvet.output import ensure_output_dir
 
-    formats = tuple(dict.fromkeys(args.formats or report.DEFAULT_FORMATS))
+    asked = [name.strip() for value in args.formats or () for name in value.split(",")]
+    formats = tuple(dict.fromkeys(asked or report.DEFAULT_FORMATS))
     report.check_formats(formats)
     options = _options(args)
     if args.test_timeout is not None and args.test_timeout <= 0:
