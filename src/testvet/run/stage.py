@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,8 +272,28 @@ def _guard_foreign_code(audit: Audit, result: RunResult) -> None:
         )
 
 
+def _unchanged(
+    executed: dict[str, frozenset[int]], root: Path, since_ns: int
+) -> tuple[dict[str, frozenset[int]], list[str]]:
+    """The test files' executed lines, without the files written to since ``since_ns``
+    (their lines no longer match what ran); and those files."""
+    kept: dict[str, frozenset[int]] = {}
+    changed: list[str] = []
+    for rel, lines in executed.items():
+        try:
+            modified = (root / rel).stat().st_mtime_ns
+        except OSError:
+            modified = 0
+        if modified > since_ns:
+            changed.append(rel)
+        else:
+            kept[rel] = lines
+    return kept, sorted(changed)
+
+
 def run(audit: Audit, ctx: StageContext) -> Audit:
     """The run stage."""
+    started = time.time_ns()
     result, analysis, scope = execute(audit, ctx)
     _guard_foreign_code(audit, result)
     measured = bool(result.results)
@@ -283,12 +304,14 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     if analysis is not None:
         source_root = scope.rel(scope.import_roots[0]) if scope.import_roots else "."
         checks, findings = floors.check(audit.config.coverage, analysis, source_root or ".")
-        checked = rotten.evidence(
-            result.results,
-            scope.root,
-            analysis.test_executed,
-            audit.config.assert_helpers,
-        )
+        executed, changed = _unchanged(dict(analysis.test_executed), scope.root, started)
+        if changed:
+            note = (
+                f"{', '.join(changed[:5])}{' …' if len(changed) > 5 else ''} changed while the "
+                "suite ran: no rotten-green evidence from them (their lines may have moved)"
+            )
+            result = replace(result, notes=(*result.notes, note))
+        checked = rotten.evidence(result.results, scope.root, executed, audit.config.assert_helpers)
         findings += rotten.find(checked)
         earlier = rotten.annotate(audit.findings, checked)
     elif measured:
