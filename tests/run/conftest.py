@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from run_helpers import PROJECTS, run_stage
-
-from testvet.model import Audit
-
-
-@dataclass(frozen=True)
-class Ran:
-    """One stage run: the audit, its output directory, and the project's tree hash around it."""
-
-    audit: Audit
-    out: Path
-    before: str
-    after: str
+from run_helpers import PROJECTS, Ran, run_stage
 
 
 @pytest.fixture(scope="session")

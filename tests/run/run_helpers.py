@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,16 @@ from testvet.model import Audit
 from testvet.run import stage
 
 PROJECTS = Path(__file__).parent.parent / "projects"
+
+
+@dataclass(frozen=True)
+class Ran:
+    """One stage run: the audit, its output directory, and the project's tree hash around it."""
+
+    audit: Audit
+    out: Path
+    before: str
+    after: str
 
 
 def prepared(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from conftest import Ran
-from run_helpers import by_id
+from run_helpers import Ran, by_id
 
 from testvet.model import Category, Outcome, Severity
 

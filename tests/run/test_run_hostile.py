@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Ran
-from run_helpers import PROJECTS, by_id
+from run_helpers import PROJECTS, Ran, by_id
 
 from testvet import subproc
 from testvet.errors import SuiteError
