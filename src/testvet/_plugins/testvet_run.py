@@ -191,9 +191,15 @@ class _Injector:
 
 
 class _Loader(importlib.machinery.SourceFileLoader):
-    """Compiles a project module from source with hit statements; never reads or writes pyc."""
+    """Compiles a project module from source with hit statements; never reads or writes pyc.
+
+    A module pytest would rewrite the asserts of (a plugin of the project: an entry point,
+    ``pytest_plugins``, ``register_assert_rewrite``) gets both: the hits, then pytest's
+    assert rewriting, with the configuration its hook holds (``rewrite_config``).
+    """
 
     registry: _Registry
+    rewrite_config: Any = None
 
     def get_code(self, fullname: str) -> Any:
         source = self.get_data(self.path)
@@ -202,6 +208,13 @@ class _Loader(importlib.machinery.SourceFileLoader):
         except SyntaxError:
             return super().get_code(fullname)
         _Injector(fullname, self.path, self.registry).visit(tree)
+        if self.rewrite_config is not None:
+            try:
+                from _pytest.assertion.rewrite import rewrite_asserts
+
+                rewrite_asserts(tree, source, self.path, self.rewrite_config)
+            except Exception:  # another pytest: the hits matter more than the messages
+                pass
         return compile(tree, self.path, "exec", dont_inherit=True)
 
     def set_data(self, path: str, data: Any, *, _mode: int = 0o666) -> None:
@@ -225,12 +238,14 @@ class _Finder:
             spec = find(fullname, path, target)
             if spec is None:
                 continue
-            if (
-                type(spec.loader) is importlib.machinery.SourceFileLoader
-                and spec.origin
-                and self.scope(spec.origin)
-            ):
-                spec.loader = self.loader_class(fullname, spec.origin)
+            plain = type(spec.loader) is importlib.machinery.SourceFileLoader
+            # pytest's assertion rewriting hook claims the project's plugin modules
+            rewriting = type(spec.loader).__name__ == "AssertionRewritingHook"
+            if (plain or rewriting) and spec.origin and self.scope(spec.origin):
+                loader = self.loader_class(fullname, spec.origin)
+                if rewriting:
+                    loader.rewrite_config = getattr(spec.loader, "config", None)
+                spec.loader = loader
             return spec
         return None
 
@@ -263,7 +278,11 @@ class _HookMap(_HitMap):
         self.missed: list[str] = []
         for name, module in list(sys.modules.items()):
             filename = getattr(module, "__file__", None)
-            if isinstance(filename, str) and scope(filename):
+            if (
+                isinstance(filename, str)
+                and scope(filename)
+                and module is not sys.modules[__name__]
+            ):
                 self.missed.append(name)
         self.missed.sort()
 

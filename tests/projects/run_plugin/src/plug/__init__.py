@@ -1,0 +1,1 @@
+"""A project that ships a pytest plugin (its fixtures module)."""
