@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import shutil
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from testvet.harness import eventually
-from testvet.harness.clock import Clock
+from testvet.harness.clock import Clock, find_libfaketime
 
 KEY = b"k"
 
@@ -112,6 +113,17 @@ def _base_env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime is not installed")
+def test_libfaketime_is_found_where_the_faketime_package_puts_it(clock: Clock) -> None:
+    # `make test` installs faketime: then the library must be found, or every skewed
+    # subprocess test would quietly skip instead of running.
+    found = find_libfaketime()
+    assert found is not None
+    assert found.name == "libfaketime.so.1"
+    assert found.is_file()
+    assert clock.faketime_available
 
 
 def test_without_libfaketime_the_test_is_skipped_with_the_reason(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import errno
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from testvet.harness.disk import DiskFaults
+from testvet.harness.fiu import Fiu, find_preload_dir
 from testvet.harness.process import HardKill
 
 
@@ -201,6 +203,21 @@ def test_libfiu_remote_control_enables_faults_later(
     fiu.enable(proc.pid, fiu.WRITE, errno.ENOSPC)
     assert proc.wait() == errno.ENOSPC
     assert proc.returncode != -signal.SIGKILL
+
+
+@pytest.mark.skipif(shutil.which("fiu-run") is None, reason="libfiu is not installed")
+def test_libfiu_is_found_and_its_control_directory_goes_with_close() -> None:
+    # `make test` installs libfiu: then it must be found, or every libfiu test would
+    # quietly skip instead of running.
+    preload = find_preload_dir()
+    assert preload is not None
+    assert (preload / "fiu_posix_preload.so").is_file()
+    fiu = Fiu.find()
+    assert fiu is not None
+    assert fiu.preload_dir == preload
+    assert fiu.control_dir.is_dir()
+    fiu.close()
+    assert not fiu.control_dir.exists()
 
 
 def test_without_libfiu_the_test_is_skipped_with_the_reason(

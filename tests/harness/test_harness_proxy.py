@@ -151,6 +151,14 @@ def test_down_and_up(proxy: FaultProxy, conn: socket.socket) -> None:
     eventually(lambda: proxy.connections == 0, timeout=5)
 
 
+def test_close_takes_the_proxy_down_for_good(proxy: FaultProxy, conn: socket.socket) -> None:
+    proxy.close()
+    assert not proxy.enabled
+    assert conn.recv(10) == b""  # the open connection is cut
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(proxy.listen_address, timeout=5)
+
+
 def test_toxicity_zero_never_applies(proxy: FaultProxy, conn: socket.socket) -> None:
     proxy.add_toxic("timeout", toxicity=0.0)
     assert _round_trip(conn) < 1.0
