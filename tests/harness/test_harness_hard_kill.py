@@ -183,12 +183,25 @@ def test_a_program_that_exits_before_ready_fails_with_its_output(hard_kill: Hard
 
 
 def test_ready_timeout_is_reported(hard_kill: HardKill) -> None:
-    with pytest.raises(HarnessProcessError, match=r"not ready after 0.3s"):
+    with pytest.raises(HarnessProcessError, match=r"not ready after 0.3s") as info:
         hard_kill.start(
             [sys.executable, "-c", "import time; time.sleep(30)"],
             ready=hard_kill.ready_line("never"),
             ready_timeout=0.3,
         )
+    assert "while waiting for an output line matching 'never'" in str(info.value)
+
+
+def test_the_error_names_what_was_awaited(hard_kill: HardKill, tmp_path: Path) -> None:
+    sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
+    awaited = {
+        "port 127.0.0.1:9 accepting connections": hard_kill.ready_port(9),
+        f"file {tmp_path / 'never'} to exist": hard_kill.ready_file(tmp_path / "never"),
+    }
+    for words, ready in awaited.items():
+        with pytest.raises(HarnessProcessError) as info:
+            hard_kill.start(sleeper, ready=ready, ready_timeout=0.2)
+        assert f"while waiting for {words}" in str(info.value)
 
 
 def test_lambdas_are_refused(hard_kill: HardKill) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -155,6 +156,18 @@ def test_close_takes_the_proxy_down_for_good(proxy: FaultProxy, conn: socket.soc
     proxy.close()
     assert not proxy.enabled
     assert conn.recv(10) == b""  # the open connection is cut
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(proxy.listen_address, timeout=5)
+
+
+def test_closing_the_factory_stops_its_proxies_and_its_thread(echo_server: tuple[str, int]) -> None:
+    factory = ProxyFactory()
+    proxy = factory(upstream=echo_server)
+    with socket.create_connection(proxy.listen_address, timeout=5) as sock:
+        assert _round_trip(sock) < 1.0
+    assert "testvet-fault-proxy" in {t.name for t in threading.enumerate()}
+    factory.close()
+    assert "testvet-fault-proxy" not in {t.name for t in threading.enumerate()}
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(proxy.listen_address, timeout=5)
 
