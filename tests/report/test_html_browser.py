@@ -12,6 +12,7 @@ import pytest
 from html_sample import sample_audit
 
 from testvet import trend
+from testvet.harness import eventually
 from testvet.history import RunSummary, load, record
 from testvet.report import html
 
@@ -120,7 +121,8 @@ def test_filters_change_which_findings_are_shown(opened: Any) -> None:
     assert _visible(opened) == []
     assert opened.find_element("id", "no-match").is_displayed()
     opened.find_element("css selector", 'button[type="reset"]').click()
-    assert len(_visible(opened)) == 6
+    # The page re-filters just after the form's reset event (setTimeout 0): wait for it.
+    eventually(lambda: len(_visible(opened)) == 6, timeout=5)
     assert _severe(opened) == []
 
 
