@@ -115,6 +115,20 @@ def test_patches_are_removed_on_exit(tmp_path: Path, fsync_discipline: FsyncDisc
     assert disk.fsyncs == 0
 
 
+def test_only_fsyncs_under_the_root_are_counted(tmp_path: Path) -> None:
+    root, other = tmp_path / "root", tmp_path / "other"
+    root.mkdir()
+    other.mkdir()
+    with fsync_discipline(root) as disk:
+        for directory in (other, root):
+            with open(directory / "f", "w") as f:
+                f.write("x")
+                f.flush()
+                os.fsync(f.fileno())
+            _fsync_dir(directory)
+        assert disk.fsyncs == 2  # the file and the directory under the root, nothing else
+
+
 def test_root_must_be_a_directory(tmp_path: Path) -> None:
     from testvet.harness import FsyncShim
 

@@ -171,7 +171,22 @@ def test_ready_port_waits_for_the_listener(
         kv_cmd(tmp_path, "durable", "--port", str(port)), ready=hard_kill.ready_port(port)
     )
     assert kv_client(port).call("PING") == "PONG"
+    assert (proc.alive, proc.returncode) == (True, None)
     assert proc.stop() == 0  # SIGTERM: graceful shutdown
+    assert (proc.alive, proc.returncode) == (False, 0)
+
+
+def test_stop_returns_how_the_process_ended(hard_kill: HardKill) -> None:
+    # SIGTERM handled with exit status 3: stop() reports 3, not a made-up 0.
+    script = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGTERM, lambda *a: sys.exit(3))\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    proc = hard_kill.start([sys.executable, "-c", script], ready=hard_kill.ready_line("ready"))
+    assert proc.stop() == 3
+    assert proc.returncode == 3
 
 
 def test_a_program_that_exits_before_ready_fails_with_its_output(hard_kill: HardKill) -> None:

@@ -141,6 +141,9 @@ def test_timeout_closes_the_connection_after_the_delay(
 
 
 def test_down_and_up(proxy: FaultProxy, conn: socket.socket) -> None:
+    assert proxy.enabled
+    assert _round_trip(conn) < 1.0
+    assert proxy.connections == 1
     proxy.disable()
     assert not proxy.enabled
     assert conn.recv(10) == b""
