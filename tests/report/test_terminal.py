@@ -30,7 +30,7 @@ def test_summary_lists_tests_findings_and_verdict_with_reasons(full_audit):
 
 def test_summary_says_how_fast_mutation_ran_against_the_cost_floor(full_audit):
     out = _render(full_audit)
-    assert "4.0 s on 2 workers, efficiency 25.0% (cost floor 1.0 s), 1 function skipped" in out
+    assert "4.0 s on 2 workers, efficiency 12.5% (cost floor 1.0 s), 1 function skipped" in out
     assert audit_mutation(full_audit).skipped  # the fixture has one
     cached = replace(
         full_audit,

@@ -308,11 +308,12 @@ def _mutation(audit: Audit) -> list[str]:
     ]
     if mut.duration > 0:
         lines[0] += f" It took {mut.duration:.1f} s on {views.plural(mut.workers, 'worker')}"
-        if mut.cost_floor > 0:
-            eff = 100.0 * mut.cost_floor / mut.duration
+        eff = views.efficiency(mut)
+        if eff is not None:
             lines[0] += (
                 f"; the cost floor (fastest killing test per killed mutant, all covering "
-                f"tests per survivor) is {mut.cost_floor:.1f} s, an efficiency of {views.pct(eff)}."
+                f"tests per survivor) is {mut.cost_floor:.1f} s, an efficiency of {views.pct(eff)} "
+                "per worker."
             )
         else:
             lines[0] += "."

@@ -16,6 +16,7 @@ from testvet.model import (
     Category,
     Finding,
     Mutant,
+    MutationResult,
     MutantStatus,
     Outcome,
     Severity,
@@ -307,6 +308,14 @@ def mutation_score(audit: Audit) -> float | None:
     return 100.0 * detected / total if total else None
 
 
+def efficiency(mut: MutationResult) -> float | None:
+    """Percent of the wall time the workers would need at the cost floor: floor / (time x
+    workers). Over 100% when the tests ran faster than in the (instrumented) baseline."""
+    if mut.cost_floor <= 0 or mut.duration <= 0:
+        return None
+    return 100.0 * mut.cost_floor / (mut.duration * max(1, mut.workers))
+
+
 def mutation_pace(audit: Audit) -> str | None:
     """How long the mutants took against the cost floor, for the terminal summary."""
     mut = audit.mutation
@@ -314,11 +323,9 @@ def mutation_pace(audit: Audit) -> str | None:
         return None
     cached = sum(1 for m in mut.mutants if m.cached)
     parts = [f"{mut.duration:.1f} s on {plural(mut.workers, 'worker')}"]
-    if mut.cost_floor > 0 and mut.duration > 0:
-        parts.append(
-            f"efficiency {pct(100.0 * mut.cost_floor / mut.duration)} "
-            f"(cost floor {mut.cost_floor:.1f} s)"
-        )
+    eff = efficiency(mut)
+    if eff is not None:
+        parts.append(f"efficiency {pct(eff)} (cost floor {mut.cost_floor:.1f} s)")
     if cached:
         parts.append(f"{cached} from the cache")
     if mut.skipped:
