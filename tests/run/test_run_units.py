@@ -313,6 +313,38 @@ def test_multiline_check_counts_as_run_when_any_of_its_lines_ran(tmp_path: Path)
     assert checked["test_m.py::test_m"].never == (7,)
 
 
+def test_checks_of_a_test_inherited_from_a_base_class_are_found(tmp_path: Path) -> None:
+    # cachetools' pattern: test methods live on a mixin, the collected class inherits them.
+    (tmp_path / "test_m.py").write_text(
+        textwrap.dedent(
+            """\
+            class Mixin:
+                def test_get(self):
+                    value = 1
+                    assert value == 1
+                    if value == 2:
+                        assert value
+
+
+            class TestLRU(Mixin):
+                pass
+
+
+            class TestFIFO(Mixin):
+                pass
+            """
+        )
+    )
+    results = [
+        TestResult("test_m.py::TestLRU::test_get", Outcome.PASSED, 0.1),
+        TestResult("test_m.py::TestFIFO::test_get", Outcome.PASSED, 0.1),
+    ]
+    checked = rotten.evidence(results, tmp_path, {"test_m.py": frozenset({3, 4, 5})})
+    assert sorted(checked) == ["test_m.py::TestFIFO::test_get", "test_m.py::TestLRU::test_get"]
+    assert checked["test_m.py::TestLRU::test_get"].checks == (4, 6)
+    assert checked["test_m.py::TestLRU::test_get"].never == (6,)
+
+
 def test_floors_without_any_coverage_data_fail_with_the_reason() -> None:
     policy = CoverageConfig(fail_under=80.0, paths=MappingProxyType({"src/**": 90.0}))
     empty = Analysis(data=CoverageData(files=(), percent=0.0))
