@@ -522,8 +522,6 @@ class TestvetRunPlugin:
         self.last_save = time.monotonic()
         self.save_every = float(settings.get("save_every", 2.0))
         self.reports: list[Any] = []
-        #: fixture of wider scope -> project functions its set-up reached
-        self.fixture_hits: dict[Any, set[int]] = {}
         self.exitstatus: int | None = None
         self.map = None
         self._start_coverage()
@@ -606,31 +604,6 @@ class TestvetRunPlugin:
         )
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Any:
-        """What the set-up of a fixture of wider scope reaches, every test using it reaches:
-        set up once, in the first one's time, it serves them all (and a mutant there is
-        seen by each of them)."""
-        hits = getattr(self.map, "hits", None)
-        if hits is None or getattr(fixturedef, "scope", "function") == "function":
-            yield
-            return
-        before = set(hits)
-        yield
-        self.fixture_hits.setdefault(fixturedef, set()).update(set(hits) - before)
-
-    def _with_fixtures(self, item: Any, reached: list[int]) -> list[int]:
-        """``reached`` and what the set-up of the wider-scoped fixtures it uses reached."""
-        if not self.fixture_hits:
-            return reached
-        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", None) or {}
-        extra: set[int] = set()
-        for name in getattr(item, "fixturenames", ()):
-            chain = defs.get(name)
-            if chain:
-                extra.update(self.fixture_hits.get(chain[-1], ()))
-        return sorted(extra.union(reached)) if extra else reached
-
-    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Any:
         self.reports = []
         nodeid = self.nodeid = _nodeid(item, self.settings["root"])
@@ -641,7 +614,6 @@ class TestvetRunPlugin:
             self.map.begin()
         yield
         reached = self.map.end() if self.map is not None else []
-        reached = self._with_fixtures(item, reached)
         self.watchdog.disarm()
         outcome, message = _outcome(self.reports)
         self.registry.announce()

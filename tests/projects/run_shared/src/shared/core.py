@@ -1,6 +1,0 @@
-def build():
-    return {"ready": True}
-
-
-def ping():
-    return "pong"
