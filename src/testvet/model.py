@@ -256,6 +256,9 @@ class TestResult:
     reached: frozenset[str] = frozenset()
     #: One-line reason for failures, errors, skips, timeouts and crashes.
     message: str | None = None
+    #: Seconds of set-up of the wider-scoped fixtures it uses that ran in an earlier
+    #: test's time: a process that runs this test first pays them too.
+    shared_setup: float = 0.0
 
 
 @dataclass(frozen=True)

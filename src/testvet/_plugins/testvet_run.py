@@ -522,6 +522,11 @@ class TestvetRunPlugin:
         self.last_save = time.monotonic()
         self.save_every = float(settings.get("save_every", 2.0))
         self.reports: list[Any] = []
+        #: fixtures of wider scope: the seconds their last set-up took and the project
+        #: functions it reached; those set up in the current test's time
+        self.fixture_costs: dict[Any, float] = {}
+        self.fixture_hits: dict[Any, set[int]] = {}
+        self.set_up_now: set[Any] = set()
         self.exitstatus: int | None = None
         self.map = None
         self._start_coverage()
@@ -604,16 +609,53 @@ class TestvetRunPlugin:
         )
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Any:
+        """A fixture of wider scope is set up once, in the first user's time, and serves
+        every test using it: what its set-up reaches, each of them reaches (a mutant there
+        is seen by all), and what it costs, a worker that runs any of them first pays."""
+        if getattr(fixturedef, "scope", "function") == "function":
+            yield
+            return
+        hits = getattr(self.map, "hits", None)
+        before = set(hits) if hits is not None else set()
+        began = time.perf_counter()
+        yield
+        self.fixture_costs[fixturedef] = time.perf_counter() - began
+        self.set_up_now.add(fixturedef)
+        if hits is not None:
+            self.fixture_hits.setdefault(fixturedef, set()).update(set(hits) - before)
+
+    def _shared(self, item: Any, reached: list[int]) -> tuple[list[int], float]:
+        """``reached`` with what the set-up of the wider-scoped fixtures the test uses
+        reached; and the seconds of those set-ups that ran in an earlier test's time."""
+        if not self.fixture_costs:
+            return reached, 0.0
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", None) or {}
+        extra: set[int] = set()
+        cost = 0.0
+        for name in getattr(item, "fixturenames", ()):
+            chain = defs.get(name)
+            fixturedef = chain[-1] if chain else None
+            if fixturedef not in self.fixture_costs:
+                continue
+            extra.update(self.fixture_hits.get(fixturedef, ()))
+            if fixturedef not in self.set_up_now:
+                cost += self.fixture_costs[fixturedef]
+        return (sorted(extra.union(reached)) if extra else reached), cost
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Any:
         self.reports = []
         nodeid = self.nodeid = _nodeid(item, self.settings["root"])
         self.registry.announce()
         self.events.write(ev="start", nodeid=nodeid)
         self.watchdog.arm(nodeid)
+        self.set_up_now = set()
         if self.map is not None:
             self.map.begin()
         yield
         reached = self.map.end() if self.map is not None else []
+        reached, shared = self._shared(item, reached)
         self.watchdog.disarm()
         outcome, message = _outcome(self.reports)
         self.registry.announce()
@@ -624,6 +666,7 @@ class TestvetRunPlugin:
             duration=round(sum(r.duration for r in self.reports), 6),
             fns=sorted(reached),
             msg=message,
+            shared=round(shared, 6),
         )
         if self.cov is not None and time.monotonic() - self.last_save > self.save_every:
             self._save_coverage()

@@ -51,8 +51,14 @@ class Plan:
 
 
 def covering_tests(run: RunResult) -> tuple[dict[str, tuple[str, ...]], dict[str, float]]:
-    """function id -> passing tests that reach it, fastest first; and nodeid -> duration."""
-    durations = {r.nodeid: r.duration for r in run.results if r.outcome is Outcome.PASSED}
+    """function id -> passing tests that reach it, fastest first; and nodeid -> duration.
+
+    A test's duration here is what it costs in a fresh worker: its own, plus the set-up of
+    the wider-scoped fixtures it uses that an earlier test paid for in the run.
+    """
+    durations = {
+        r.nodeid: r.duration + r.shared_setup for r in run.results if r.outcome is Outcome.PASSED
+    }
     by_function: dict[str, list[str]] = defaultdict(list)
     for result in run.results:
         if result.outcome is not Outcome.PASSED:

@@ -276,4 +276,5 @@ def _result(event: dict[str, Any], log: ChildLog) -> TestResult:
         duration=float(event.get("duration") or 0.0),
         reached=reached,
         message=str(message) if message else None,
+        shared_setup=float(event.get("shared") or 0.0),
     )

@@ -1,0 +1,6 @@
+def build():
+    return {"ready": True}
+
+
+def ping():
+    return "pong"
