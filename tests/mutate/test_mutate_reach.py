@@ -118,3 +118,30 @@ def test_a_tests_cost_includes_the_shared_set_up_a_worker_pays_when_it_runs_firs
     tests, durations = covering_tests(run)
     assert durations == {"t.py::first": 0.5, "t.py::second": 0.5, "t.py::third": 0.02}
     assert tests["m:f"] == ("t.py::third", "t.py::first", "t.py::second")
+
+
+def test_editing_a_test_file_or_a_conftest_above_it_changes_the_cache_key(
+    tmp_path: Path,
+) -> None:
+    from testvet.mutate.cache import TestSources
+
+    (tmp_path / "tests" / "unit").mkdir(parents=True)
+    test = tmp_path / "tests" / "unit" / "test_a.py"
+    conftest = tmp_path / "tests" / "conftest.py"
+    test.write_text("def test_a(): assert 1\n")
+    conftest.write_text("")
+    nodeids = ["tests/unit/test_a.py::test_a"]
+
+    def digest() -> str:
+        return TestSources(tmp_path).digest(nodeids)  # read afresh, as each audit does
+
+    first = digest()
+    assert digest() == first  # nothing changed: same key, cached verdicts are used
+    test.write_text("def test_a(): assert 2\n")
+    edited = digest()
+    assert edited != first
+    conftest.write_text("import pytest\n")
+    with_conftest = digest()
+    assert with_conftest not in (first, edited)
+    (tmp_path / "tests" / "unit" / "test_b.py").write_text("def test_b(): pass\n")
+    assert digest() == with_conftest  # another test file is not part of this key
