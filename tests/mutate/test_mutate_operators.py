@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from testvet.model import Outcome, RunResult, TestResult
 from testvet.mutate.operators import extreme_mutants, operator_mutants
 from testvet.mutate.plan import covering_tests, path_matches
 from testvet.mutate.skips import skip_reason
@@ -172,21 +173,30 @@ def test_critical_path_globs(path: str, glob: str, expected: bool) -> None:
     assert path_matches(path, glob) is expected
 
 
-def test_only_passing_tests_cover_and_fastest_come_first() -> None:
-    from testvet.model import Outcome, RunResult, TestResult
+def _run(*results: TestResult) -> RunResult:
+    return RunResult(python="python", duration=1.0, results=results)
 
-    run = RunResult(
-        python="python",
-        duration=1.0,
-        results=(
-            TestResult("t::slow", Outcome.PASSED, 0.5, frozenset({"m:f"})),
-            TestResult("t::fast", Outcome.PASSED, 0.1, frozenset({"m:f", "m:g"})),
-            TestResult("t::broken", Outcome.FAILED, 0.01, frozenset({"m:f", "m:h"})),
-        ),
+
+def test_only_passing_tests_cover_and_fastest_come_first() -> None:
+    run = _run(
+        TestResult("t::slow", Outcome.PASSED, 0.5, frozenset({"m:f"})),
+        TestResult("t::fast", Outcome.PASSED, 0.1, frozenset({"m:f", "m:g"})),
+        TestResult("t::broken", Outcome.FAILED, 0.01, frozenset({"m:f", "m:h"})),
     )
     tests, durations = covering_tests(run)
     assert tests == {"m:f": ("t::fast", "t::slow"), "m:g": ("t::fast",)}
     assert durations == {"t::slow": 0.5, "t::fast": 0.1}
+
+
+def test_a_tests_cost_includes_the_shared_set_up_a_worker_pays_when_it_runs_first() -> None:
+    run = _run(
+        TestResult("t.py::first", Outcome.PASSED, 0.5, frozenset({"m:f"})),
+        TestResult("t.py::second", Outcome.PASSED, 0.01, frozenset({"m:f"}), shared_setup=0.49),
+        TestResult("t.py::third", Outcome.PASSED, 0.02, frozenset({"m:f"})),
+    )
+    tests, durations = covering_tests(run)
+    assert durations == {"t.py::first": 0.5, "t.py::second": 0.5, "t.py::third": 0.02}
+    assert tests["m:f"] == ("t.py::third", "t.py::first", "t.py::second")
 
 
 def test_defaults_decorators_and_annotations_are_not_mutated() -> None:

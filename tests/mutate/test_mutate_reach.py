@@ -102,24 +102,6 @@ def test_default_workers_are_one_per_core() -> None:
     assert worker_count(5, 1000) == 5
 
 
-def test_a_tests_cost_includes_the_shared_set_up_a_worker_pays_when_it_runs_first() -> None:
-    from testvet.model import Outcome, RunResult, TestResult
-    from testvet.mutate.plan import covering_tests
-
-    run = RunResult(
-        python="python",
-        duration=1.0,
-        results=(
-            TestResult("t.py::first", Outcome.PASSED, 0.5, frozenset({"m:f"})),
-            TestResult("t.py::second", Outcome.PASSED, 0.01, frozenset({"m:f"}), None, 0.49),
-            TestResult("t.py::third", Outcome.PASSED, 0.02, frozenset({"m:f"})),
-        ),
-    )
-    tests, durations = covering_tests(run)
-    assert durations == {"t.py::first": 0.5, "t.py::second": 0.5, "t.py::third": 0.02}
-    assert tests["m:f"] == ("t.py::third", "t.py::first", "t.py::second")
-
-
 def test_editing_a_test_file_or_a_conftest_above_it_changes_the_cache_key(
     tmp_path: Path,
 ) -> None:

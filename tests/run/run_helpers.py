@@ -41,6 +41,16 @@ def run_stage(name: str, out: Path, packages: tuple[str, ...] = (), **options: A
     return stage.run(audit, ctx)
 
 
+def discovered_run(root: Path, out: Path) -> Audit:
+    """The real discover stage, then the run stage, on the project at ``root`` (its layout
+    as discovery finds it, unlike :func:`run_stage`)."""
+    from testvet.discover import stage as discover
+
+    options = AuditOptions(path=root, output_dir=out)
+    ctx = StageContext(options=options)
+    return stage.run(discover.run(start(options), ctx), ctx)
+
+
 def by_id(audit: Audit) -> dict[str, Any]:
     """Node id -> TestResult of the audit's run."""
     assert audit.run is not None

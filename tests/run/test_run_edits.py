@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from run_helpers import discovered_run
 
-from testvet.core import AuditOptions, StageContext, start
-from testvet.discover import stage as discover
 from testvet.model import Audit
-from testvet.run import stage
 
 TEST = """import os
 
@@ -32,9 +30,7 @@ def _audit(root: Path, touch: bool) -> Audit:
     line = "os.utime(__file__)  # written to while the suite runs" if touch else "pass"
     (root / "tests" / "test_edit.py").write_text(TEST.format(touch=line))
     (root / "pyproject.toml").write_text('[project]\nname = "edpkg"\n')
-    options = AuditOptions(path=root, output_dir=root.parent / f"out-{root.name}")
-    ctx = StageContext(options=options)
-    return stage.run(discover.run(start(options), ctx), ctx)
+    return discovered_run(root, root.parent / f"out-{root.name}")
 
 
 @pytest.mark.parametrize("touch", [False, True], ids=["untouched", "written-during-run"])

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from run_helpers import PROJECTS, by_id
-
-from testvet.core import AuditOptions, StageContext, start
-from testvet.discover import stage as discover
-from testvet.run import stage
+from run_helpers import PROJECTS, by_id, discovered_run
 
 
 def test_tests_inside_the_package_are_tests_and_the_code_is_mapped(tmp_path: Path) -> None:
-    options = AuditOptions(path=PROJECTS / "disc_inpkg", output_dir=tmp_path / "out")
-    ctx = StageContext(options=options)
-    audit = discover.run(start(options), ctx)
+    audit = discovered_run(PROJECTS / "disc_inpkg", tmp_path / "out")
     assert audit.project.test_paths == (".",)  # pytest is given the whole project
-    audit = stage.run(audit, ctx)
     assert audit.run is not None
     assert by_id(audit)["inpkg/tests/test_core.py::test_triple"].reached == {"inpkg.core:triple"}
     assert [f.id for f in audit.run.functions] == ["inpkg.core:triple"]

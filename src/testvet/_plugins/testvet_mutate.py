@@ -61,7 +61,7 @@ STALL_GRACE = 0.25
 STALL_WINDOW = 0.25
 #: Why a worker timed out (the first two, in its first test, get a control run).
 ONE_TEST_CPU = "CPU time limit of one test"
-STALLED = "asleep, no CPU time used for 0.25 s, past the test's budget (hung)"
+STALLED = f"asleep, no CPU time used for {STALL_WINDOW} s, past the test's budget (hung)"
 #: A mutant retried because its first test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
 GENEROUS_SLACK = 2.0

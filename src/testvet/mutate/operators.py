@@ -254,20 +254,23 @@ def _op(cls: type) -> str:
     return cls.__name__.lower()
 
 
+def _called_name(call: ast.Call) -> str:
+    """``print`` for ``print(...)``, ``info`` for ``log.info(...)``."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def _quiet_call(node: ast.AST) -> bool:
     if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
         return False
-    func = node.value.func
-    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return called in _QUIET_CALLS
+    return _called_name(node.value) in _QUIET_CALLS
 
 
 def _type_argument(node: ast.AST) -> ast.expr | None:
     """The type expression of a ``typing.cast``-like call, else None."""
     if not isinstance(node, ast.Call) or not node.args:
         return None
-    func = node.func
-    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    called = _called_name(node)
     if called == "cast":
         return node.args[0]
     if called == "assert_type" and len(node.args) > 1:

@@ -112,11 +112,9 @@ def _methods_by_name(tree: ast.Module) -> dict[str, list[_Def]]:
     return methods
 
 
-def _find(
-    tree: ast.Module, target: _Target, methods: dict[str, list[_Def]] | None = None
-) -> _Def | None:
-    """``target``'s function in ``tree``; ``methods`` (``_methods_by_name``) saves walking
-    the tree again for each test inherited from a base class."""
+def _find(tree: ast.Module, target: _Target, methods: dict[str, list[_Def]]) -> _Def | None:
+    """``target``'s function in ``tree``; ``methods`` is ``_methods_by_name(tree)``, built
+    once per file rather than a walk of the tree for each test inherited from a base."""
     scope: list[ast.stmt] = tree.body
     for cls in target.classes:
         found = next((n for n in scope if isinstance(n, ast.ClassDef) and n.name == cls), None)
@@ -128,7 +126,7 @@ def _find(
     if direct:
         return direct[-1]
     # Inherited from a base class in the same file: accept a unique match.
-    anywhere = (methods if methods is not None else _methods_by_name(tree)).get(target.function, [])
+    anywhere = methods.get(target.function, [])
     return anywhere[0] if len(anywhere) == 1 else None
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testvet import config as config_mod
-from testvet.discover.layout import TEST_DIR_NAMES
+from testvet.discover.layout import SKIP_DIRS, TEST_DIR_NAMES
 from testvet.model import Audit
 
 #: Directories under a flat-layout root that are never project code.
@@ -130,7 +130,7 @@ def _test_dirs_in(paths: list[Path]) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith(".") or entry.name in ("__pycache__", *_NEVER_CODE):
+            if entry.name.startswith(".") or entry.name in SKIP_DIRS or entry.name in _NEVER_CODE:
                 continue
             if entry.name in TEST_DIR_NAMES:
                 found.append(entry)
