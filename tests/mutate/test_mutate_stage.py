@@ -286,3 +286,29 @@ def test_a_mutant_with_the_same_bytecode_as_another_runs_once(tmp_path: Path) ->
     other = mutants["calc.core:add#arith-add-sub@10:11"]
     assert other.status is MutantStatus.KILLED
     assert other.duration != extreme.duration
+
+
+def test_workers_apply_the_suites_warning_filters(tmp_path: Path) -> None:
+    # mut_warn's suite turns every warning into an error (`filterwarnings = ["error"]`),
+    # except where a test's mark allows it: a mutant that only makes the code warn is
+    # killed, as it would be by the suite itself.
+    root = PROJECTS / "mut_warn"
+    reached = {
+        "tests/test_warny.py::test_scale_by_zero": ["scale"],
+        "tests/test_warny.py::test_rate_of_nothing_is_zero_with_a_warning_allowed": ["rate"],
+        "tests/test_warny.py::test_rate": ["rate"],
+    }
+    durations = {"tests/test_warny.py::test_rate": 0.02}
+    mutation = {"mode": "full", "paths": {"src/warny/core.py": 0}}
+    audit = make_audit(root, {"warny.core": "src/warny/core.py"}, reached, mutation, durations)
+    mutants = by_id(stage.run(audit, context(tmp_path, root)))
+    boundary = mutants["warny.core:scale#cmp-lt-lte@7:7"]
+    assert boundary.status is MutantStatus.KILLED
+    assert boundary.killed_by == "tests/test_warny.py::test_scale_by_zero"
+    # The mark lets the zero-requests test pass on the unmodified code, so it is the
+    # one that runs first and kills this mutant (0 / 0).
+    flipped = mutants["warny.core:rate#cmp-eq-noteq@13:7"]
+    assert flipped.status is MutantStatus.KILLED
+    assert flipped.killed_by == (
+        "tests/test_warny.py::test_rate_of_nothing_is_zero_with_a_warning_allowed"
+    )

@@ -728,6 +728,8 @@ class _Engine:
             with contextlib.suppress(Exception):
                 _ = item.location
             _cheap_failure_reports(item)
+            if _needs_own_warning_filters(item):
+                _OWN_WARNING_FILTERS.add(id(item))
             for node in item.listchain():
                 if isinstance(node, pytest.Package):
                     packages[id(node)] = node
@@ -1173,7 +1175,8 @@ def _worker(
                 slack = first_slack if index == 0 else TEST_SLACK
                 signal.setitimer(signal.ITIMER_PROF, budget + slack)
             began = time.process_time()
-            reports = runtestprotocol(item, nextitem=nextitem, log=False)
+            with _item_warnings(item) if id(item) in _OWN_WARNING_FILTERS else _NO_CONTEXT:
+                reports = runtestprotocol(item, nextitem=nextitem, log=False)
             signal.setitimer(signal.ITIMER_PROF, 0)
             if index == 0:
                 first_cpu = time.process_time() - began
@@ -1205,6 +1208,35 @@ def _worker(
         status = 70
     finally:
         os._exit(status)
+
+
+#: ids of the items that need pytest's per-test warning filters set up (``_warm_items``).
+_OWN_WARNING_FILTERS: set[int] = set()
+_NO_CONTEXT = contextlib.nullcontext()
+
+
+def _needs_own_warning_filters(item: Any) -> bool:
+    """Whether a worker must set up the warning filters pytest applies around ``item``.
+
+    pytest's warnings plugin applies them in its ``pytest_runtest_protocol`` wrapper,
+    which workers do not go through: the configuration's and ``-W``'s filters
+    (``filterwarnings = error`` makes a warning fail a test) and the test's own
+    ``filterwarnings`` marks. pytest 9 also keeps the configuration's filters
+    active for the whole session, so there only a test with marks needs them."""
+    config = item.config
+    if not config.pluginmanager.has_plugin("warnings"):  # -p no:warnings
+        return False
+    if any(True for _ in item.iter_markers("filterwarnings")):
+        return True
+    return not hasattr(config, "_catch_configured_warnings")  # per session since 9
+
+
+def _item_warnings(item: Any) -> contextlib.AbstractContextManager[Any]:
+    try:
+        from _pytest.warnings import catch_warnings_for_item
+    except ImportError:
+        return _NO_CONTEXT
+    return catch_warnings_for_item(item.config, item.ihook, "runtest", item)
 
 
 _XUNIT_MODULE_FUNCTIONS = ("setUpModule", "setup_module", "tearDownModule", "teardown_module")
