@@ -611,7 +611,13 @@ class _Engine:
         self._controls(running)
         marks.append(("controls", time.process_time(), time.monotonic()))
         if _TRACE:
-            print(f"first-test slack {self.first_slack:.4f}s", file=sys.stderr)
+            excess = sorted(self.first_excess) or [0.0]
+            print(
+                f"first-test slack {self.first_slack:.4f}s (CPU beyond budget: median "
+                f"{excess[len(excess) // 2]:.4f}s, p90 {excess[(9 * len(excess)) // 10]:.4f}s, "
+                f"max {excess[-1]:.4f}s)",
+                file=sys.stderr,
+            )
             print(
                 "engine phases (cpu, wall): "
                 + ", ".join(
