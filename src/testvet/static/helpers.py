@@ -59,12 +59,35 @@ def summarize(node: ast.FunctionDef | ast.AsyncFunctionDef, aliases: Mapping[str
     return Summary(node.name, direct, frozenset(callees))
 
 
-_SUPPORT_WORDS = ("test", "conftest", "helper", "support", "fixture", "fake", "stub")
+_SUPPORT_WORDS = frozenset(
+    [
+        "test",
+        "tests",
+        "testing",
+        "testutils",
+        "testlib",
+        "conftest",
+        "helper",
+        "helpers",
+        "support",
+        "fixture",
+        "fixtures",
+        "fake",
+        "fakes",
+        "stub",
+        "stubs",
+    ]
+)
 
 
 def _test_support(origin: str) -> bool:
-    """Does an imported module's dotted name look like part of the test tree?"""
-    return any(word in part for part in origin.lower().split(".") for word in _SUPPORT_WORDS)
+    """Does an imported module's dotted name look like part of the test tree?
+
+    Whole words of its parts count (``tests.support``, ``test_utils``, ``my_fakes``),
+    not letters inside a word: ``pytest``, ``unittest`` and ``faker`` are libraries."""
+    return any(
+        word in _SUPPORT_WORDS for part in origin.lower().split(".") for word in part.split("_")
+    )
 
 
 class _Open:
