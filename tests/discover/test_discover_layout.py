@@ -122,3 +122,33 @@ def test_scripts_are_read_for_the_e2e_signal(tmp_path: Path) -> None:
     found = layout.discover(tmp_path)
     assert dict(found.scripts) == {"xtool": "x.cli:main"}
     assert (found.name, found.pyproject, found.packages) == ("x", "pyproject.toml", ("x",))
+
+
+def test_src_namespace_package_without_init_is_found_by_its_modules(tmp_path: Path) -> None:
+    # PEP 420: under src/, a directory of .py files is a package even without __init__.py;
+    # a directory of data files next to it is not.
+    make(
+        tmp_path,
+        {
+            "src/nspkg/core.py": "",
+            "src/nspkg/util.py": "",
+            "src/assets/logo.svg": "<svg/>",
+            "tests/test_core.py": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert found.source_roots == ("src",)
+    assert found.packages == ("nspkg",)
+    assert [(m.name, m.path) for m in found.modules] == [
+        ("nspkg.core", "src/nspkg/core.py"),
+        ("nspkg.util", "src/nspkg/util.py"),
+    ]
+
+
+def test_src_holding_only_data_directories_is_not_a_source_root(tmp_path: Path) -> None:
+    # A src/ without any Python code: the flat layout at the root applies.
+    make(tmp_path, {"src/assets/logo.svg": "<svg/>", "app/__init__.py": "", "app/main.py": ""})
+    found = layout.discover(tmp_path)
+    assert found.source_roots == (".",)
+    assert found.packages == ("app",)
+    assert [m.name for m in found.modules] == ["app", "app.main"]

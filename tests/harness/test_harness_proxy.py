@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import select
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +221,56 @@ def test_unreachable_upstream_resets_the_client(fault_proxy: ProxyFactory) -> No
     proxy = fault_proxy(upstream=dead)
     with pytest.raises(ConnectionResetError):
         _exchange(proxy.listen_address)
+
+
+def _syn_sent_to(port: int) -> int:
+    """How many of this machine's TCP sockets are still trying to connect to ``port``."""
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        remote_port, state = int(fields[2].rsplit(":", 1)[1], 16), fields[3]
+        count += remote_port == port and state == "02"  # TCP_SYN_SENT
+    return count
+
+
+@pytest.fixture
+def stalled_upstream() -> Iterator[tuple[str, int]]:
+    """A listener whose accept queue is full: a new connect to it hangs in SYN_SENT."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    address = listener.getsockname()[:2]
+    fillers: list[socket.socket] = []
+    try:
+        while True:
+            assert len(fillers) < 16, "could not fill the listener's accept queue"
+            filler = socket.socket()
+            fillers.append(filler)
+            filler.setblocking(False)
+            filler.connect_ex(address)
+            if not select.select([], [filler], [], 0.2)[1]:
+                break  # this one hangs: the queue is full
+        yield address
+    finally:
+        for sock in fillers:
+            sock.close()
+        listener.close()
+
+
+def test_closing_the_factory_abandons_a_connect_still_waiting_for_the_upstream(
+    stalled_upstream: tuple[str, int],
+) -> None:
+    factory = ProxyFactory()
+    proxy = factory(upstream=stalled_upstream)
+    port = stalled_upstream[1]
+    before = _syn_sent_to(port)  # the fixture's own hanging filler
+    with socket.create_connection(proxy.listen_address, timeout=5) as client:
+        eventually(lambda: _syn_sent_to(port) == before + 1, timeout=5)
+        assert factory._runner is not None
+        # Keep the loop's tasks alive here so only cancellation, not garbage
+        # collection, can finish them.
+        pending = factory._runner.call(asyncio.all_tasks)
+        factory.close()
+        assert client.recv(10) == b""
+    assert [t for t in pending if not t.done()] == []
+    assert _syn_sent_to(port) == before
