@@ -152,3 +152,23 @@ def test_src_holding_only_data_directories_is_not_a_source_root(tmp_path: Path) 
     assert found.source_roots == (".",)
     assert found.packages == ("app",)
     assert [m.name for m in found.modules] == ["app", "app.main"]
+
+
+def test_src_namespace_package_whose_code_is_all_in_subpackages(tmp_path: Path) -> None:
+    # PEP 420 again: src/acme holds no .py file of its own, only subpackages.
+    make(
+        tmp_path,
+        {
+            "src/acme/plugins/__init__.py": "",
+            "src/acme/plugins/mail.py": "",
+            "src/acme/data/schema.json": "{}",
+            "tests/test_mail.py": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert found.source_roots == ("src",)
+    assert found.packages == ("acme",)
+    assert [(m.name, m.path) for m in found.modules] == [
+        ("acme.plugins", "src/acme/plugins/__init__.py"),
+        ("acme.plugins.mail", "src/acme/plugins/mail.py"),
+    ]

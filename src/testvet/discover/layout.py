@@ -15,6 +15,7 @@ Rules, in order (the first that gives an answer wins):
 from __future__ import annotations
 
 import configparser
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -82,7 +83,12 @@ def is_test_file(name: str) -> bool:
 
 
 def _has_code(directory: Path) -> bool:
-    return any(p.suffix == ".py" for p in directory.iterdir() if p.is_file())
+    """Python files in it or below it (a namespace package may hold only subpackages)."""
+    for _here, subdirs, files in os.walk(directory):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in SKIP_DIRS]
+        if any(name.endswith(".py") for name in files):
+            return True
+    return False
 
 
 def _packages_in(source_root: Path, flat: bool) -> list[str]:
