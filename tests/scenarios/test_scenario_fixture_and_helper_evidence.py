@@ -100,6 +100,30 @@ def test_fixture_decorated_with_arguments_or_imported_name_is_still_a_fixture(
         assert missing(audit) == ONLY_DISK_FULL_MISSING, label
 
 
+def test_fixture_is_requested_by_its_name_keyword_not_its_function_name(tmp_path: Path) -> None:
+    conftest = KILLING_FIXTURE.format(args='(name="crashed")').replace(
+        "def killed_writer(", "def _crashed_fixture("
+    )
+    files = {
+        **STORE,
+        "tests/conftest.py": conftest,
+        "tests/test_db.py": """
+            from store.db import Repo
+
+            def test_rows_survive_a_crash(crashed):
+                assert Repo(str(crashed)).db.execute("SELECT 1").fetchone() == (1,)
+        """,
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert _hard_kill_evidence(audit) == [
+        (
+            "tests/test_db.py::test_rows_survive_a_crash",
+            "SIGKILLs a child process and checks what survived",
+        )
+    ]
+    assert missing(audit) == ONLY_DISK_FULL_MISSING
+
+
 def test_asserts_inside_a_fixture_do_not_make_the_test_a_check(tmp_path: Path) -> None:
     # The fixture kills and asserts; the test itself checks nothing: no evidence.
     conftest = KILLING_FIXTURE.format(args="").replace(

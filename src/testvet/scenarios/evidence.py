@@ -24,6 +24,7 @@ from testvet.scenarios.astutil import (
     strings,
 )
 from testvet.scenarios.sources import SourceFile
+from testvet.static.astutil import fixture_name
 
 S = Scenario
 
@@ -518,8 +519,8 @@ def collect(files: tuple[SourceFile, ...]) -> TestIndex:
             if _is_test(qual, node, cls):
                 continue
             facts = _facts(qual, source.path, node, aliases)
-            if _is_fixture(node):
-                fixtures.setdefault(node.name, facts)
+            if _is_fixture(node):  # requested by its ``name=``, if it has one
+                fixtures.setdefault(fixture_name(node), facts)
             elif cls is None or source.path.endswith("conftest.py"):
                 shared.setdefault(f"{source.path}::{node.name}", facts)
                 if source.path.endswith("conftest.py"):
