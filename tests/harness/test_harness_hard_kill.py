@@ -296,6 +296,34 @@ def test_kill_point_spec_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     kill_point("somewhere-else")  # no variable: a no-op
 
 
+def test_kill_point_kills_the_calling_process_at_the_selected_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In a fork of this process (so the kill_point under test is this very function):
+    # the first pass of "flush" lives on, the second is SIGKILLed.
+    from testvet.harness import kill_point
+
+    monkeypatch.setenv("TESTVET_KILL_POINT", "flush:2,other")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.close(read_end)
+            kill_point("flush")
+            os.write(write_end, b"first pass survived\n")
+            kill_point("flush")
+            os.write(write_end, b"second pass survived\n")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as out:
+        said = out.read()
+    assert said == b"first pass survived\n"
+    assert os.WIFSIGNALED(status)
+    assert os.WTERMSIG(status) == signal.SIGKILL
+
+
 def test_teardown_kills_what_a_self_killed_program_left_behind(hard_kill: HardKill) -> None:
     script = (
         "import subprocess, sys, time\n"
