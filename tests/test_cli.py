@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +147,48 @@ def test_rules_lists_every_code_with_a_doc_page(capsys: pytest.CaptureFixture[st
     docs = Path(__file__).parents[1] / "docs"
     missing = [c.code for c in all_codes() if not (docs / c.doc).is_file()]
     assert missing == []
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _terminal_stderr(monkeypatch: pytest.MonkeyPatch, stream: io.StringIO) -> None:
+    """Make ``stream`` the process's stderr, in an ordinary terminal environment."""
+    for name in ("TTY_COMPATIBLE", "TTY_INTERACTIVE", "FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys, "stderr", stream)
+
+
+def test_on_a_terminal_each_stage_draws_a_transient_progress_bar_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = _Terminal()
+    _terminal_stderr(monkeypatch, terminal)
+    project = make_project(tmp_path / "p", GOOD_TEST)
+    args = ["audit", str(project), "--static-only", "-f", "json", "-o", str(tmp_path / "out")]
+    assert main(args) == ExitCode.OK
+    err = terminal.getvalue()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err)  # without colours and cursor moves
+    assert re.search(r"collecting tests .*0/\?", text)  # the total is not known yet
+    assert re.search(r"static rules ━+ 0/1", text)  # one test file
+    assert re.search(r"scenarios ━+ 0/2", text)
+    # Each bar hides the cursor while it draws and gives it back when its stage is done.
+    hidden, shown = err.count("\x1b[?25l"), err.count("\x1b[?25h")
+    assert hidden == shown == 3
+    assert err.rindex("\x1b[?25h") > err.rindex("scenarios")
+
+
+def test_a_redirected_stderr_gets_no_progress_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redirected = io.StringIO()  # not a terminal: a log file or a pipe
+    _terminal_stderr(monkeypatch, redirected)
+    project = make_project(tmp_path / "p", GOOD_TEST)
+    args = ["audit", str(project), "--static-only", "-f", "json", "-o", str(tmp_path / "out")]
+    assert main(args) == ExitCode.OK
+    assert redirected.getvalue() == ""
