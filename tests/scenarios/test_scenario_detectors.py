@@ -478,3 +478,58 @@ def test_a_test_that_runs_the_module_by_name_is_related_to_it(tmp_path: Path) ->
     assert {(s, p) for s, p in missing(audit) if s == "hard-kill"} == {
         ("hard-kill", "src/pkg/serverless.py")
     }
+
+
+WEBHOOKS = {
+    "src/hooks/__init__.py": "",
+    "src/hooks/verify.py": """
+        import hashlib
+        import hmac
+
+        def mac_of(body: bytes, key: bytes) -> str:
+            return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+        def check(body: bytes, mac: str, key: bytes) -> None:
+            if not hmac.compare_digest(mac_of(body, key), mac):
+                raise ValueError("mismatch")
+    """,
+}
+
+
+@pytest.mark.parametrize(
+    ("presented", "tampered"),
+    [
+        ("mac[:-2]", True),
+        ('mac + "00"', True),
+        ('mac.replace(mac[0], "x")', True),
+        ("mac", False),
+    ],
+    ids=["truncated", "appended", "replaced", "untouched"],
+)
+def test_a_test_that_alters_a_mac_and_expects_rejection_is_forged_signature_evidence(
+    tmp_path: Path, presented: str, tampered: bool
+) -> None:
+    # Nothing in the test's name or strings says "forged" or "tampered": only what it does
+    # to the MAC (slice, concatenation, .replace) tells it apart from the untouched control.
+    test = f"""
+        import pytest
+        from hooks.verify import check, mac_of
+
+        def test_check_refuses_an_altered_mac():
+            mac = mac_of(b"body", b"k1")
+            with pytest.raises(ValueError):
+                check(b"body", {presented}, b"k1")
+    """
+    files = {**WEBHOOKS, "tests/test_verify.py": test}
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert audit.scenarios is not None
+    evidence = audit.scenarios.evidence
+    forged = [(e.test, e.reason) for e in evidence if e.scenario == "forged-signature"]
+    expected = [
+        (
+            "tests/test_verify.py::test_check_refuses_an_altered_mac",
+            "tampers with a signature and expects rejection",
+        )
+    ]
+    assert forged == (expected if tampered else [])
+    assert (("forged-signature", "src/hooks/verify.py") in missing(audit)) is not tampered

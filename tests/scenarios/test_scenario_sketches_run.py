@@ -75,22 +75,11 @@ PROJECT = {
 }
 
 
-def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "shop", PROJECT)
-    audit = audit_project(root, tmp_path / "out")
-    sketches = {
-        f.path: f.detail["recommended_test"]
-        for f in audit.findings
-        if f.scenario in ("command-injection", "rate-limit-boundary", "cross-tenant-access")
-    }
-    assert set(sketches) == {
-        "src/shop/docs_bad.py",
-        "src/shop/docs_good.py",
-        "src/shop/hooks_bad.py",
-        "src/shop/hooks_good.py",
-        "src/shop/limit_bad.py",
-        "src/shop/limit_good.py",
-    }
+def _run_sketches(root: Path, sketches: dict[str, str]) -> tuple[set[str], set[str], str]:
+    """Write each module's sketch as ``tests/test_<module>.py`` under ``root`` and run them.
+
+    Returns the failed and the passed test files, and pytest's output.
+    """
     tests = root / "tests"
     tests.mkdir()
     for path, sketch in sketches.items():
@@ -113,7 +102,87 @@ def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
     lines = proc.stdout.splitlines()
     failed = {line.split("::")[0].split()[-1] for line in lines if line.startswith("FAILED")}
     passed = {line.split("::")[0].split()[-1] for line in lines if line.startswith("PASSED")}
+    return failed, passed, proc.stdout
+
+
+def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "shop", PROJECT)
+    audit = audit_project(root, tmp_path / "out")
+    sketches = {
+        f.path: f.detail["recommended_test"]
+        for f in audit.findings
+        if f.scenario in ("command-injection", "rate-limit-boundary", "cross-tenant-access")
+    }
+    assert set(sketches) == {
+        "src/shop/docs_bad.py",
+        "src/shop/docs_good.py",
+        "src/shop/hooks_bad.py",
+        "src/shop/hooks_good.py",
+        "src/shop/limit_bad.py",
+        "src/shop/limit_good.py",
+    }
+    failed, passed, stdout = _run_sketches(root, sketches)
     bad = {"tests/test_hooks_bad.py", "tests/test_limit_bad.py", "tests/test_docs_bad.py"}
     good = {"tests/test_hooks_good.py", "tests/test_limit_good.py", "tests/test_docs_good.py"}
-    assert failed == bad, proc.stdout
-    assert passed == good, proc.stdout
+    assert failed == bad, stdout
+    assert passed == good, stdout
+
+
+LEASES = {
+    "src/locks/__init__.py": "",
+    "src/locks/lease_good.py": """
+        import threading
+        import time
+
+        class Lease:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self.holder = None
+                self.until = 0.0
+
+            def acquire(self, holder, ttl=10):
+                # Re-entrant: the current holder may acquire again (and extend the lease).
+                with self._lock:
+                    now = time.monotonic()
+                    if self.holder not in (None, holder) and self.until > now:
+                        return False
+                    self.holder, self.until = holder, now + ttl
+                    return True
+    """,
+    "src/locks/lease_bad.py": """
+        import threading
+        import time
+
+        class Lease:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self.holder = None
+                self.until = 0.0
+
+            def acquire(self, holder, ttl=10):
+                with self._lock:
+                    now = time.monotonic()
+                    # Bug: the expiry test is inverted, so a live lease goes to anyone.
+                    if self.holder not in (None, holder) and self.until < now:
+                        return False
+                    self.holder, self.until = holder, now + ttl
+                    return True
+    """,
+}
+
+
+def test_lease_contention_sketch_races_distinct_holders(tmp_path: Path) -> None:
+    # Each contender must acquire under its own name: with one shared holder name a
+    # correct re-entrant lease would let every contender win and the sketch would fail it.
+    root = write_project(tmp_path / "locks", LEASES)
+    audit = audit_project(root, tmp_path / "out")
+    sketches = {
+        f.path: f.detail["recommended_test"]
+        for f in audit.findings
+        if f.scenario == "concurrent-lease"
+    }
+    assert set(sketches) == {"src/locks/lease_good.py", "src/locks/lease_bad.py"}
+    assert "if lease.acquire(worker, 60):" in sketches["src/locks/lease_good.py"]
+    failed, passed, stdout = _run_sketches(root, sketches)
+    assert failed == {"tests/test_lease_bad.py"}, stdout
+    assert passed == {"tests/test_lease_good.py"}, stdout
