@@ -1,4 +1,7 @@
+import unittest
+
 import pytest
+from playwright.sync_api import expect
 
 from pkg import parse, render
 
@@ -76,3 +79,14 @@ class TestClassMarkedSkip:
 
     def test_placeholder(self):
         pass
+
+
+def test_playwright_expect_chain_is_a_check(page):
+    page.goto("/")
+    expect(page).to_have_title("Home")
+
+
+def test_raising_skip_test_is_not_a_check(network):  # expect: TV101
+    if not network:
+        raise unittest.SkipTest("offline")
+    render(parse("1 + 2"))

@@ -100,3 +100,14 @@ def test_while_true_loop():
     while True:
         assert parse("a")
         break
+
+
+def test_loop_over_range_of_a_length():  # expect: TV102
+    texts = load()
+    for n in range(len(texts)):
+        assert parse(texts[n]) is not None
+
+
+def test_loop_over_empty_range():  # expect: TV102
+    for n in range(0):
+        assert parse(str(n)) == n

@@ -1,8 +1,9 @@
 import unittest
 
 import pytest
+from tornado.testing import gen_test
 
-from pkg import Version, parse
+from pkg import Version, fetch, parse
 
 
 def test_returns_comparison():
@@ -106,3 +107,25 @@ class TestOrdering(unittest.TestCase):
 def test_property_identity_is_a_real_check():
     meta = parse("a")
     assert meta.version is meta.version
+
+
+def test_value_at_least_zero_is_a_real_check():
+    assert parse("-1") >= 0
+
+
+def test_zero_at_most_value_is_a_real_check():
+    assert 0 <= parse("-1")
+
+
+@gen_test
+def test_coroutine_returns_its_result_is_fine():
+    response = yield fetch("/health")
+    assert response.code == 200
+    return response.body
+
+
+def test_generator_nested_in_the_test_does_not_excuse_its_return():
+    def numbers():
+        yield 1
+
+    return list(numbers()) == [1]  # expect: TV106

@@ -2,7 +2,7 @@ import unittest
 
 import pytest
 
-from pkg import Cache, parse
+from pkg import Cache, parse, render
 
 
 def test_broad_raises():
@@ -136,3 +136,13 @@ def test_warns_never_entered():
 
 def test_warns_call_form_is_fine():
     pytest.warns(DeprecationWarning, parse, "old")
+
+
+def test_raises_with_the_callable_as_keyword_is_fine():
+    pytest.raises(ValueError, func=parse)
+
+
+def test_statement_after_raising_call_that_checks_nothing_is_fine():
+    with pytest.raises(ValueError):
+        tree = parse("(")
+        render(tree)

@@ -66,3 +66,20 @@ def test_patched_sleep_is_a_collaborator(mock_sleep):
 def test_mocks_the_method_under_test(mock_send):  # expect: TV114
     Mailer.send("hi")
     mock_send.assert_called_once_with("hi")
+
+
+class FakeClient:
+    def __init__(self):
+        self.posted = []
+
+    def post(self, url, json):
+        self.posted.append((url, json))
+
+    def assert_called_with_json(self, payload):
+        assert self.posted[-1][1] == payload
+
+
+def test_fake_with_its_own_assertion_method_is_fine():
+    client = FakeClient()
+    notify(client)
+    client.assert_called_with_json({"text": "hello"})

@@ -1,3 +1,5 @@
+import unittest
+
 import pytest
 
 from pkg import parse
@@ -82,3 +84,10 @@ def test_probe_then_skip():
     if b"GNU" not in out:
         pytest.skip("not GNU bash")
     assert parse("a")
+
+
+def test_skip_test_raised_after_checks():
+    result = parse("a")
+    assert result
+    if result != "a":
+        raise unittest.SkipTest("odd platform")  # expect: TV117

@@ -3,7 +3,9 @@ import random
 import threading
 import time
 
+import pytest
 import requests
+from freezegun import freeze_time
 
 from pkg import Server, Token, parse, shuffle_deck
 
@@ -115,3 +117,39 @@ def test_sleep_for_mtime_resolution(tmp_path):
     time.sleep(0.05)
     path.write_text("2")
     assert path.stat().st_mtime > before
+
+
+def test_random_after_seeding_is_fine():
+    random.seed(1234)
+    n = random.randint(0, 100)
+    assert parse(str(n)) == n
+
+
+def test_random_with_a_seed_fixture_is_fine(random_seed):
+    n = random.randint(0, 100)
+    assert parse(str(n)) == n
+
+
+def test_clock_frozen_by_a_fixture_is_fine(frozen_clock):
+    token = Token()
+    assert token.created == datetime.datetime.now()
+
+
+def test_clock_replaced_by_monkeypatch_is_fine(monkeypatch):
+    monkeypatch.setattr(time, "time", lambda: 1000.0)
+    assert Token().created == time.time()
+
+
+def test_clock_frozen_by_freezegun_is_fine():
+    with freeze_time("2024-01-01"):
+        assert Token().created == datetime.datetime.now()
+
+
+def test_clock_reading_compared_within_a_tolerance_is_fine():
+    token = Token()
+    assert time.time() == pytest.approx(token.created, abs=1)
+
+
+def test_public_url_through_a_recording_proxy_is_fine(recording_proxy):
+    response = requests.get("https://api.github.com/repos", proxies=recording_proxy.urls)
+    assert response.status_code == 200
