@@ -192,3 +192,18 @@ def test_a_redirected_stderr_gets_no_progress_bar(
     args = ["audit", str(project), "--static-only", "-f", "json", "-o", str(tmp_path / "out")]
     assert main(args) == ExitCode.OK
     assert redirected.getvalue() == ""
+
+
+def test_an_audit_of_a_suite_without_tests_leaves_no_bar_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run stage reports 0 of 0: its bar, drawn while the total was unknown, must go.
+    terminal = _Terminal()
+    _terminal_stderr(monkeypatch, terminal)
+    project = make_project(tmp_path / "p", "import os\n")
+    args = ["audit", str(project), "--mutation", "off", "-f", "json", "-o", str(tmp_path / "o")]
+    main(args)
+    err = terminal.getvalue()
+    assert "run" in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err)
+    assert err.count("\x1b[?25l") == err.count("\x1b[?25h") >= 1
+    assert err.endswith("\x1b[?25h") or err.rindex("\x1b[?25h") > err.rindex("\x1b[?25l")

@@ -6,10 +6,11 @@ This is the only module that prints to the user or decides the process exit stat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -196,8 +197,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         raise UsageError(f"--coverage-file {args.coverage_file}: no such file")
     output_dir = ensure_output_dir(args.output_dir)
     options = replace(options, output_dir=output_dir)
-    progress = _progress_callback()
-    audit = run_audit(options, progress=progress)
+    with _progress() as progress:
+        audit = run_audit(options, progress=progress)
     console = _console()
     report.write_reports(audit, formats, output_dir, console)
     _record_history(audit, output_dir)
@@ -214,7 +215,8 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     options = _options(args)
     output_dir = ensure_output_dir(args.output_dir)
     options = replace(options, output_dir=output_dir, baseline=None)
-    audit = run_audit(options, progress=_progress_callback())
+    with _progress() as progress:
+        audit = run_audit(options, progress=progress)
     target = args.baseline_file or output_dir / "baseline.json"
     if not target.parent.is_dir():
         raise UsageError(f"--baseline-file {target}: directory {target.parent} does not exist")
@@ -263,13 +265,19 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _progress_callback() -> ProgressCallback | None:
-    """A progress bar on a TTY; nothing otherwise."""
+@contextlib.contextmanager
+def _progress() -> Iterator[ProgressCallback | None]:
+    """A progress bar on a TTY, nothing otherwise; no bar is left drawn when it ends."""
     if not sys.stderr.isatty():
-        return None
+        yield None
+        return
     from testvet.progress import ProgressBar
 
-    return ProgressBar()
+    bar = ProgressBar()
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

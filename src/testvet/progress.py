@@ -29,6 +29,8 @@ class ProgressBar:
 
     def __call__(self, label: str, done: int, total: int | None) -> None:
         if label not in self._tasks:
+            if total is not None and done >= total:
+                return  # finished before it was drawn, or already removed: nothing to show
             if not self._tasks:
                 self._progress.start()
             self._tasks[label] = self._progress.add_task(label, total=total)
@@ -39,3 +41,9 @@ class ProgressBar:
             del self._tasks[label]
             if not self._tasks:
                 self._progress.stop()
+
+    def close(self) -> None:
+        """Remove every bar still drawn (a stage that failed, or never knew its total)."""
+        if self._tasks:
+            self._tasks.clear()
+            self._progress.stop()

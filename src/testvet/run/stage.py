@@ -202,6 +202,8 @@ def execute(
     _clean(run_dir)
     spec, imported = _spec(audit, ctx, scope, run_dir, measure_coverage)
     suite = run_suite(spec, run_dir, lambda done, total: ctx.progress("run", done, total or None))
+    ran = len(suite.results)
+    ctx.progress("run", ran, ran)  # done, also when there was nothing to run (0 of 0)
     analysis = _coverage(audit, ctx, scope, run_dir, suite, imported)
     reached = {fid for r in suite.results for fid in r.reached}
     known = {fid: where for fid, where in suite.functions.items() if fid in reached}
