@@ -122,12 +122,22 @@ def test_only_caller_supplied_text_is_untrusted_input_not_constants_or_own_files
             merged = defaults({})
             merged.update(json.loads(overrides_json))
             return merged
+
+        def receive(stream):
+            message = json.loads(stream.read())
+            message.setdefault("retries", 3)
+            return message
         """,
     )
+    # A stream the caller hands over (a socket file, a request body) is the caller's data.
     assert _reasons(audit, "parses-untrusted") == [
-        ("app.settings.merge", "parses caller-supplied input with json.loads")
+        ("app.settings.merge", "parses caller-supplied input with json.loads"),
+        ("app.settings.receive", "parses caller-supplied input with json.loads"),
     ]
-    assert _caps(audit) == {("parses-untrusted", "app.settings.merge")}
+    assert _caps(audit) == {
+        ("parses-untrusted", "app.settings.merge"),
+        ("parses-untrusted", "app.settings.receive"),
+    }
 
 
 def test_undo_called_on_the_normal_path_is_not_a_rollback_but_undo_in_except_is(

@@ -238,15 +238,20 @@ def _tainted(f: _Func) -> set[str]:
     return names
 
 
-def _reads_file(expr: ast.AST) -> bool:
-    return any(
-        isinstance(n, ast.Call)
-        and (
-            (isinstance(n.func, ast.Attribute) and n.func.attr in v.FILE_READS)
-            or (isinstance(n.func, ast.Name) and n.func.id == "open")
-        )
-        for n in ast.walk(expr)
-    )
+def _reads_file(expr: ast.AST, tainted: Iterable[str] = ()) -> bool:
+    """Does ``expr`` read one of the program's files? ``stream.read()`` on a stream the
+    caller passed in (a name in ``tainted``) reads the caller's data, not a file."""
+    callers = set(tainted)
+    for n in ast.walk(expr):
+        if not isinstance(n, ast.Call):
+            continue
+        if isinstance(n.func, ast.Name) and n.func.id == "open":
+            return True
+        if isinstance(n.func, ast.Attribute) and n.func.attr in v.FILE_READS:
+            receiver = n.func.value
+            if not (isinstance(receiver, ast.Name) and receiver.id in callers):
+                return True
+    return False
 
 
 def _returned_directly(f: _Func, call: ast.Call) -> bool:
@@ -265,7 +270,7 @@ def _parsers(f: _Func) -> list[Hit]:
         data = call.args[1:2] if label.startswith("struct.") else call.args[:1]
         if not data or not _uses_param(data[0], tainted):
             continue
-        if _reads_file(data[0]):
+        if _reads_file(data[0], tainted):
             continue  # the program's own files, not untrusted input
         severity = (
             Severity.HIGH if label in ("pickle.loads", "marshal.loads", "yaml.load") else None
