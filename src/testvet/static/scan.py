@@ -37,7 +37,7 @@ from testvet.static.context import ModuleContext
 from testvet.static.helpers import summarize
 from testvet.static.shapes import (
     class_nonempty,
-    has_callable_kw,
+    enters_callable,
     is_predicate,
     only_pass,
     range_nonempty,
@@ -341,7 +341,7 @@ class TestScan:
     def call_stmt(self, stmt: ast.Expr, call: ast.Call, st: State) -> Flow:
         mocks.note_direct_call(self, call)
         direct = self.kind(call)
-        never_entered = not call.args[1:] and not has_callable_kw(call)
+        never_entered = not enters_callable(call)
         if direct in (Kind.RAISES, Kind.WARNS) and never_entered and st.raises is None:
             self.expr(call, st, count=False)
             what = "raise" if direct is Kind.RAISES else "warn or log"

@@ -115,11 +115,23 @@ def def_anchor(node: FunctionNode) -> ast.AST:
     return anchor
 
 
-def has_callable_kw(call: ast.Call) -> bool:
-    return any(
-        kw.arg not in ("match", "msg", "expected_exception", "expected_warning")
-        for kw in call.keywords
-    )
+#: Keyword arguments only the ``with`` form of an expecting call takes.
+_CONTEXT_KEYWORDS = frozenset(
+    {"match", "msg", "check", "expected_exception", "expected_warning", "expected_regex"}
+)
+#: Where the callable goes in an expecting call's arguments, when not second.
+_CALLABLE_POSITION = {"deprecated_call": 0, "assertRaisesRegex": 2, "assertWarnsRegex": 2}
+
+
+def enters_callable(call: ast.Call) -> bool:
+    """Does a raises/warns/logs call run a callable itself (``pytest.raises(E, f, x)``)
+    rather than return a context manager that only ``with`` would enter?"""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in ("assertLogs", "assertNoLogs"):
+        return False  # context managers only
+    position = _CALLABLE_POSITION.get(name, 1)
+    return len(call.args) > position or any(kw.arg not in _CONTEXT_KEYWORDS for kw in call.keywords)
 
 
 def exc_args(call: ast.Call) -> list[ast.expr]:

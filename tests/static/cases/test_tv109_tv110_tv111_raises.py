@@ -110,6 +110,17 @@ class TestUnittestRaises(unittest.TestCase):
         self.assertRaises(ValueError)  # expect: TV110
         parse("(")
 
+    def test_regex_form_not_entered(self):
+        self.assertRaisesRegex(ValueError, "unbalanced")  # expect: TV110
+        parse("(")
+
+    def test_regex_form_with_the_callable_is_fine(self):
+        self.assertRaisesRegex(ValueError, "unbalanced", parse, "(")
+
+    def test_logs_never_entered(self):
+        self.assertLogs("pkg", level="INFO")  # expect: TV110
+        parse("(")
+
 
 def test_local_function_named_raises():
     def raises():
@@ -140,6 +151,20 @@ def test_warns_call_form_is_fine():
 
 def test_raises_with_the_callable_as_keyword_is_fine():
     pytest.raises(ValueError, func=parse)
+
+
+def test_raises_with_a_check_is_never_entered():
+    pytest.raises(ValueError, check=lambda e: "(" in str(e))  # expect: TV110
+    parse("(")
+
+
+def test_deprecated_call_with_the_callable_is_fine():
+    pytest.deprecated_call(render)
+
+
+def test_deprecated_call_never_entered():
+    pytest.deprecated_call()  # expect: TV110
+    render("(")
 
 
 def test_statement_after_raising_call_that_checks_nothing_is_fine():
