@@ -127,3 +127,34 @@ def test_fail_rule_parsing() -> None:
     )
     assert str(parse_fail_rule("TV101")) == "TV101"
     assert str(FailRule("cannot-fail", Severity.HIGH)) == "cannot-fail:high"
+
+
+def test_mapping_settings_are_read_only_when_defaulted_as_when_given(tmp_path: Path) -> None:
+    # Config is frozen all the way down: a stage cannot change the policy later stages
+    # read, whether a table came from pyproject.toml or was left at its default.
+    (tmp_path / "given").mkdir()
+    write_pyproject(
+        tmp_path / "given",
+        """
+[tool.testvet]
+severity = { TV141 = "low" }
+[tool.testvet.coverage]
+paths = { "src/**" = 90 }
+[tool.testvet.mutation]
+paths = { "src/**" = 80 }
+[tool.testvet.pyramid]
+components = { "src/**" = { unit = 70, integration = 20, e2e = 10 } }
+""",
+    )
+    for cfg in (load(tmp_path / "given"), load(tmp_path / "defaults")):
+        tables = {
+            "severity": cfg.severity,
+            "coverage.paths": cfg.coverage.paths,
+            "mutation.paths": cfg.mutation.paths,
+            "pyramid.components": cfg.pyramid.components,
+        }
+        for name, table in tables.items():
+            with pytest.raises(TypeError):
+                table["TV101"] = Severity.HIGH  # type: ignore[index]
+            assert "TV101" not in table, name
+    assert load(tmp_path / "defaults").source == "defaults"

@@ -167,3 +167,26 @@ def test_inline_comment_suppresses_named_codes_only(tmp_path: Path) -> None:
         tmp_path,
     )
     assert [(f.code, f.line) for f in kept] == [("TV101", 1), ("TV101", 2)]
+
+
+def test_the_policy_stage_orders_findings_worst_first_then_by_place_and_code(
+    tmp_path: Path,
+) -> None:
+    def at(path: str, line: int | None, code: str, severity: Severity) -> Finding:
+        return replace(finding(code=code, severity=severity, line=10), path=path, line=line)
+
+    expected = [
+        at("tests/test_a.py", None, "TV201", Severity.HIGH),  # a whole file sorts first
+        at("tests/test_a.py", 7, "TV101", Severity.HIGH),
+        at("tests/test_a.py", 7, "TV103", Severity.HIGH),
+        at("tests/test_a.py", 12, "TV101", Severity.HIGH),
+        at("tests/test_b.py", 1, "TV101", Severity.HIGH),
+        at("tests/test_a.py", 3, "TV141", Severity.MEDIUM),
+        at("tests/test_a.py", 2, "TV150", Severity.LOW),
+    ]
+    shuffled = tuple(expected[i] for i in (6, 4, 3, 5, 2, 0, 1))
+    ctx = StageContext(options=AuditOptions(path=tmp_path, output_dir=tmp_path))
+    done = policy_stage(_audit(tmp_path, shuffled), ctx)
+    assert [(f.severity, f.path, f.line, f.code) for f in done.findings] == [
+        (f.severity, f.path, f.line, f.code) for f in expected
+    ]

@@ -172,3 +172,25 @@ def test_src_namespace_package_whose_code_is_all_in_subpackages(tmp_path: Path) 
         ("acme.plugins", "src/acme/plugins/__init__.py"),
         ("acme.plugins.mail", "src/acme/plugins/mail.py"),
     ]
+
+
+def test_modules_exclude_code_under_a_configured_test_path_inside_the_package(
+    tmp_path: Path,
+) -> None:
+    # Test support modules need no test-like name when they sit under a test path:
+    # pkg/checks/ is the configured test path, so its helpers are not project modules.
+    make(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/core.py": "",
+            "src/pkg/checks/__init__.py": "",
+            "src/pkg/checks/helpers.py": "",
+            "src/pkg/checks/test_core.py": "",
+            "src/pkg/checksum.py": "",
+        },
+    )
+    found = layout.discover(tmp_path, tests=("src/pkg/checks",))
+    assert found.test_paths == ("src/pkg/checks",)
+    # checksum.py only shares the prefix: it is project code.
+    assert [m.name for m in found.modules] == ["pkg", "pkg.checksum", "pkg.core"]

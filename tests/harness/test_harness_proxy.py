@@ -274,3 +274,24 @@ def test_closing_the_factory_abandons_a_connect_still_waiting_for_the_upstream(
         assert client.recv(10) == b""
     assert [t for t in pending if not t.done()] == []
     assert _syn_sent_to(port) == before
+
+
+def test_removing_one_timeout_keeps_a_connection_another_timeout_still_blackholes(
+    proxy: FaultProxy, conn: socket.socket
+) -> None:
+    proxy.add_toxic("timeout", stream="upstream", timeout_ms=0)
+    proxy.add_toxic("timeout", stream="downstream", timeout_ms=0)
+    conn.sendall(b"lost")
+    eventually(lambda: proxy.dropped == 4, timeout=5, description="the request was dropped")
+    proxy.remove_toxic("timeout_upstream")
+    # Still a blackhole downstream: the connection stays open and silent.
+    conn.settimeout(0.2)
+    with pytest.raises(TimeoutError):
+        conn.recv(10)
+    assert proxy.connections == 1
+    conn.sendall(b"echo")
+    eventually(lambda: proxy.dropped == 8, timeout=5, description="the echo was dropped")
+    conn.settimeout(5)
+    proxy.remove_toxic("timeout_downstream")
+    assert conn.recv(10) == b""  # no timeout left and bytes were lost: closed
+    eventually(lambda: proxy.connections == 0, timeout=5)

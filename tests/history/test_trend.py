@@ -143,3 +143,32 @@ def test_chart_y_axis_rounds_up_to_a_readable_maximum(history_dir: Path) -> None
     top = min(findings.ticks)[0]
     first_point = findings.lines[0].segments[0][0]
     assert first_point[1] == top  # 5 findings sit on the top grid line
+
+
+def _points(page: str, label: str) -> list[tuple[float, float]]:
+    group = dict(re.findall(r'<g class="series" data-label="([^"]+)">(.*?)</g>', page, flags=re.S))
+    return [
+        (float(cx), float(cy))
+        for cx, cy in re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', group[label])
+    ]
+
+
+def test_chart_points_spread_runs_across_the_plot_and_scale_values_to_its_height(
+    history_dir: Path,
+) -> None:
+    # The SVG is 640 x 240; the plot spans x 48..616 and y 12 (top) .. 212 (zero).
+    page = trend.render_html(_runs(history_dir))
+    # findings per run: 5, 5, 4, 1 on an axis topped at 5
+    assert _points(page, "findings") == [
+        (48.0, 12.0),
+        (237.3, 12.0),
+        (426.7, 52.0),
+        (616.0, 172.0),
+    ]
+    # flaky per run: 0, 0, 3, 0 on the same axis: zero sits on the bottom line
+    assert [y for _, y in _points(page, "flaky")] == [212.0, 212.0, 92.0, 212.0]
+
+
+def test_a_single_run_is_drawn_in_the_middle_of_the_plot(history_dir: Path) -> None:
+    page = trend.render_html(_runs(history_dir, last=1))
+    assert _points(page, "findings") == [(332.0, 12.0)]  # 1 finding on an axis topped at 1
