@@ -395,7 +395,12 @@ class _Target:
     def compile(self, source: str, def_line: int) -> types.CodeType:
         """Compile the mutated ``def`` (original indentation) into a compatible code object."""
         code = self._compile_text(source, def_line) or self._compile_ast(source, def_line)
-        if (code.co_flags & _FLAGS) != (self.original.co_flags & _FLAGS):
+        kind, wanted = code.co_flags & _FLAGS, self.original.co_flags & _FLAGS
+        if kind | inspect.CO_ITERABLE_COROUTINE == wanted:
+            # ``@types.coroutine`` marked the generator's code in memory; the source
+            # does not say so: the mutant gets the same mark.
+            code = code.replace(co_flags=code.co_flags | inspect.CO_ITERABLE_COROUTINE)
+        elif kind != wanted:
             raise SwapError("the mutant changes the generator/coroutine kind")
         return code
 
