@@ -69,6 +69,19 @@ def test_indented_method_text_keeps_indentation_and_drops_decorators() -> None:
     assert found["return-none:return None"] == "    def f(x):\n        return None"
 
 
+def test_a_body_that_starts_with_a_decorated_def_is_replaced_from_its_decorator() -> None:
+    code = (
+        "def wrap(func):\n"
+        "    @functools.wraps(func)\n"
+        "    def wrapper(*args):\n"
+        "        return func(*args)\n"
+        "    return wrapper\n"
+    )
+    found = extreme(code, "wrap")
+    assert found["return-none:return None"] == "def wrap(func):\n    return None"
+    compile(found["return-none:return None"], "m.py", "exec")
+
+
 def test_operator_mutants_cover_each_family() -> None:
     code = """
     def f(a, b, items):

@@ -180,8 +180,9 @@ def extreme_mutants(fn: FunctionSource, function_id: str, path: str) -> list[Mut
     body = body_without_docstring(fn.node)
     if not body:
         return []
-    span = Span(body[0].lineno, body[0].col_offset, body[-1].end_lineno or 0, 0)
-    span = Span(span.line, span.col, span.end_line, body[-1].end_col_offset or 0)
+    # A decorated def or class starts at its first decorator, not at its ``def`` line.
+    start = min([d.lineno for d in getattr(body[0], "decorator_list", ())] + [body[0].lineno])
+    span = Span(start, body[0].col_offset, body[-1].end_lineno or 0, body[-1].end_col_offset or 0)
     old = _one_line(fn.module.segment(span))
     values = _value_returns(fn)
     replacements: list[tuple[str, str]] = []
