@@ -194,3 +194,38 @@ def test_a_test_that_neither_kills_nor_uses_a_killing_helper_leaves_hard_kill_mi
     audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
     assert _hard_kill_evidence(audit) == []
     assert missing(audit) == BOTH_MISSING
+
+
+def test_a_test_gets_the_fixture_pytest_would_give_it_the_nearest_definition(
+    tmp_path: Path,
+) -> None:
+    # Two directories define `killed_writer`: only tests/crash's kills anything, and a
+    # test module may override the fixture for itself.
+    harmless = """
+        import pytest
+
+        @pytest.fixture
+        def killed_writer(tmp_path):
+            return tmp_path / "data.db"
+    """
+    test_body = """
+        from store.db import Repo
+
+        def test_{name}(killed_writer):
+            assert Repo(str(killed_writer)).db.execute("SELECT 1").fetchone() == (1,)
+    """
+    files = {
+        **STORE,
+        "tests/conftest.py": harmless,
+        "tests/crash/conftest.py": KILLING_FIXTURE.format(args=""),
+        "tests/crash/test_after_crash.py": test_body.format(name="after_crash"),
+        "tests/plain/test_plain.py": test_body.format(name="plain"),
+        "tests/crash/test_overridden.py": harmless + test_body.format(name="overridden"),
+    }
+    audit = audit_project(write_project(tmp_path / "p", files), tmp_path / "out")
+    assert _hard_kill_evidence(audit) == [
+        (
+            "tests/crash/test_after_crash.py::test_after_crash",
+            "SIGKILLs a child process and checks what survived",
+        )
+    ]

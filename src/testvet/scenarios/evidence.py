@@ -7,8 +7,9 @@ and the helpers it calls (same file or a ``conftest.py``), one level deep.
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from testvet.model import Evidence, Scenario
@@ -509,7 +510,8 @@ def _module_constants(tree: ast.Module) -> dict[str, list[str]]:
 def collect(files: tuple[SourceFile, ...]) -> TestIndex:
     """Facts for every test function in ``files`` (helpers and fixtures folded in)."""
     shared: dict[str, TestFacts] = {}
-    fixtures: dict[str, TestFacts] = {}
+    #: fixture name -> (defining file, facts): a test gets the one pytest would give it
+    fixtures: dict[str, list[tuple[str, TestFacts]]] = {}
     per_file: list[tuple[SourceFile, dict[str, str], list[tuple[str, FuncNode, str | None]]]] = []
     for source in files:
         aliases = import_aliases(source.tree, source.module)
@@ -520,7 +522,7 @@ def collect(files: tuple[SourceFile, ...]) -> TestIndex:
                 continue
             facts = _facts(qual, source.path, node, aliases)
             if _is_fixture(node):  # requested by its ``name=``, if it has one
-                fixtures.setdefault(fixture_name(node), facts)
+                fixtures.setdefault(fixture_name(node), []).append((source.path, facts))
             elif cls is None or source.path.endswith("conftest.py"):
                 shared.setdefault(f"{source.path}::{node.name}", facts)
                 if source.path.endswith("conftest.py"):
@@ -542,7 +544,7 @@ def collect(files: tuple[SourceFile, ...]) -> TestIndex:
             for name in referenced & set(constants):
                 facts.strings += constants[name]
             for param in list(facts.params):
-                fixture = fixtures.get(param)
+                fixture = _visible_fixture(fixtures.get(param, ()), source.path)
                 if fixture is not None:
                     facts.merge(fixture, checks=False)
             for called in list(facts.calls):
@@ -552,6 +554,29 @@ def collect(files: tuple[SourceFile, ...]) -> TestIndex:
                     facts.merge(helper, checks=True)
             tests.append(facts)
     return TestIndex(tuple(tests))
+
+
+def _visible_fixture(
+    definitions: Iterable[tuple[str, TestFacts]], test_path: str
+) -> TestFacts | None:
+    """The definition pytest gives a test in ``test_path``: its own module's, else the
+    nearest ``conftest.py`` above it; one from elsewhere (a plugin module) last."""
+    here = posixpath.dirname(test_path)
+    best: TestFacts | None = None
+    best_rank = -2
+    for path, facts in definitions:
+        if path == test_path:
+            rank = 1 << 16
+        elif posixpath.basename(path) == "conftest.py":
+            where = posixpath.dirname(path)
+            if where and here != where and not here.startswith(where + "/"):
+                continue  # another directory's conftest: not visible here
+            rank = where.count("/") + 1 if where else 0
+        else:
+            rank = -1
+        if rank > best_rank:
+            best, best_rank = facts, rank
+    return best
 
 
 def for_test(test: TestFacts) -> list[Evidence]:
