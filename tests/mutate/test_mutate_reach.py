@@ -127,3 +127,36 @@ def test_editing_a_test_file_or_a_conftest_above_it_changes_the_cache_key(
     assert with_conftest not in (first, edited)
     (tmp_path / "tests" / "unit" / "test_b.py").write_text("def test_b(): pass\n")
     assert digest() == with_conftest  # another test file is not part of this key
+
+
+def test_a_support_file_of_the_test_tree_changes_every_key(tmp_path: Path) -> None:
+    from testvet.mutate.cache import TestSources, support_digest
+
+    tests = tmp_path / "tests"
+    (tests / "cases").mkdir(parents=True)
+    (tests / "test_a.py").write_text("def test_a(): assert 1\n")
+    (tests / "helpers.py").write_text("def check(x): assert x\n")
+    (tests / "cases" / "case_1.txt").write_text("1 + 1 = 2\n")
+    (tests / "__pycache__").mkdir()
+    (tests / "out").mkdir()
+    nodeids = ["tests/test_a.py::test_a"]
+
+    def digest() -> str:
+        support = support_digest(tmp_path, [tests], {"tests/test_a.py"}, skip=[tests / "out"])
+        return TestSources(tmp_path, support).digest(nodeids)
+
+    first = digest()
+    assert digest() == first
+    # Not support files: bytecode, the audit's own output, other test modules (those
+    # count only for the tests in them).
+    (tests / "__pycache__" / "helpers.cpython-311.pyc").write_bytes(b"\0")
+    (tests / "out" / "report.json").write_text("{}")
+    assert digest() == first
+    (tests / "cases" / "case_1.txt").write_text("1 + 1 = 3\n")
+    data_edited = digest()
+    assert data_edited != first
+    (tests / "helpers.py").write_text("def check(x): assert x is True\n")
+    helper_edited = digest()
+    assert helper_edited not in (first, data_edited)
+    (tests / "cases" / "case_2.txt").write_text("2 + 2 = 4\n")
+    assert digest() not in (first, data_edited, helper_edited)

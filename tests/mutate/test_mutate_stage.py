@@ -179,6 +179,23 @@ def test_second_run_uses_the_cache_and_runs_no_mutant(basic_copy: Path, tmp_path
     assert all(m.cached for m in third.mutation.mutants if m.function == "calc.core:total")
 
 
+def test_a_change_to_the_tests_data_reruns_the_mutants(basic_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    data = basic_copy / "tests" / "expected.txt"
+    data.write_text("3\n")
+    stage.run(make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy))
+    again = stage.run(make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy))
+    assert again.mutation is not None
+    assert all(m.cached for m in again.mutation.mutants)
+    # Tests may read what sits beside them: after it changes, nothing is taken from the
+    # cache.
+    data.write_text("4\n")
+    edited = stage.run(make_audit(basic_copy, BASIC_MODULES, SMALL_MAP), context(out, basic_copy))
+    assert edited.mutation is not None
+    assert edited.mutation.mutants
+    assert not any(m.cached for m in edited.mutation.mutants)
+
+
 def test_config_skip_patterns(basic_copy: Path, tmp_path: Path) -> None:
     reached = {k: v for k, v in BASIC_REACHED.items() if k.endswith("test_counter")}
     audit = make_audit(

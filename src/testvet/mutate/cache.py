@@ -1,9 +1,11 @@
 """The incremental cache: mutant verdicts keyed by the code and the tests that judged them.
 
 A key hashes the mutated function text, the original function text (decorators
-included), the ordered covering tests and the content of their test files and of the
-``conftest.py`` files above them. Nothing else: a change elsewhere in a module does
-not invalidate its other functions (see docs/mutation.md for the consequence).
+included), the ordered covering tests, the content of their test files and of the
+``conftest.py`` files above them, and the content of the test tree's support files
+(helpers, data and case files: what is there but is not a test module). Nothing else: a
+change elsewhere in a module does not invalidate its other functions (see
+docs/mutation.md for the consequence).
 Stored as one JSON file under ``OUTPUT_DIR/mutation-cache/``, written atomically.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,12 +28,14 @@ CACHEABLE = frozenset({"killed", "survived", "crashed"})
 
 
 class TestSources:
-    """Digests of test files and the conftest.py files above them, read once."""
+    """Digests of test files and the conftest.py files above them, read once; and of
+    the test tree's support files (``support_digest``), which every key includes."""
 
     __test__ = False
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, support: str = "") -> None:
         self.root = root
+        self.support = support
         self._files: dict[str, str] = {}
 
     def _digest(self, rel: str) -> str:
@@ -50,10 +55,44 @@ class TestSources:
             parts = rel.split("/")[:-1]
             for depth in range(len(parts) + 1):
                 files.add("/".join([*parts[:depth], "conftest.py"]))
-        h = hashlib.sha256()
+        h = hashlib.sha256(self.support.encode())
         for rel in sorted(files):
             h.update(f"{rel}\0{self._digest(rel)}\0".encode())
         return h.hexdigest()
+
+
+def support_digest(
+    root: Path, test_dirs: Iterable[Path], test_files: Iterable[str], skip: Iterable[Path] = ()
+) -> str:
+    """Digest of every file in the test directories that is neither a collected test
+    module nor a ``conftest.py``: helpers the tests import, data and case files they
+    read. A test's verdict may change when one of them does, and which test reads which
+    is not recorded, so a change to any of them changes every key."""
+    modules = set(test_files)
+    skipped = {p.resolve() for p in skip}
+    h = hashlib.sha256()
+    for top in sorted({Path(d).resolve() for d in test_dirs}):
+        for here, subdirs, names in os.walk(top):
+            base = Path(here)
+            subdirs[:] = sorted(
+                d
+                for d in subdirs
+                if not d.startswith(".") and d != "__pycache__" and (base / d) not in skipped
+            )
+            for name in sorted(names):
+                path = base / name
+                try:
+                    rel = path.relative_to(root.resolve()).as_posix()
+                except ValueError:
+                    continue
+                if rel in modules or name == "conftest.py" or name.endswith((".pyc", ".pyo")):
+                    continue
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = b""
+                h.update(f"{rel}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+    return h.hexdigest()
 
 
 def key(

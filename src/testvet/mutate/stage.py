@@ -23,7 +23,7 @@ from testvet.model import (
     SkippedFunction,
 )
 from testvet.mutate import findings as findings_mod
-from testvet.mutate.cache import Cache, TestSources, key
+from testvet.mutate.cache import Cache, TestSources, key, support_digest
 from testvet.mutate.executor import FunctionJob, Outcome, WarmProcess, execute
 from testvet.mutate.operators import OPERATOR, MutantSpec
 from testvet.mutate.plan import TIMEOUT_SLACK, Plan, Target, build, worker_count
@@ -137,7 +137,9 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     plan = build(root, audit.run, cfg, mode)
     output = Path(ctx.options.output_dir).resolve()  # the worker runs from the project root
     cache = Cache(output / CACHE_DIR)
-    sources = TestSources(root)
+    scope = scope_of(audit)
+    tested = {r.nodeid.split("::", 1)[0] for r in audit.run.results}
+    sources = TestSources(root, support_digest(root, scope.test_dirs, tested, skip=[output]))
 
     specs: dict[str, tuple[MutantSpec, Target, str]] = {}
     done: dict[str, Mutant] = {}
