@@ -304,6 +304,7 @@ def test_kill_point_kills_the_calling_process_at_the_selected_pass(
     from testvet.harness import kill_point
 
     monkeypatch.setenv("TESTVET_KILL_POINT", "flush:2,other")
+    kill_point("elsewhere")  # not selected: this process lives on
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
