@@ -404,5 +404,13 @@ def pytest_ini_options(root: Path) -> Mapping[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
-    options = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
-    return options if isinstance(options, dict) else {}
+    return toml_table(data, "tool", "pytest", "ini_options")
+
+
+def toml_table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    """The table at ``keys`` in parsed TOML, empty when it or one above it is absent or
+    not a table (``tool = 3`` is someone else's business, not a crash)."""
+    table: Any = data
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table if isinstance(table, dict) else {}

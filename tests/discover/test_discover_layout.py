@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from testvet import config
 from testvet.discover import layout
 
 
@@ -194,3 +195,26 @@ def test_modules_exclude_code_under_a_configured_test_path_inside_the_package(
     assert found.test_paths == ("src/pkg/checks",)
     # checksum.py only shares the prefix: it is project code.
     assert [m.name for m in found.modules] == ["pkg", "pkg.checksum", "pkg.core"]
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    [
+        'tool = 3\nproject = "calc"\n',
+        '[tool]\npytest = "x"\npoetry = []\n[project]\nscripts = "calc:main"\n',
+        "[tool.pytest]\nini_options = 7\n",
+    ],
+)
+def test_tables_of_another_shape_in_pyproject_are_ignored(tmp_path: Path, pyproject: str) -> None:
+    # Not ours to judge (pytest or the build backend will complain): discovery goes on
+    # as if they were absent.
+    make(
+        tmp_path,
+        {"pyproject.toml": pyproject, "calc/__init__.py": "", "tests/test_calc.py": ""},
+    )
+    found = layout.discover(tmp_path)
+    assert found.name == tmp_path.name
+    assert found.packages == ("calc",)
+    assert found.test_paths == ("tests",)
+    assert found.scripts == {}
+    assert config.pytest_ini_options(tmp_path) == {}

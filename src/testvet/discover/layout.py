@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testvet.config import toml_table
 from testvet.model import ModuleInfo
 
 if sys.version_info >= (3, 11):
@@ -69,7 +70,7 @@ def read_pyproject(root: Path) -> Mapping[str, Any]:
 
 def project_name(root: Path, pyproject: Mapping[str, Any]) -> str:
     """``[project].name``, ``[tool.poetry].name``, or the directory name."""
-    for table in (pyproject.get("project"), pyproject.get("tool", {}).get("poetry")):
+    for table in (toml_table(pyproject, "project"), toml_table(pyproject, "tool", "poetry")):
         if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
             return str(table["name"])
     return root.name
@@ -142,7 +143,7 @@ def _ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] 
         path = root / name
         if path.is_file():
             return _from_ini(path, section)
-    ini_options = pyproject.get("tool", {}).get("pytest", {}).get("ini_options")
+    ini_options = toml_table(pyproject, "tool", "pytest").get("ini_options")
     if isinstance(ini_options, dict):
         value = ini_options.get("testpaths")
         if isinstance(value, str):
@@ -258,7 +259,7 @@ def discover(root: Path, src: tuple[str, ...] = (), tests: tuple[str, ...] = ())
     roots = source_roots(root, src)
     tpaths = test_paths(root, tests, pyproject)
     pkgs = packages(root, roots)
-    scripts = pyproject.get("project", {}).get("scripts", {})
+    scripts = toml_table(pyproject, "project", "scripts")
     return Layout(
         name=project_name(root, pyproject),
         source_roots=roots,
@@ -266,5 +267,5 @@ def discover(root: Path, src: tuple[str, ...] = (), tests: tuple[str, ...] = ())
         test_paths=tpaths,
         modules=modules(root, roots, pkgs, tpaths),
         pyproject="pyproject.toml" if (root / "pyproject.toml").is_file() else None,
-        scripts={str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {},
+        scripts={str(k): str(v) for k, v in scripts.items()},
     )
