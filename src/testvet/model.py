@@ -407,6 +407,8 @@ class MutationResult:
     #: Sum of the cost floor in seconds (see DESIGN.md); efficiency = floor / duration.
     cost_floor: float = 0.0
     workers: int = 1
+    #: Things a person should know about this stage's run (files mutants made tests write).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -298,6 +298,7 @@ def _run() -> RunResult:
         results=results,
         functions=functions,
         coverage=coverage,
+        notes=("tests/test_cart.py changed during the run: no rotten-green evidence from it",),
     )
 
 
@@ -356,6 +357,7 @@ def _mutation() -> MutationResult:
         duration=4.0,
         cost_floor=1.0,
         workers=2,
+        notes=("while the mutants ran, files in the project changed: created spool.txt",),
     )
 
 

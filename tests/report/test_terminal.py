@@ -45,6 +45,14 @@ def test_summary_says_how_fast_mutation_ran_against_the_cost_floor(full_audit):
     assert "4.0 s on 2 workers, 4 from the cache" in lines
 
 
+def test_notes_of_the_run_and_the_mutation_stage_are_shown(full_audit):
+    lines = [line.strip() for line in _render(full_audit).splitlines()]
+    assert (
+        "note: tests/test_cart.py changed during the run: no rotten-green evidence from it" in lines
+    )
+    assert "note: while the mutants ran, files in the project changed: created spool.txt" in lines
+
+
 def audit_mutation(audit):
     assert audit.mutation is not None
     return audit.mutation

@@ -23,6 +23,7 @@ from testvet.model import (
     SkippedFunction,
 )
 from testvet.mutate import findings as findings_mod
+from testvet.mutate import treewatch
 from testvet.mutate.cache import Cache, TestSources, key, support_digest
 from testvet.mutate.executor import FunctionJob, Outcome, WarmProcess, execute
 from testvet.mutate.operators import OPERATOR, MutantSpec
@@ -178,6 +179,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     skipped = list(plan.skipped)
     executed: dict[str, Mutant] = {}
     unjudged: dict[str, str] = {}
+    notes: list[str] = []
     run_began = time.perf_counter()
     if total:
         ctx.progress("mutation", 0, total)
@@ -209,6 +211,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             for t in to_run
         ]
         test_files = sorted({n.split("::", 1)[0] for t in to_run for n in t.tests})
+        tree_before = treewatch.snapshot(root, skip=[output])
         report = execute(
             warm=warm,
             root=root,
@@ -222,6 +225,11 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             on_outcome=on_outcome,
         )
         cache.save()
+        tree_note = treewatch.note(
+            treewatch.changes(tree_before, treewatch.snapshot(root, skip=[output]))
+        )
+        if tree_note:
+            notes.append(tree_note)
         skipped += _swap_skips(plan, report.skipped)
         invalid = _invalid(report.outcomes, specs)
         skipped += invalid
@@ -252,6 +260,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         duration=round(run_seconds, 4),
         cost_floor=round(floor, 6),
         workers=workers,
+        notes=tuple(notes),
     )
     new_findings = findings_mod.pseudo_tested(judged_targets, mutants)
     checks: list = []

@@ -102,6 +102,7 @@ def _run(run: RunResult | None) -> dict[str, Any] | None:
         "python": run.python,
         "duration": run.duration,
         "exit_status": run.exit_status,
+        "notes": list(run.notes),
         "tests": [
             {
                 "nodeid": r.nodeid,
@@ -161,6 +162,7 @@ def _mutation(mut: MutationResult | None, score: float | None) -> dict[str, Any]
             {"function": s.function, "path": s.path, "line": s.line, "reason": s.reason}
             for s in mut.skipped
         ],
+        "notes": list(mut.notes),
     }
 
 

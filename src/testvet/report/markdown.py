@@ -324,6 +324,7 @@ def _mutation(audit: Audit) -> list[str]:
             "",
             f"{views.plural(len(mut.skipped), 'function')} could not be mutated: {why}.",
         ]
+    lines += [f"\n> Note: {md.text(n, 600)}" for n in mut.notes]
     return lines
 
 
@@ -451,6 +452,7 @@ def _determinism(audit: Audit, fig: views.SuiteFigures) -> list[str]:
         f"The instrumented run took {audit.run.duration:.2f} s (pytest exit status "
         f"{audit.run.exit_status}): {outcomes}.",
     ]
+    lines += [f"\n> Note: {md.text(n, 600)}" for n in audit.run.notes]
     bad = [
         r
         for r in audit.run.results

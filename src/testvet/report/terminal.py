@@ -36,6 +36,8 @@ def _summary(audit: Audit) -> Table:
     if audit.run is not None:
         outcomes = ", ".join(f"{n} {o}" for o, n in (fig.outcomes or {}).items())
         grid.add_row("run", f"{audit.run.duration:.2f} s: {outcomes or 'no results'}")
+        for run_note in audit.run.notes:
+            grid.add_row("", Text(f"note: {run_note}", style="yellow"))
         grid.add_row("coverage", views.pct(fig.coverage))
     score = views.mutation_score(audit)
     if audit.mutation is not None:
@@ -46,6 +48,8 @@ def _summary(audit: Audit) -> Table:
         pace = views.mutation_pace(audit)
         if pace:
             grid.add_row("", pace)
+        for mutation_note in audit.mutation.notes:
+            grid.add_row("", Text(f"note: {mutation_note}", style="yellow"))
     sev = views.severity_counts(audit.findings)
     sev_text = ", ".join(f"{n} {s}" for s, n in sev.items())
     grid.add_row("findings", f"{len(audit.findings)}" + (f" ({sev_text})" if sev_text else ""))
