@@ -265,3 +265,19 @@ def test_hostile_finding_text_never_becomes_markup(text: str) -> None:
     body = page.split('id="finding-list"')[1].split("</main>")[0]
     assert "<" not in re.sub(r"</?[a-z][a-z0-9]*(\s[^<>]*)?>", "", body)
     assert page.count("<script") == 1
+
+
+def test_notes_of_the_run_and_the_mutation_stage_are_shown(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    audit = sample_audit(tmp_path)
+    assert audit.run is not None
+    assert audit.mutation is not None
+    audit = replace(
+        audit,
+        run=replace(audit.run, notes=("tests/test_a.py changed during the run",)),
+        mutation=replace(audit.mutation, notes=("files changed: created <stray>.log",)),
+    )
+    page = html.render(audit)
+    assert "tests/test_a.py changed during the run" in page
+    assert "files changed: created &lt;stray&gt;.log" in page

@@ -468,6 +468,7 @@ def quality(audit: Audit) -> tuple[Fact, ...]:
                 f"{audit.mutation.duration:.1f} s).",
             )
         )
+        facts += [Fact("Mutation note", "!", n) for n in audit.mutation.notes]
     else:
         reason = audit.skipped_stages.get("mutate", "no mutant was generated")
         facts.append(Fact("Mutants caught", "\u2014", f"Not measured: {reason}."))
@@ -481,6 +482,7 @@ def quality(audit: Audit) -> tuple[Fact, ...]:
                 f"{text or 'no test results'}; pytest exit status {audit.run.exit_status}.",
             )
         )
+        facts += [Fact("Run note", "!", n) for n in audit.run.notes]
         if audit.run.functions:
             idle = [r for r in audit.run.results if r.outcome is Outcome.PASSED and not r.reached]
             facts.append(
