@@ -205,6 +205,19 @@ def test_libfiu_remote_control_enables_faults_later(
     assert proc.returncode != -signal.SIGKILL
 
 
+def test_libfiu_remote_control_of_a_process_without_it_fails_and_creates_nothing(
+    disk_faults: DiskFaults, hard_kill: HardKill
+) -> None:
+    fiu = disk_faults.fiu()
+    proc = hard_kill.start(  # started without fiu.env(): no control FIFOs
+        [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"],
+        ready=hard_kill.ready_line("ready"),
+    )
+    with pytest.raises(RuntimeError, match=rf"libfiu: pid {proc.pid} has no control FIFO \("):
+        fiu.enable(proc.pid, fiu.WRITE, errno.ENOSPC, timeout=1.0)
+    assert list(fiu.control_dir.iterdir()) == []
+
+
 @pytest.mark.skipif(shutil.which("fiu-run") is None, reason="libfiu is not installed")
 def test_libfiu_is_found_and_its_control_directory_goes_with_close() -> None:
     # `make test` installs libfiu: then it must be found, or every libfiu test would

@@ -10,6 +10,7 @@ ready, through libfiu's remote control (:meth:`Fiu.enable`).
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import tempfile
 import threading
@@ -101,16 +102,26 @@ class Fiu:
     def _control(self, pid: int, command: str, timeout: float) -> None:
         fifo = f"{self._prefix}-{pid}"
         reply: list[str] = []
+        failed: list[OSError] = []
 
         def talk() -> None:
-            with open(fifo + ".in", "w") as inp:
-                inp.write(command + "\n")
-            with open(fifo + ".out") as out:
-                reply.append(out.readline().strip())
+            try:
+                # The FIFOs libfiu made in that process: never create a file in their place.
+                with os.fdopen(os.open(fifo + ".in", os.O_WRONLY), "w") as inp:
+                    inp.write(command + "\n")
+                with open(fifo + ".out") as out:
+                    reply.append(out.readline().strip())
+            except OSError as exc:
+                failed.append(exc)
 
         thread = threading.Thread(target=talk, daemon=True)
         thread.start()
         thread.join(timeout)
+        if failed:
+            raise RuntimeError(
+                f"libfiu: pid {pid} has no control FIFO ({failed[0].strerror}): start it "
+                "with the environment from Fiu.env()"
+            )
         if not reply:
             raise RuntimeError(f"libfiu: no reply from pid {pid} to {command!r} within {timeout}s")
         if reply[0] != "0":
