@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest self-audit bench clean chromium system-deps
+.PHONY: demo test lint typecheck pytest self-audit self-audit-full bench clean chromium system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ typecheck: $(STAMP)
 ## self-audit: testvet audits its own suite under its strictest policy
 self-audit: $(STAMP)
 	$(BIN)/testvet audit . --static-only --output-dir .testvet/self
+
+## self-audit-full: the same with the instrumented run and extreme mutation (~6 min)
+self-audit-full: $(STAMP) system-deps
+	$(BIN)/testvet audit . --mutation extreme --output-dir .testvet/self-full
 
 clean:
 	rm -rf $(VENV) .testvet .mypy_cache .ruff_cache .pytest_cache
