@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from mutate_helpers import (
     HOSTILE_MODULES,
@@ -110,3 +116,49 @@ def test_a_budget_too_small_for_the_unmodified_test_is_not_a_timeout(
     mutants = [m for i, m in by_id(hostile[0]).items() if i.startswith("hostile.core:square#")]
     assert len(mutants) == 3
     assert {m.status for m in mutants} == {MutantStatus.KILLED}
+
+
+def _alive_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux subreaper")
+def test_processes_a_mutant_leaves_running_end_with_the_mutation_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The mutants of stop() leave the test's service running, in a session of its own,
+    # so killing the worker's process group misses it. It must not outlive the stage.
+    marker = f"orphan-service-{os.getpid()}-{tmp_path.name}"
+    monkeypatch.setenv("ORPHAN_MARKER", marker)
+    root = PROJECTS / "mut_orphan"
+    reached = {
+        "tests/test_orphan.py::test_stop_ends_the_service": ["stop"],
+        "tests/test_orphan.py::test_a_daemonized_helper_serves_the_whole_test": ["describe"],
+    }
+    durations = {"tests/test_orphan.py::test_a_daemonized_helper_serves_the_whole_test": 1.6}
+    audit = make_audit(root, {"orphan.core": "src/orphan/core.py"}, reached, None, durations)
+    out = stage.run(audit, context(tmp_path / "out", root))
+    statuses = {m.id: m.status for m in by_id(out).values()}
+    assert statuses["orphan.core:stop#empty-body"] is MutantStatus.KILLED
+    # A daemon a running test started is its worker's, not an orphan to end: the test
+    # that uses it for 1.5 s while the other worker's mutants end passes, so nothing
+    # kills the mutants of the function whose result it ignores.
+    assert statuses["orphan.core:describe#return-none"] is MutantStatus.SURVIVED
+    assert statuses["orphan.core:describe#return-''"] is MutantStatus.SURVIVED
+    deadline = time.monotonic() + 2.0
+    while _alive_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = _alive_with(marker)
+    for pid in left:  # do not leave them behind ourselves
+        os.kill(pid, signal.SIGKILL)
+    assert left == []

@@ -192,6 +192,70 @@ def _set_parent_death_signal() -> None:
         return
 
 
+def _subreaper() -> bool:
+    """Linux: become the process that orphaned descendants are re-parented to."""
+    if not sys.platform.startswith("linux") or not _PRCTL:
+        return False
+    try:
+        return bool(_PRCTL[0](36, 1) == 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+class _Orphans:
+    """Linux: what a worker's tests started and left behind ends with it.
+
+    Workers and the warm process are child subreapers. While a worker runs, a process
+    its tests started whose parent goes away (a daemon a script forked) becomes the
+    worker's child, and lives on for the tests that use it. When the worker ends, what
+    is left (a service a mutant of the code that stops it left running in a session of
+    its own, or one of a worker killed mid-test) becomes the warm process's child instead
+    of init's, and is killed: after each worker ends, and when the mutants are done.
+    Children the warm process had before are left alone."""
+
+    def __init__(self) -> None:
+        self.enabled = _subreaper()
+        self.own: set[int] = set(_children()) if self.enabled else set()
+
+    def sweep(self, workers: Any = ()) -> bool:
+        """Kill and reap the orphans; whether any were found."""
+        if not self.enabled:
+            return False
+        keep = self.own | set(workers)
+        found = False
+        for pid in _children():
+            if pid in keep:
+                continue
+            found = True
+            _kill(pid)
+            with contextlib.suppress(ChildProcessError, InterruptedError):
+                os.waitpid(pid, os.WNOHANG)  # reaped here if already dead, else next time
+        return found
+
+    def finish(self, limit: float = 3.0) -> None:
+        """Sweep until no orphan is left (their own children come up one level each
+        time) or ``limit`` seconds pass."""
+        deadline = time.monotonic() + limit
+        while self.sweep() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def _children() -> list[int]:
+    """Pids of this process's children (all its threads')."""
+    pids: list[int] = []
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return pids
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/children", encoding="ascii") as handle:
+                pids += [int(p) for p in handle.read().split()]
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
 def _vm_bytes() -> int:
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
@@ -583,6 +647,8 @@ class _Engine:
         #: CPU beyond their budget that first tests were seen to need, and the slack
         self.first_excess: list[float] = []
         self.first_slack = FIRST_TEST_SLACK
+        #: what workers leave running is ended (Linux)
+        self.orphans = _Orphans()
         #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
         self.as_limit = 0
 
@@ -614,6 +680,7 @@ class _Engine:
         self._drain([*scouts, *later], running, controls=True)
         marks.append(("mutants", time.process_time(), time.monotonic()))
         self._controls(running)
+        self.orphans.finish()
         marks.append(("controls", time.process_time(), time.monotonic()))
         if _TRACE:
             excess = sorted(self.first_excess) or [0.0]
@@ -960,6 +1027,7 @@ class _Engine:
         del running[run.pid]
         os.close(run.fd)
         status_word = _reap(run.pid)
+        self.orphans.sweep(running)
         ran, _began = _SLOT.unpack_from(run.slot)
         run.slot.close()
         items = run.spec[3] if run.spec is not None else []
@@ -1155,6 +1223,7 @@ def _worker(
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)
         _set_parent_death_signal()
+        _subreaper()  # its tests' daemons stay its own while it runs (``_Orphans``)
         with contextlib.suppress(KeyError, ValueError, OSError):
             os.close(int(os.environ["TESTVET_MUTATE_FD"]))
         devnull = os.open(os.devnull, os.O_RDWR)
