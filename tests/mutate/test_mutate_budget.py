@@ -25,7 +25,8 @@ def plugin() -> types.ModuleType:
 
 def engine(plugin: types.ModuleType) -> Any:
     session = types.SimpleNamespace(items=[])
-    return plugin._Engine(session, {"workers": 1, "budgets": {"t": 0.004}}, out=None)
+    jobs = {"workers": 1, "tests": ["t"], "budgets": [0.004]}
+    return plugin._Engine(session, jobs, out=None)
 
 
 def finished(first_cpu: float | None, generous: bool = False) -> tuple[Any, dict[str, Any]]:

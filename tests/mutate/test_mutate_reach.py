@@ -24,7 +24,14 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Audit, dict[str, 
     before = tree_digest(ROOT)
     audit = run_audit(AuditOptions(path=ROOT, output_dir=out, workers=2))
     jobs = json.loads((out / "mutation-work" / "jobs.json").read_text(encoding="utf-8"))
-    mutants = {m["id"]: m for f in jobs["functions"] for m in f["mutants"]}
+    # Functions and mutants name their tests by position in the one test table.
+    names = jobs["tests"]
+    assert len(names) == len(set(names)) == len(jobs["budgets"])
+    mutants = {
+        m["id"]: {**m, "tests": [names[i] for i in m["tests"]]} if "tests" in m else m
+        for f in jobs["functions"]
+        for m in f["mutants"]
+    }
     return audit, mutants, before, tree_digest(ROOT)
 
 

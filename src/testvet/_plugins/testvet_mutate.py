@@ -616,7 +616,11 @@ class _Engine:
         self.items = {item.nodeid: item for item in session.items}
         self.workers = max(1, int(jobs.get("workers", 1)))
         self.mem_limit = int(jobs.get("memory_mb", 1024)) * 1024 * 1024
-        self.budgets: dict[str, float] = {k: float(v) for k, v in jobs.get("budgets", {}).items()}
+        #: the jobs' test table: functions and mutants list positions in it
+        names: list[str] = jobs.get("tests", [])
+        budgets = jobs.get("budgets", [])
+        self.budgets: dict[str, float] = {n: float(budgets[i]) for i, n in enumerate(names)}
+        self.listed: list[Any] = [self.items.get(name) for name in names]
         #: killing test -> the mutants it killed (as queued), and the largest timeout
         self.kills: dict[str, list[Any]] = {}
         self.killers: dict[str, float] = {}
@@ -836,13 +840,13 @@ class _Engine:
         except Exception as exc:  # importing the module failed
             self._skip(function["id"], f"cannot import: {type(exc).__name__}: {exc}"[:300])
             return []
-        items = [self.items[n] for n in function["tests"] if n in self.items]
+        items = self._listed(function["tests"])
         prepared = []
         first: dict[tuple[Any, ...], str] = {}
         for job in function["mutants"]:
             mine = items
             if "tests" in job:  # only the covering tests that execute its lines
-                mine = [self.items[n] for n in job["tests"] if n in self.items]
+                mine = self._listed(job["tests"])
             if not mine:
                 self._result(job["id"], "no-tests", None, 0.0, "covering tests not collected")
                 continue
@@ -860,6 +864,11 @@ class _Engine:
             first[key] = job["id"]
             prepared.append(({**job, "function": function["id"]}, target, code, mine))
         return prepared
+
+    def _listed(self, positions: list[int]) -> list[Any]:
+        """The collected items at ``positions`` of the jobs' test table."""
+        listed = self.listed
+        return [listed[i] for i in positions if listed[i] is not None]
 
     def _skip(self, function_id: str, reason: str) -> None:
         _send(self.out, {"t": "skip", "function": function_id, "reason": reason})

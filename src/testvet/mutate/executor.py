@@ -67,11 +67,17 @@ class Report:
 def _jobs_document(
     jobs: Sequence[FunctionJob], workers: int, memory_mb: int, budgets: Mapping[str, float]
 ) -> dict[str, Any]:
-    tests = {t for job in jobs for t in job.tests}
+    """The worker's input. Each test's node id is written once, in ``tests`` (with its
+    CPU budget at the same place in ``budgets``); functions and mutants list positions
+    in it: a large suite's functions are each reached by thousands of tests (packaging
+    24.1: 1.2 million references, 178 MB as node ids, 7 MB as positions)."""
+    names = sorted({t for job in jobs for t in job.tests})
+    position = {name: i for i, name in enumerate(names)}
     return {
         "workers": workers,
         "memory_mb": memory_mb,
-        "budgets": {t: round(budgets.get(t, 0.0), 6) for t in sorted(tests)},
+        "tests": names,
+        "budgets": [round(budgets.get(t, 0.0), 6) for t in names],
         "functions": [
             {
                 "id": job.id,
@@ -81,10 +87,10 @@ def _jobs_document(
                 "line": job.line,
                 "def_line": job.def_line,
                 "mangle": job.mangle,
-                "tests": list(job.tests),
+                "tests": [position[t] for t in job.tests],
                 "mutants": [
                     {"id": mid, "source": source, "timeout": timeout}
-                    | ({"tests": list(tests)} if tests is not None else {})
+                    | ({"tests": [position[t] for t in tests]} if tests is not None else {})
                     for mid, source, timeout, tests in job.mutants
                 ],
             }
