@@ -24,6 +24,21 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path -> text) under ``root``; return ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tree_writer() -> Callable[[Path, dict[str, str]], Path]:
+    """:func:`write_tree` as a fixture, for test modules that cannot import this conftest."""
+    return write_tree
+
+
 @pytest.fixture
 def projects_dir() -> Path:
     """The directory holding the fixture projects."""

@@ -12,6 +12,8 @@ from testvet.model import Audit
 PROJECTS = Path(__file__).parent.parent / "projects"
 
 Discover = Callable[[str], Audit]
+#: The ``tree_writer`` fixture of tests/conftest.py: writes {relative path: text} under a root.
+TreeWriter = Callable[[Path, dict[str, str]], Path]
 
 
 def discover_project(root: Path, output_dir: Path, python: str | None = None) -> Audit:

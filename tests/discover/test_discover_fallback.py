@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discover_helpers import discover_project
+from discover_helpers import TreeWriter, discover_project
 
 from testvet.model import Category
 
 
-def make(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-def test_test_files_under_a_failing_conftest_are_listed_with_no_tests(tmp_path: Path) -> None:
-    project = make(
+def test_test_files_under_a_failing_conftest_are_listed_with_no_tests(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
+    project = tree_writer(
         tmp_path / "proj",
         {
             "pytest.ini": "[pytest]\ntestpaths = tests\n",
@@ -88,8 +82,10 @@ class DottedCase(unittest.case.TestCase):
 """
 
 
-def test_the_ast_inventory_follows_pytest_rules_for_classes_and_markers(tmp_path: Path) -> None:
-    project = make(
+def test_the_ast_inventory_follows_pytest_rules_for_classes_and_markers(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
+    project = tree_writer(
         tmp_path / "proj",
         {
             "pytest.ini": "[pytest]\ntestpaths = tests\n",

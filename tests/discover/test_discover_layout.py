@@ -5,17 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from discover_helpers import TreeWriter
 
 from testvet import config
 from testvet.discover import layout
-
-
-def make(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def test_name_from_project_then_poetry_then_directory(tmp_path: Path) -> None:
@@ -39,15 +32,17 @@ def test_name_from_project_then_poetry_then_directory(tmp_path: Path) -> None:
     ],
 )
 def test_testpaths_follow_pytest_config(
-    tmp_path: Path, files: dict[str, str], expected: tuple[str, ...]
+    tmp_path: Path, files: dict[str, str], expected: tuple[str, ...], tree_writer: TreeWriter
 ) -> None:
-    make(tmp_path, {**files, "spec/test_a.py": "", "checks/test_b.py": "", "tests/test_c.py": ""})
+    tree_writer(
+        tmp_path, {**files, "spec/test_a.py": "", "checks/test_b.py": "", "tests/test_c.py": ""}
+    )
     pyproject = layout.read_pyproject(tmp_path)
     assert layout.test_paths(tmp_path, (), pyproject) == expected
 
 
-def test_pytest_ini_wins_over_pyproject(tmp_path: Path) -> None:
-    make(
+def test_pytest_ini_wins_over_pyproject(tmp_path: Path, tree_writer: TreeWriter) -> None:
+    tree_writer(
         tmp_path,
         {
             "pytest.ini": "[pytest]\ntestpaths = spec\n",
@@ -59,17 +54,19 @@ def test_pytest_ini_wins_over_pyproject(tmp_path: Path) -> None:
     assert layout.test_paths(tmp_path, (), layout.read_pyproject(tmp_path)) == ("spec",)
 
 
-def test_configured_tests_win_and_missing_testpaths_fall_back(tmp_path: Path) -> None:
-    make(tmp_path, {"pytest.ini": "[pytest]\ntestpaths = gone\n", "test/test_a.py": ""})
+def test_configured_tests_win_and_missing_testpaths_fall_back(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
+    tree_writer(tmp_path, {"pytest.ini": "[pytest]\ntestpaths = gone\n", "test/test_a.py": ""})
     assert layout.test_paths(tmp_path, ("./qa/",), {}) == ("qa",)
     assert layout.test_paths(tmp_path, (), {}) == ("test",)
     assert layout.test_paths(tmp_path / "test", (), {}) == (".",)
 
 
-def test_src_layout_versus_flat_layout(tmp_path: Path) -> None:
-    src = make(tmp_path / "a", {"src/pkg/__init__.py": "", "src/pkg/mod.py": ""})
+def test_src_layout_versus_flat_layout(tmp_path: Path, tree_writer: TreeWriter) -> None:
+    src = tree_writer(tmp_path / "a", {"src/pkg/__init__.py": "", "src/pkg/mod.py": ""})
     assert layout.source_roots(src, ()) == ("src",)
-    flat = make(
+    flat = tree_writer(
         tmp_path / "b",
         {
             "pkg/__init__.py": "",
@@ -87,8 +84,8 @@ def test_src_layout_versus_flat_layout(tmp_path: Path) -> None:
     assert layout.source_roots(flat, ("lib",)) == ("lib",)
 
 
-def test_modules_exclude_test_code(tmp_path: Path) -> None:
-    make(
+def test_modules_exclude_test_code(tmp_path: Path, tree_writer: TreeWriter) -> None:
+    tree_writer(
         tmp_path,
         {
             "src/pkg/__init__.py": "",
@@ -112,8 +109,8 @@ def test_modules_exclude_test_code(tmp_path: Path) -> None:
     ]
 
 
-def test_scripts_are_read_for_the_e2e_signal(tmp_path: Path) -> None:
-    make(
+def test_scripts_are_read_for_the_e2e_signal(tmp_path: Path, tree_writer: TreeWriter) -> None:
+    tree_writer(
         tmp_path,
         {
             "pyproject.toml": '[project]\nname = "x"\n[project.scripts]\nxtool = "x.cli:main"\n',
@@ -125,10 +122,12 @@ def test_scripts_are_read_for_the_e2e_signal(tmp_path: Path) -> None:
     assert (found.name, found.pyproject, found.packages) == ("x", "pyproject.toml", ("x",))
 
 
-def test_src_namespace_package_without_init_is_found_by_its_modules(tmp_path: Path) -> None:
+def test_src_namespace_package_without_init_is_found_by_its_modules(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
     # PEP 420: under src/, a directory of .py files is a package even without __init__.py;
     # a directory of data files next to it is not.
-    make(
+    tree_writer(
         tmp_path,
         {
             "src/nspkg/core.py": "",
@@ -146,18 +145,24 @@ def test_src_namespace_package_without_init_is_found_by_its_modules(tmp_path: Pa
     ]
 
 
-def test_src_holding_only_data_directories_is_not_a_source_root(tmp_path: Path) -> None:
+def test_src_holding_only_data_directories_is_not_a_source_root(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
     # A src/ without any Python code: the flat layout at the root applies.
-    make(tmp_path, {"src/assets/logo.svg": "<svg/>", "app/__init__.py": "", "app/main.py": ""})
+    tree_writer(
+        tmp_path, {"src/assets/logo.svg": "<svg/>", "app/__init__.py": "", "app/main.py": ""}
+    )
     found = layout.discover(tmp_path)
     assert found.source_roots == (".",)
     assert found.packages == ("app",)
     assert [m.name for m in found.modules] == ["app", "app.main"]
 
 
-def test_src_namespace_package_whose_code_is_all_in_subpackages(tmp_path: Path) -> None:
+def test_src_namespace_package_whose_code_is_all_in_subpackages(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
     # PEP 420 again: src/acme holds no .py file of its own, only subpackages.
-    make(
+    tree_writer(
         tmp_path,
         {
             "src/acme/plugins/__init__.py": "",
@@ -177,10 +182,11 @@ def test_src_namespace_package_whose_code_is_all_in_subpackages(tmp_path: Path) 
 
 def test_modules_exclude_code_under_a_configured_test_path_inside_the_package(
     tmp_path: Path,
+    tree_writer: TreeWriter,
 ) -> None:
     # Test support modules need no test-like name when they sit under a test path:
     # pkg/checks/ is the configured test path, so its helpers are not project modules.
-    make(
+    tree_writer(
         tmp_path,
         {
             "src/pkg/__init__.py": "",
@@ -205,10 +211,12 @@ def test_modules_exclude_code_under_a_configured_test_path_inside_the_package(
         "[tool.pytest]\nini_options = 7\n",
     ],
 )
-def test_tables_of_another_shape_in_pyproject_are_ignored(tmp_path: Path, pyproject: str) -> None:
+def test_tables_of_another_shape_in_pyproject_are_ignored(
+    tmp_path: Path, pyproject: str, tree_writer: TreeWriter
+) -> None:
     # Not ours to judge (pytest or the build backend will complain): discovery goes on
     # as if they were absent.
-    make(
+    tree_writer(
         tmp_path,
         {"pyproject.toml": pyproject, "calc/__init__.py": "", "tests/test_calc.py": ""},
     )

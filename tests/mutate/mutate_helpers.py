@@ -35,8 +35,9 @@ def _root_conftest() -> Any:
     return module
 
 
-#: The shared content hash of a tree (tests/conftest.py).
+#: The shared content hash of a tree, and the tree writer (tests/conftest.py).
 tree_digest = _root_conftest().tree_digest
+write_tree = _root_conftest().write_tree
 
 
 def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, FunctionInfo]:

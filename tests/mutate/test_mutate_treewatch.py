@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mutate_helpers import context, make_audit
+from mutate_helpers import context, make_audit, write_tree
 
 from testvet.model import MutantStatus
 from testvet.mutate import stage, treewatch
@@ -27,25 +27,20 @@ def test_spool_file_lands_in_the_given_directory(tmp_path):
 """
 
 
-def _project(root: Path) -> Path:
-    for rel, text in {
-        "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
-        "src/spool/__init__.py": "",
-        "src/spool/core.py": SOURCE,
-        "tests/test_spool.py": TESTS,
-    }.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def test_a_file_a_mutant_made_a_test_write_into_the_project_is_named_in_a_note(
     tmp_path: Path,
 ) -> None:
     # `return ''` turns the path into "spool.txt", relative to the working directory:
     # the project root. The mutant is killed, and the stray file is reported, not deleted.
-    root = _project(tmp_path / "proj")
+    root = write_tree(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+            "src/spool/__init__.py": "",
+            "src/spool/core.py": SOURCE,
+            "tests/test_spool.py": TESTS,
+        },
+    )
     reached = {"tests/test_spool.py::test_spool_file_lands_in_the_given_directory": ["spool_dir"]}
     audit = make_audit(root, {"spool.core": "src/spool/core.py"}, reached)
     out = stage.run(audit, context(tmp_path / "out", root))

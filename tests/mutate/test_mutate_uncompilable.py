@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mutate_helpers import BASIC_MODULES, BASIC_REACHED, PROJECTS, context, make_audit
+from mutate_helpers import (
+    BASIC_MODULES,
+    BASIC_REACHED,
+    PROJECTS,
+    context,
+    make_audit,
+    write_tree,
+)
 
 from testvet.model import MutantStatus
 from testvet.mutate import stage
@@ -42,16 +49,15 @@ def test_total():
 def test_a_generator_marked_by_types_coroutine_is_mutated_and_judged(tmp_path: Path) -> None:
     # @types.coroutine marks the generator's code object in memory as an iterable
     # coroutine, which its source does not say: the mutant is given the same mark.
-    root = tmp_path / "proj"
-    for rel, text in {
-        "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
-        "src/clock/__init__.py": "",
-        "src/clock/core.py": SOURCE,
-        "tests/test_clock.py": TESTS,
-    }.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    root = write_tree(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+            "src/clock/__init__.py": "",
+            "src/clock/core.py": SOURCE,
+            "tests/test_clock.py": TESTS,
+        },
+    )
     reached = {
         "tests/test_clock.py::test_ticks": ["ticks"],
         "tests/test_clock.py::test_total": ["total", "ticks"],

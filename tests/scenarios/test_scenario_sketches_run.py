@@ -128,46 +128,31 @@ def test_sketches_fail_on_the_bug_and_pass_on_the_fix(tmp_path: Path) -> None:
     assert passed == good, stdout
 
 
+LEASE_GOOD = """
+    import threading
+    import time
+
+    class Lease:
+        def __init__(self):
+            self._lock = threading.Lock()
+            self.holder = None
+            self.until = 0.0
+
+        def acquire(self, holder, ttl=10):
+            # Re-entrant: the current holder may acquire again (and extend the lease).
+            with self._lock:
+                now = time.monotonic()
+                if self.holder not in (None, holder) and self.until > now:
+                    return False
+                self.holder, self.until = holder, now + ttl
+                return True
+"""
+#: The expiry test inverted, so a live lease goes to anyone.
+LEASE_BAD = LEASE_GOOD.replace("self.until > now:", "self.until < now:")
 LEASES = {
     "src/locks/__init__.py": "",
-    "src/locks/lease_good.py": """
-        import threading
-        import time
-
-        class Lease:
-            def __init__(self):
-                self._lock = threading.Lock()
-                self.holder = None
-                self.until = 0.0
-
-            def acquire(self, holder, ttl=10):
-                # Re-entrant: the current holder may acquire again (and extend the lease).
-                with self._lock:
-                    now = time.monotonic()
-                    if self.holder not in (None, holder) and self.until > now:
-                        return False
-                    self.holder, self.until = holder, now + ttl
-                    return True
-    """,
-    "src/locks/lease_bad.py": """
-        import threading
-        import time
-
-        class Lease:
-            def __init__(self):
-                self._lock = threading.Lock()
-                self.holder = None
-                self.until = 0.0
-
-            def acquire(self, holder, ttl=10):
-                with self._lock:
-                    now = time.monotonic()
-                    # Bug: the expiry test is inverted, so a live lease goes to anyone.
-                    if self.holder not in (None, holder) and self.until < now:
-                        return False
-                    self.holder, self.until = holder, now + ttl
-                    return True
-    """,
+    "src/locks/lease_good.py": LEASE_GOOD,
+    "src/locks/lease_bad.py": LEASE_BAD,
 }
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from testvet.mutate.treewatch import files
 from testvet.output import write_atomic
 
 #: Bump when a change to the engine makes old verdicts meaningless.
@@ -69,29 +69,21 @@ def support_digest(
     read. A test's verdict may change when one of them does, and which test reads which
     is not recorded, so a change to any of them changes every key."""
     modules = set(test_files)
-    skipped = {p.resolve() for p in skip}
+    base = root.resolve()
     h = hashlib.sha256()
     for top in sorted({Path(d).resolve() for d in test_dirs}):
-        for here, subdirs, names in os.walk(top):
-            base = Path(here)
-            subdirs[:] = sorted(
-                d
-                for d in subdirs
-                if not d.startswith(".") and d != "__pycache__" and (base / d) not in skipped
-            )
-            for name in sorted(names):
-                path = base / name
-                try:
-                    rel = path.relative_to(root.resolve()).as_posix()
-                except ValueError:
-                    continue
-                if rel in modules or name == "conftest.py" or name.endswith((".pyc", ".pyo")):
-                    continue
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    data = b""
-                h.update(f"{rel}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+        for path in files(top, skip):
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if rel in modules or path.name == "conftest.py" or path.suffix in (".pyc", ".pyo"):
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b""
+            h.update(f"{rel}\0{hashlib.sha256(data).hexdigest()}\0".encode())
     return h.hexdigest()
 
 

@@ -9,7 +9,7 @@ during the audit, and deleting their work would be worse than leaving a stray fi
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from testvet.discover.layout import SKIP_DIRS
@@ -21,29 +21,34 @@ Snapshot = Mapping[str, tuple[int, int]]
 SHOWN = 10
 
 
-def snapshot(root: Path, skip: Iterable[Path] = ()) -> Snapshot:
-    """Size and mtime of every file under ``root``, outside hidden and build directories
-    and ``skip`` (the audit's own output)."""
-    base = root.resolve()
+def files(top: Path, skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Every file under ``top``, in a stable order, outside hidden, bytecode and build
+    directories and ``skip`` (the audit's own output)."""
     skipped = {p.resolve() for p in skip}
-    found: dict[str, tuple[int, int]] = {}
-    for here, subdirs, names in os.walk(base):
+    for here, subdirs, names in os.walk(top.resolve()):
         where = Path(here)
-        subdirs[:] = [
+        subdirs[:] = sorted(
             d
             for d in subdirs
             if not d.startswith(".")
             and d not in SKIP_DIRS
             and d != "__pycache__"
             and (where / d) not in skipped
-        ]
-        for name in names:
-            path = where / name
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            found[path.relative_to(base).as_posix()] = (st.st_size, st.st_mtime_ns)
+        )
+        for name in sorted(names):
+            yield where / name
+
+
+def snapshot(root: Path, skip: Iterable[Path] = ()) -> Snapshot:
+    """Size and mtime of every file under ``root`` (see :func:`files`)."""
+    base = root.resolve()
+    found: dict[str, tuple[int, int]] = {}
+    for path in files(base, skip):
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        found[path.relative_to(base).as_posix()] = (st.st_size, st.st_mtime_ns)
     return found
 
 
