@@ -397,14 +397,18 @@ def load(root: Path) -> Config:
     return from_mapping(table, source="pyproject.toml")
 
 
-def pytest_ini_options(root: Path) -> Mapping[str, Any]:
-    """``[tool.pytest.ini_options]`` of the project (empty when absent or unreadable)."""
+def pyproject_data(root: Path) -> Mapping[str, Any]:
+    """The project's parsed pyproject.toml (empty when absent or unreadable)."""
     path = root / "pyproject.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
-    return toml_table(data, "tool", "pytest", "ini_options")
+
+
+def pytest_ini_options(root: Path) -> Mapping[str, Any]:
+    """``[tool.pytest.ini_options]`` of the project (empty when absent or unreadable)."""
+    return toml_table(pyproject_data(root), "tool", "pytest", "ini_options")
 
 
 def toml_table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:

@@ -65,3 +65,28 @@ def test_configured_test_paths_are_used_instead_of_a_guess(tmp_path: Path) -> No
     assert scope.test_paths == (root / "qa",)
     assert scope.test_args == ("qa",)
     assert scope.is_project(root / "tests" / "helpers.py")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pytest.ini", "[pytest]\ntestpaths = qa checks\n"),
+        ("setup.cfg", "[tool:pytest]\ntestpaths = qa checks\n"),
+        ("tox.ini", "[tox]\nenvlist = py\n\n[pytest]\ntestpaths = qa checks\n"),
+    ],
+)
+def test_testpaths_are_read_from_the_ini_file_pytest_reads(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    scope = _scope(tmp_path, dirs=("qa", "checks", "tests"))
+    root = scope.root
+    assert scope.test_paths == (root / "qa", root / "checks")
+    assert scope.is_project(root / "tests" / "helpers.py")
+
+
+def test_testpaths_that_do_not_exist_fall_back_to_the_conventional_directories(
+    tmp_path: Path,
+) -> None:
+    scope = _scope(tmp_path, '[tool.pytest.ini_options]\ntestpaths = ["gone"]\n', ("tests",))
+    assert scope.test_paths == (scope.root / "tests",)

@@ -137,7 +137,7 @@ def _norm(path: str) -> str:
     return text[2:] if text.startswith("./") else (text or ".")
 
 
-def _ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] | None:
+def ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] | None:
     """pytest's ``testpaths`` from the file pytest itself would read, None when unset."""
     for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
         path = root / name
@@ -148,8 +148,8 @@ def _ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] 
         value = ini_options.get("testpaths")
         if isinstance(value, str):
             return tuple(value.split())
-        if isinstance(value, list):
-            return tuple(str(v) for v in value)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
         return None
     for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         path = root / name
@@ -182,7 +182,7 @@ def test_paths(
     """The paths handed to pytest (relative to the root)."""
     if configured:
         return tuple(_norm(c) for c in configured)
-    from_ini = _ini_testpaths(root, pyproject)
+    from_ini = ini_testpaths(root, pyproject)
     if from_ini:
         existing = [
             _norm(p.relative_to(root).as_posix())

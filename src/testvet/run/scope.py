@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testvet import config as config_mod
-from testvet.discover.layout import SKIP_DIRS, TEST_DIR_NAMES
+from testvet.discover.layout import SKIP_DIRS, TEST_DIR_NAMES, ini_testpaths
 from testvet.model import Audit
 
 #: Directories under a flat-layout root that are never project code.
@@ -72,11 +72,12 @@ def _under(path: Path, prefix: Path) -> bool:
 
 
 def _guess_tests(root: Path) -> tuple[str, ...]:
-    testpaths = config_mod.pytest_ini_options(root).get("testpaths")
-    if isinstance(testpaths, str):
-        testpaths = testpaths.split()
-    if isinstance(testpaths, list) and all(isinstance(t, str) for t in testpaths):
-        return tuple(testpaths)
+    """pytest's ``testpaths`` (from the file pytest would read) that exist, else the
+    conventional test directories."""
+    configured = ini_testpaths(root, config_mod.pyproject_data(root)) or ()
+    existing = tuple(t for t in configured if (root / t).exists())
+    if existing:
+        return existing
     return tuple(name for name in ("tests", "test", "testing") if (root / name).is_dir())
 
 
