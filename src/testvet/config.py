@@ -401,9 +401,10 @@ def pyproject_data(root: Path) -> Mapping[str, Any]:
     """The project's parsed pyproject.toml (empty when absent or unreadable)."""
     path = root / "pyproject.toml"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
+    return data
 
 
 def pytest_ini_options(root: Path) -> Mapping[str, Any]:
