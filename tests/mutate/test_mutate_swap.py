@@ -28,8 +28,12 @@ def test_hidden_and_replaced_functions_are_skipped_with_reasons(swapped: Audit) 
     assert reasons["swap.core.replaced"].startswith(
         "cannot swap in memory: a decorator replaced it and does not expose the original"
     )
+    # Deleted from its class and alive nowhere (a name of it alone is not enough).
+    assert reasons["swap.core.Frozen._size"] == (
+        "cannot swap in memory: '_size' not found when importing the module"
+    )
     mutated = {m.function for m in swapped.mutation.mutants}
-    assert not mutated & {"swap.core:hidden", "swap.core:replaced"}
+    assert not mutated & {"swap.core:hidden", "swap.core:replaced", "swap.core:Frozen._size"}
 
 
 @pytest.mark.parametrize(
@@ -40,6 +44,7 @@ def test_hidden_and_replaced_functions_are_skipped_with_reasons(swapped: Audit) 
         "swap.core:Child.build",  # classmethod
         "swap.core:_Hider.__call__",
         "swap.core:_replace.<locals>.other",  # the live wrapper's nested code
+        "swap.core:Frozen._refuse",  # deleted from its class, alive under other names
     ],
 )
 def test_special_functions_are_swapped_and_killed(swapped: Audit, function: str) -> None:

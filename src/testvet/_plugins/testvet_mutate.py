@@ -342,6 +342,10 @@ def _replace_nested(code: types.CodeType, target: types.CodeType, new: types.Cod
     return code.replace(co_consts=tuple(consts)) if changed else code
 
 
+class _NotFound(SwapError):
+    """A name on the way to the target is not there."""
+
+
 class _Index:
     """Every live Python function by (file, first line, name) of its code, built once."""
 
@@ -391,7 +395,13 @@ class _Target:
         if "<locals>" in parts:
             self._locate_nested(module, parts)
         else:
-            self._locate(module, parts)
+            try:
+                self._locate(module, parts)
+            except _NotFound:
+                # Deleted where it was defined but alive under other names
+                # (``__setitem__ = _refuse; del _refuse`` in a class body).
+                if not self._adopt(index.find(self.filename, self.lines, self.name)):
+                    raise
         originals = {id(self.original)}
         self.live = [
             f
@@ -412,8 +422,18 @@ class _Target:
                 except AttributeError:
                     continue
             else:
-                raise SwapError(f"{part!r} not found when importing the module")
+                raise _NotFound(f"{part!r} not found when importing the module")
         return obj
+
+    def _adopt(self, found: list[types.FunctionType]) -> bool:
+        """Take ``found`` (the live functions with the target's code) as the target,
+        when they all run one code object."""
+        codes = {id(f.__code__) for f in found}
+        if len(codes) != 1:
+            return False
+        self.live = found
+        self.original = found[0].__code__
+        return True
 
     def _locate(self, module: Any, parts: list[str]) -> None:
         obj = self._walk(module, parts)

@@ -1,6 +1,8 @@
 import asyncio
 
-from swap.core import Child, Vault, fetch, hidden, replaced
+import pytest
+
+from swap.core import Child, Frozen, Vault, fetch, hidden, replaced
 
 
 def test_hidden():
@@ -23,3 +25,10 @@ def test_child():
 def test_vault():
     assert Vault().reveal() == 42
     assert Vault().doubled() == 82
+
+
+def test_frozen():
+    frozen = Frozen(a=1)
+    with pytest.raises(TypeError, match="Frozen is frozen"):
+        frozen["b"] = 2
+    assert frozen == {"a": 1}

@@ -69,3 +69,19 @@ class Vault:
     def doubled(self) -> int:
         """Names its own class: a global in the mutant too, not a closure variable."""
         return Vault.FACTOR * self.__secret
+
+
+class Frozen(dict):
+    """Its refusing method lives on only under other names (the way boltons' FrozenDict
+    defines its mutators): the class has no attribute ``_refuse``."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is frozen")
+
+    __setitem__ = __delitem__ = update = _refuse
+    del _refuse
+
+    def _size(self):
+        return len(self)
+
+    del _size  # gone for good
