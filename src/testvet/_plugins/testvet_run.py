@@ -36,6 +36,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from typing import Any
 
 import pytest
@@ -568,11 +569,21 @@ class TestvetRunPlugin:
         cov.set_option("run:dynamic_context", None)  # per-test contexts cost 3-6x: never
         if options.get("contexts"):
             cov.set_option("run:context", None)  # contexts are exactly the node ids
+        if options["source"] or options.get("source_pkgs"):
+            # testvet's source wins over the project's include (coverage.py would ignore
+            # that include anyway, with a warning).
+            cov.set_option("run:include", None)
         cov.set_option(
             "run:disable_warnings",
             ["no-data-collected", "module-not-imported", "module-not-measured", "couldnt-parse"],
         )
-        cov.start()
+        # pytest already applies the project's filterwarnings (``error`` turns any warning
+        # into a failure to load this plugin): coverage.py's warnings become notes.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cov.start()
+        for warning in caught:
+            self.events.write(ev="warning", message=f"coverage.py: {warning.message}")
         self.cov = cov
 
     def _save_coverage(self) -> None:
