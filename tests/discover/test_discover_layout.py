@@ -226,3 +226,33 @@ def test_tables_of_another_shape_in_pyproject_are_ignored(
     assert found.test_paths == ("tests",)
     assert found.scripts == {}
     assert config.pytest_ini_options(tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("files", "testpaths", "modules"),
+    [
+        # wcwidth 0.9.5: the package is a test path too, for its doctests.
+        ({"pkg/__init__.py": "", "pkg/core.py": ""}, "tests pkg", ["pkg", "pkg.core"]),
+        ({"src/pkg/__init__.py": "", "src/pkg/core.py": ""}, "tests src", ["pkg", "pkg.core"]),
+        ({"single.py": ""}, "tests single.py", ["single"]),
+    ],
+)
+def test_a_test_path_that_is_the_code_itself_keeps_its_modules(
+    tmp_path: Path,
+    tree_writer: TreeWriter,
+    files: dict[str, str],
+    testpaths: str,
+    modules: list[str],
+) -> None:
+    tree_writer(
+        tmp_path,
+        {
+            **files,
+            "tox.ini": f"[pytest]\ntestpaths = {testpaths}\naddopts = --doctest-modules\n",
+            "tests/test_core.py": "",
+            "tests/helpers.py": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert found.test_paths == tuple(testpaths.split())
+    assert [m.name for m in found.modules] == modules

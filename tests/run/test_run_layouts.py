@@ -17,3 +17,40 @@ def test_tests_inside_the_package_are_tests_and_the_code_is_mapped(tmp_path: Pat
     covered = {f.path: f.percent for f in audit.run.coverage.files}
     # inpkg/tests/ is test code: not in the project's coverage, not in the map.
     assert covered == {"inpkg/__init__.py": 100.0, "inpkg/core.py": 100.0}
+
+
+CORE = '''def triple(x):
+    """
+    >>> triple(2)
+    6
+    """
+    return 3 * x
+'''
+
+
+def test_a_package_in_testpaths_for_its_doctests_is_still_project_code(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": CORE,
+        "tests/test_core.py": "from pkg.core import triple\n\n\ndef test_triple():\n"
+        "    assert triple(1) == 3\n",
+        "tox.ini": "[pytest]\ntestpaths = tests pkg\naddopts = --doctest-modules\n",
+        "pyproject.toml": '[project]\nname = "pkg"\n',
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+    audit = discovered_run(root, tmp_path / "out")
+
+    assert audit.run is not None
+    assert [f.id for f in audit.run.functions] == ["pkg.core:triple"]
+    reached = {r.nodeid: r.reached for r in audit.run.results}
+    assert reached == {
+        "tests/test_core.py::test_triple": {"pkg.core:triple"},
+        "pkg/core.py::pkg.core.triple": {"pkg.core:triple"},
+    }
+    assert audit.run.coverage is not None
+    covered = {f.path: f.percent for f in audit.run.coverage.files}
+    assert covered == {"pkg/__init__.py": 100.0, "pkg/core.py": 100.0}

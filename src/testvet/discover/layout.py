@@ -17,7 +17,7 @@ from __future__ import annotations
 import configparser
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,11 +212,23 @@ def _under(rel: str, bases: tuple[str, ...]) -> bool:
     return any(b != "." and (rel == b or rel.startswith(b + "/")) for b in bases)
 
 
+def holds_code(test: str, code: Iterable[str]) -> bool:
+    """Whether test path ``test`` is (or contains) project code rather than standing
+    apart from it: the root, a package or module of the project, or a directory holding
+    them (``testpaths = tests pkg`` to collect the package's doctests). Paths relative to
+    the root, with ``/``; a directory inside a package is a test directory."""
+    if test == ".":
+        return True
+    return any(c != "." and (c == test or c.startswith(test + "/")) for c in code)
+
+
 def modules(
     root: Path, roots: tuple[str, ...], pkgs: tuple[str, ...], tests: tuple[str, ...]
 ) -> tuple[ModuleInfo, ...]:
     """Every project module (dotted name and relative path), test code excluded."""
     out: dict[str, ModuleInfo] = {}
+    code = [_norm(f"{r}/{name}") for r in roots for name in (*pkgs, *(f"{p}.py" for p in pkgs))]
+    tests = tuple(t for t in tests if not holds_code(t, code))
     for rel_root in roots:
         base = root / rel_root
         for name in pkgs:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testvet import config as config_mod
-from testvet.discover.layout import SKIP_DIRS, TEST_DIR_NAMES, ini_testpaths
+from testvet.discover.layout import SKIP_DIRS, TEST_DIR_NAMES, holds_code, ini_testpaths
 from testvet.model import Audit
 
 #: Directories under a flat-layout root that are never project code.
@@ -67,6 +67,13 @@ class Scope:
             return p.as_posix()
 
 
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _under(path: Path, prefix: Path) -> bool:
     return path == prefix or prefix in path.parents
 
@@ -105,8 +112,9 @@ def scope_of(audit: Audit) -> Scope:
                         project_paths.append(candidate)
         else:
             project_paths.append(base)
-    test_dirs = [t for t in test_paths if t != root]
-    if len(test_dirs) < len(test_paths):  # the whole project: tests sit beside the code
+    code = [_rel(p, root) for p in project_paths]
+    test_dirs = [t for t in test_paths if not holds_code(_rel(t, root), code)]
+    if len(test_dirs) < len(test_paths):  # the root or the code: tests sit beside the code
         test_dirs += _test_dirs_in(project_paths)
     exclude = [*test_dirs, *(root / name for name in _NEVER_CODE)]
     return Scope(
