@@ -12,6 +12,7 @@ from run_helpers import PROJECTS, by_id, prepared, run_stage
 
 from testvet.errors import SuiteError
 from testvet.run import stage
+from testvet.run.stage import MECHANISM_ENV
 
 T = "tests/test_ops.py::"
 
@@ -121,11 +122,32 @@ def _python312() -> str | None:
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring sees every module")
-def test_modules_imported_before_the_hook_are_named_in_a_note(tmp_path: Path) -> None:
+def test_modules_imported_before_the_hook_are_mapped_by_watching_calls(tmp_path: Path) -> None:
     audit = run_stage("run_early", tmp_path / "out", packages=("early",))
     assert audit.run is not None
     (note,) = audit.run.notes
-    assert note.startswith("2 project module(s) were imported before testvet's import hook")
-    assert note.endswith(": early, early.plugin")
-    # the module the -p plugin imported is unmapped; the one imported later is mapped
+    assert note == (
+        "2 project module(s) were imported before testvet's import hook (early, "
+        "early.plugin): the per-test map watches calls with sys.setprofile instead, "
+        "which slows the run"
+    )
+    # both the module the -p plugin imported and the one imported later are mapped
+    assert by_id(audit)["tests/test_early.py::test_both"].reached == {
+        "early.plugin:helper",
+        "early.late:later",
+    }
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring sees every module")
+def test_the_import_hook_asked_for_leaves_modules_imported_before_it_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MECHANISM_ENV, "hook")
+    audit = run_stage("run_early", tmp_path / "out", packages=("early",))
+    assert audit.run is not None
+    (note,) = audit.run.notes
+    assert note == (
+        "2 project module(s) were imported before testvet's import hook and are left "
+        "out of the per-test map: early, early.plugin"
+    )
     assert by_id(audit)["tests/test_early.py::test_both"].reached == {"early.late:later"}

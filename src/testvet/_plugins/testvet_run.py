@@ -18,8 +18,11 @@ The per-test map of reached functions comes from one of these mechanisms:
   statement ``__testvet_hits__[N] = 1`` at the start of each function body (after the
   docstring, on the first statement's own line, so line numbers, coverage's lines and
   arcs and tracebacks do not change). A dict store costs a few nanoseconds per call.
-* ``profile``: ``sys.setprofile`` with a callback filtered by code object (kept for
-  measurement: every call and C call of the whole process pays a Python callback).
+* ``profile``: ``sys.setprofile`` with a callback filtered by code object (every call and
+  C call of the whole process pays a Python callback). Below 3.12 ``auto`` falls back to
+  it when project modules were imported before this plugin (pytest imports pluggy and
+  iniconfig itself; a ``-p`` plugin of the project may come first): the hook would never
+  see them.
 * ``lsprof``: the C profiler behind cProfile, enabled per test, its per-code stats read
   afterwards (kept for measurement: C-level but times every call).
 
@@ -276,16 +279,18 @@ class _HookMap(_HitMap):
         setattr(builtins, HITS_NAME, self.hits)
         sys.meta_path.insert(0, _Finder(scope, registry))
         #: Project modules imported before the hook (by earlier ``-p`` plugins): unmapped.
-        self.missed: list[str] = []
-        for name, module in list(sys.modules.items()):
-            filename = getattr(module, "__file__", None)
-            if (
-                isinstance(filename, str)
-                and scope(filename)
-                and module is not sys.modules[__name__]
-            ):
-                self.missed.append(name)
-        self.missed.sort()
+        self.missed = _imported_already(scope)
+
+
+def _imported_already(scope: _Scope) -> list[str]:
+    """Project modules imported before this plugin (by pytest itself, as pluggy and
+    iniconfig are, or by a ``-p`` plugin named first), sorted."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        filename = getattr(module, "__file__", None)
+        if isinstance(filename, str) and scope(filename) and module is not sys.modules[__name__]:
+            found.append(name)
+    return sorted(found)
 
 
 # ------------------------------------------------------------ map: sys.monitoring
@@ -355,6 +360,8 @@ class _ProfileMap(_HitMap):
     name = "profile"
 
     def __init__(self, scope: _Scope, registry: _Registry) -> None:
+        #: Modules imported before the plugin that made "auto" choose this map.
+        self.instead_of_hook: list[str] = []
         self.index = _CodeIndex(scope, registry)
         self.hits: set[int] = set()
         index, hits = self.index, self.hits
@@ -405,6 +412,12 @@ def _make_map(mechanism: str, scope: _Scope, registry: _Registry) -> Any:
         return None
     if mechanism == "monitoring" or (mechanism == "auto" and sys.version_info >= (3, 12)):
         return _MonitoringMap(scope, registry)
+    if mechanism == "auto":
+        early = _imported_already(scope)
+        if early:  # the import hook would not see them: watch calls instead
+            found = _ProfileMap(scope, registry)
+            found.instead_of_hook = early
+            return found
     return _MECHANISMS.get(mechanism, _HookMap)(scope, registry)
 
 
@@ -541,6 +554,14 @@ class TestvetRunPlugin:
             python=sys.version.split()[0],
             coverage=self.cov is not None,
         )
+        early = getattr(self.map, "instead_of_hook", None)
+        if early:
+            self.events.write(
+                ev="warning",
+                message=f"{len(early)} project module(s) were imported before testvet's "
+                f"import hook ({', '.join(early[:5])}): the per-test map watches calls with "
+                "sys.setprofile instead, which slows the run",
+            )
         missed = getattr(self.map, "missed", None)
         if missed:
             self.events.write(

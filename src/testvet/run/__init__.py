@@ -19,7 +19,10 @@ body (after the docstring, on the first statement's own line, so line tables, tr
 and coverage.py's lines and arcs do not change; a test compares coverage with and
 without it). Only project functions pay, a dict store per call; the rest of the process
 (pytest, libraries) runs untouched. Code the mutation engine swaps into ``__code__``
-later simply has no hit statement.
+later simply has no hit statement. A module imported before the plugin (pytest imports
+pluggy and iniconfig itself; a project's ``-p`` plugin may load first) never passes
+through the hook: then ``auto`` uses ``sys.setprofile`` below, slower but complete, and
+says so in a run note (pluggy 1.7.0: 0 functions mapped before, 99 after).
 
 Alternatives measured and rejected (``TESTVET_MAP_MECHANISM=profile|lsprof`` selects them):
 
