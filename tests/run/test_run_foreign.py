@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -27,4 +28,31 @@ def test_suite_running_another_checkout_is_a_suite_error(
     err = capsys.readouterr().err
     assert code == ExitCode.SUITE_ERROR
     assert f"imported package 'calc' from {elsewhere / 'src' / 'calc'}" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("addopts", "hint"),
+    [
+        ("--cov=calc", "the project's pytest options need pytest-cov: install it in its "),
+        ("--no-such-plugin-option", "the project's pytest options name a plugin its "),
+    ],
+)
+def test_pytest_options_of_a_missing_plugin_are_a_suite_error_with_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], addopts: str, hint: str
+) -> None:
+    if addopts.startswith("--cov") and importlib.util.find_spec("pytest_cov") is not None:
+        pytest.skip("pytest-cov is installed here: --cov is a known option")
+    root = shutil.copytree(BASIC, tmp_path / "p")
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(
+        text.replace('pythonpath = ["src"]', f'pythonpath = ["src"]\naddopts = "{addopts}"')
+    )
+
+    code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(tmp_path / "o")])
+
+    err = capsys.readouterr().err
+    assert code == ExitCode.SUITE_ERROR
+    assert f"unrecognized arguments: {addopts}; {hint}" in err
     assert err.count("\n") == 1

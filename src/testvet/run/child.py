@@ -95,6 +95,15 @@ def _log_tail(path: Path) -> str:
     return texts[-1][:300] if texts else ""
 
 
+def _hint(tail: str) -> str:
+    """What to do about a usage error pytest stopped with, if it is a common one."""
+    if "unrecognized arguments" not in tail:
+        return ""
+    if "--cov" in tail:
+        return "; the project's pytest options need pytest-cov: install it in its environment"
+    return "; the project's pytest options name a plugin its environment lacks"
+
+
 def _run_child(
     spec: ChildSpec,
     run_dir: Path,
@@ -197,9 +206,10 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
                 f"(nothing happened for {spec.idle_limit:g} s; log: {log_path})"
             )
         if log.collected is None and n == 1 and returncode in (2, 3, 4) and not log.started:
+            tail = _log_tail(log_path)
             raise SuiteError(
                 f"pytest could not collect the suite ({_exit_words(returncode)}): "
-                f"{_log_tail(log_path) or 'no output'} (log: {log_path})"
+                f"{tail or 'no output'}{_hint(tail)} (log: {log_path})"
             )
         if expected is None and log.collected is not None:
             expected = list(log.collected)
