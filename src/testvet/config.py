@@ -397,8 +397,9 @@ def load(root: Path) -> Config:
     return from_mapping(table, source="pyproject.toml")
 
 
-def pyproject_data(root: Path) -> Mapping[str, Any]:
-    """The project's parsed pyproject.toml (empty when absent or unreadable)."""
+def read_pyproject(root: Path) -> Mapping[str, Any]:
+    """The parsed pyproject.toml (empty when absent or unreadable; :func:`load` reports
+    errors)."""
     path = root / "pyproject.toml"
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -409,7 +410,7 @@ def pyproject_data(root: Path) -> Mapping[str, Any]:
 
 def pytest_ini_options(root: Path) -> Mapping[str, Any]:
     """``[tool.pytest.ini_options]`` of the project (empty when absent or unreadable)."""
-    return toml_table(pyproject_data(root), "tool", "pytest", "ini_options")
+    return toml_table(read_pyproject(root), "tool", "pytest", "ini_options")
 
 
 def toml_table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:

@@ -3,6 +3,7 @@ function the run reports is the def that ran, not the last one in the file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from run_helpers import discovered_run
@@ -37,15 +38,15 @@ def test_text():
 """
 
 
-def test_the_def_that_ran_is_the_reported_function(tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    (root / "compat").mkdir(parents=True)
-    (root / "compat" / "__init__.py").write_text(COMPAT, encoding="utf-8")
-    (root / "tests").mkdir()
-    (root / "tests" / "test_compat.py").write_text(TEST, encoding="utf-8")
-    (root / "pyproject.toml").write_text('[project]\nname = "compat"\n', encoding="utf-8")
-
-    audit = discovered_run(root, tmp_path / "out")
+def test_the_def_that_ran_is_the_reported_function(
+    tmp_path: Path, tree_writer: Callable[[Path, dict[str, str]], Path]
+) -> None:
+    files = {
+        "compat/__init__.py": COMPAT,
+        "tests/test_compat.py": TEST,
+        "pyproject.toml": '[project]\nname = "compat"\n',
+    }
+    audit = discovered_run(tree_writer(tmp_path / "p", files), tmp_path / "out")
 
     assert audit.run is not None
     functions = {f.id: (f.line, f.end_line) for f in audit.run.functions}

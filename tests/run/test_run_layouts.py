@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from run_helpers import PROJECTS, by_id, discovered_run
@@ -28,8 +29,9 @@ CORE = '''def triple(x):
 '''
 
 
-def test_a_package_in_testpaths_for_its_doctests_is_still_project_code(tmp_path: Path) -> None:
-    root = tmp_path / "p"
+def test_a_package_in_testpaths_for_its_doctests_is_still_project_code(
+    tmp_path: Path, tree_writer: Callable[[Path, dict[str, str]], Path]
+) -> None:
     files = {
         "pkg/__init__.py": "",
         "pkg/core.py": CORE,
@@ -38,11 +40,7 @@ def test_a_package_in_testpaths_for_its_doctests_is_still_project_code(tmp_path:
         "tox.ini": "[pytest]\ntestpaths = tests pkg\naddopts = --doctest-modules\n",
         "pyproject.toml": '[project]\nname = "pkg"\n',
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-
-    audit = discovered_run(root, tmp_path / "out")
+    audit = discovered_run(tree_writer(tmp_path / "p", files), tmp_path / "out")
 
     assert audit.run is not None
     assert [f.id for f in audit.run.functions] == ["pkg.core:triple"]

@@ -274,12 +274,12 @@ class _HitMap:
 class _HookMap(_HitMap):
     name = "hook"
 
-    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+    def __init__(self, scope: _Scope, registry: _Registry, missed: list[str] | None = None) -> None:
         self.hits: dict[int, int] = {}
         setattr(builtins, HITS_NAME, self.hits)
         sys.meta_path.insert(0, _Finder(scope, registry))
         #: Project modules imported before the hook (by earlier ``-p`` plugins): unmapped.
-        self.missed = _imported_already(scope)
+        self.missed = _imported_already(scope) if missed is None else missed
 
 
 def _imported_already(scope: _Scope) -> list[str]:
@@ -418,6 +418,7 @@ def _make_map(mechanism: str, scope: _Scope, registry: _Registry) -> Any:
             found = _ProfileMap(scope, registry)
             found.instead_of_hook = early
             return found
+        return _HookMap(scope, registry, missed=early)
     return _MECHANISMS.get(mechanism, _HookMap)(scope, registry)
 
 

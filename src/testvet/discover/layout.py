@@ -16,19 +16,13 @@ from __future__ import annotations
 
 import configparser
 import os
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from testvet.config import toml_table
+from testvet.config import read_pyproject, toml_table
 from testvet.model import ModuleInfo
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 #: Directories never searched for project code or tests.
 SKIP_DIRS = frozenset(
@@ -57,15 +51,6 @@ NOT_PACKAGES = frozenset({"tests", "test", "testing", "docs", "doc", "examples",
 #: Top-level modules of a flat layout that are tooling, not the project's code.
 NOT_MODULES = frozenset({"setup", "conftest", "noxfile", "tasks", "fabfile", "manage"})
 TEST_DIR_NAMES = frozenset({"tests", "test"})
-
-
-def read_pyproject(root: Path) -> Mapping[str, Any]:
-    """The parsed pyproject.toml (empty when absent or unreadable; config.load reports errors)."""
-    try:
-        data: dict[str, Any] = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-    return data
 
 
 def project_name(root: Path, pyproject: Mapping[str, Any]) -> str:

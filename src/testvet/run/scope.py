@@ -60,11 +60,7 @@ class Scope:
 
     def rel(self, path: Path | str) -> str:
         """``path`` relative to the root with ``/`` separators (unchanged when outside)."""
-        p = Path(path)
-        try:
-            return p.relative_to(self.root).as_posix()
-        except ValueError:
-            return p.as_posix()
+        return _rel(Path(path), self.root)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -81,7 +77,7 @@ def _under(path: Path, prefix: Path) -> bool:
 def _guess_tests(root: Path) -> tuple[str, ...]:
     """pytest's ``testpaths`` (from the file pytest would read) that exist, else the
     conventional test directories."""
-    configured = ini_testpaths(root, config_mod.pyproject_data(root)) or ()
+    configured = ini_testpaths(root, config_mod.read_pyproject(root)) or ()
     existing = tuple(t for t in configured if (root / t).exists())
     if existing:
         return existing
