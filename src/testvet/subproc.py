@@ -72,9 +72,12 @@ def child_env(
     return env
 
 
-def pytest_command(python: str, plugins: Sequence[str], args: Sequence[str]) -> list[str]:
-    """``python -m pytest -p no:cacheprovider -p PLUGIN... ARGS``."""
-    cmd = [python, "-m", "pytest", *PYTEST_SAFETY_ARGS]
+def pytest_command(
+    python: str, plugins: Sequence[str], args: Sequence[str], launcher: str = "pytest"
+) -> list[str]:
+    """``python -m pytest -p no:cacheprovider -p PLUGIN... ARGS``; ``launcher``: another
+    module that runs pytest (``testvet_boot``)."""
+    cmd = [python, "-m", launcher, *PYTEST_SAFETY_ARGS]
     for plugin in plugins:
         cmd += ["-p", plugin]
     return [*cmd, *args]

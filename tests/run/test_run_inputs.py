@@ -121,8 +121,42 @@ def _python312() -> str | None:
     return candidate
 
 
+def test_modules_imported_before_pytest_loads_plugins_are_mapped_and_covered(
+    tmp_path: Path,
+) -> None:
+    """The recording starts before pytest is imported (``testvet_boot``), so a module
+    pytest imports before testvet's plugin (here one named by an earlier ``-p``; pluggy,
+    iniconfig, packaging in real life) gets its import-time lines and its hits."""
+    audit = run_stage("run_early", tmp_path / "out", packages=("early",))
+    assert audit.run is not None
+    assert audit.run.notes == ()
+    assert by_id(audit)["tests/test_early.py::test_both"].reached == {
+        "early.plugin:helper",
+        "early.late:later",
+    }
+    assert audit.run.coverage is not None
+    files = {f.path: f for f in audit.run.coverage.files}
+    # before: the ``def`` line ran before coverage.py started, so 50%
+    assert files["src/early/plugin.py"].missing == ()
+    assert files["src/early/plugin.py"].percent == 100.0
+
+
+def _imported_at_startup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``sitecustomize`` that imports the project before anything of testvet runs."""
+    site = tmp_path / "site"
+    site.mkdir()
+    src = PROJECTS / "run_early" / "src"
+    (site / "sitecustomize.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(src)!r})\nimport early.plugin\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(site))
+
+
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="sys.monitoring sees every module")
-def test_modules_imported_before_the_hook_are_mapped_by_watching_calls(tmp_path: Path) -> None:
+def test_modules_imported_before_the_recording_are_mapped_by_watching_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _imported_at_startup(tmp_path, monkeypatch)
     audit = run_stage("run_early", tmp_path / "out", packages=("early",))
     assert audit.run is not None
     (note,) = audit.run.notes
@@ -131,7 +165,7 @@ def test_modules_imported_before_the_hook_are_mapped_by_watching_calls(tmp_path:
         "early.plugin): the per-test map watches calls with sys.setprofile instead, "
         "which slows the run"
     )
-    # both the module the -p plugin imported and the one imported later are mapped
+    # both the module imported at start-up and the one imported later are mapped
     assert by_id(audit)["tests/test_early.py::test_both"].reached == {
         "early.plugin:helper",
         "early.late:later",
@@ -142,6 +176,7 @@ def test_modules_imported_before_the_hook_are_mapped_by_watching_calls(tmp_path:
 def test_the_import_hook_asked_for_leaves_modules_imported_before_it_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _imported_at_startup(tmp_path, monkeypatch)
     monkeypatch.setenv(MECHANISM_ENV, "hook")
     audit = run_stage("run_early", tmp_path / "out", packages=("early",))
     assert audit.run is not None

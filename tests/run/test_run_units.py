@@ -233,8 +233,8 @@ def test_mapping_counts_tests_per_module_and_modules_per_file() -> None:
 
 
 def _plugin() -> object:
-    path = subproc.PLUGIN_DIR / "testvet_run.py"
-    spec = importlib.util.spec_from_file_location("testvet_run_under_test", path)
+    path = subproc.PLUGIN_DIR / "testvet_trace.py"
+    spec = importlib.util.spec_from_file_location("testvet_trace_under_test", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

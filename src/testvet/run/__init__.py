@@ -4,7 +4,10 @@ Modules: ``stage`` (entry point), ``child`` (child processes, crash/timeout reco
 ``events`` (the plugin's event stream), ``scope`` (what is project code), ``covdata``
 (coverage.py data -> numbers), ``floors`` (coverage policy, TV301), ``rotten`` (rotten
 green, TV310), ``functions`` (function ids -> def lines), ``mapping`` (inventory). The
-code that runs inside the project's interpreter is ``testvet/_plugins/testvet_run.py``.
+code that runs inside the project's interpreter is in ``testvet/_plugins``: the child is
+``python -m testvet_boot``, which starts the recording (``testvet_trace``: coverage.py,
+the per-test map, the watchdog) before it imports pytest, then runs pytest with the
+``testvet_run`` plugin, which records each test.
 
 How the per-test map is built (which project functions each test reached)
 --------------------------------------------------------------------------
@@ -19,10 +22,12 @@ body (after the docstring, on the first statement's own line, so line tables, tr
 and coverage.py's lines and arcs do not change; a test compares coverage with and
 without it). Only project functions pay, a dict store per call; the rest of the process
 (pytest, libraries) runs untouched. Code the mutation engine swaps into ``__code__``
-later simply has no hit statement. A module imported before the plugin (pytest imports
-pluggy and iniconfig itself; a project's ``-p`` plugin may load first) never passes
-through the hook: then ``auto`` uses ``sys.setprofile`` below, slower but complete, and
-says so in a run note (pluggy 1.7.0: 0 functions mapped before, 99 after).
+later simply has no hit statement. The hook is installed before pytest is imported, so
+the packages pytest imports itself (pluggy, iniconfig, packaging) and a project's ``-p``
+plugins pass through it (and coverage.py sees their import-time lines: pluggy 1.7.0 went
+from 28.6% to 100% for its ``__init__.py``). A module imported even earlier (by a
+``sitecustomize``) never passes through it: then ``auto`` uses ``sys.setprofile`` below,
+slower but complete, and says so in a run note.
 
 Alternatives measured and rejected (``TESTVET_MAP_MECHANISM=profile|lsprof`` selects them):
 

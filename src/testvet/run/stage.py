@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 #: The plugin module injected with ``-p``.
 PLUGIN = "testvet_run"
+LAUNCHER = "testvet_boot"
 #: Environment variable choosing the map mechanism (``auto``, ``hook``, ``profile``,
 #: ``lsprof``, ``monitoring``, ``off``); for measurement, see ``testvet.run.mechanism``.
 MECHANISM_ENV = "TESTVET_MAP_MECHANISM"
@@ -157,7 +158,9 @@ def _spec(
         "coverage": cov_settings,
     }
     env = subproc.child_env(extra={"HYPOTHESIS_STORAGE_DIRECTORY": str(run_dir / "hypothesis")})
-    command = subproc.pytest_command(python, [PLUGIN], args)
+    # Recording starts before pytest is imported: pytest imports some packages itself
+    # before any plugin (pluggy, iniconfig, packaging), and they may be the project.
+    command = subproc.pytest_command(python, [PLUGIN], args, launcher=LAUNCHER)
     return (
         ChildSpec(
             command=tuple(command), cwd=scope.root, env=env, settings=settings, timeout=timeout
