@@ -179,6 +179,27 @@ def test_second_run_uses_the_cache_and_runs_no_mutant(basic_copy: Path, tmp_path
     assert all(m.cached for m in third.mutation.mutants if m.function == "calc.core:total")
 
 
+def test_a_change_to_a_helper_the_tests_reach_reruns_the_mutants_they_judged(
+    basic_copy: Path, tmp_path: Path
+) -> None:
+    """``total``'s test also runs ``add`` (as if ``total`` called it): a fixed ``add``
+    might now let that test notice a mutant of ``total``, so its cached verdicts go."""
+    reached = {
+        **SMALL_MAP,
+        "tests/test_core.py::test_total_runs": ["total", "add"],
+        "tests/test_core.py::test_is_even_true": ["is_even"],
+    }
+    out = tmp_path / "out"
+    stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
+    core = basic_copy / "src/calc/core.py"
+    core.write_text(core.read_text().replace("return a + b", "return b + a"))
+    again = stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
+    assert again.mutation is not None
+    rerun = {m.function for m in again.mutation.mutants if not m.cached}
+    assert rerun == {"calc.core:add", "calc.core:total"}
+    assert all(m.cached for m in again.mutation.mutants if m.function == "calc.core:is_even")
+
+
 def test_a_change_to_the_tests_data_reruns_the_mutants(basic_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     data = basic_copy / "tests" / "expected.txt"

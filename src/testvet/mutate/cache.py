@@ -2,10 +2,11 @@
 
 A key hashes the mutated function text, the original function text (decorators
 included), the ordered covering tests, the content of their test files and of the
-``conftest.py`` files above them, and the content of the test tree's support files
-(helpers, data and case files: what is there but is not a test module). Nothing else: a
-change elsewhere in a module does not invalidate its other functions (see
-docs/mutation.md for the consequence).
+``conftest.py`` files above them, the content of the test tree's support files (helpers,
+data and case files: what is there but is not a test module), and the text of every
+project function the covering tests reached in the run (a helper the function calls).
+Nothing else: module-level code, such as a constant a function reads, is not in it (see
+docs/mutation.md).
 Stored as one JSON file under ``OUTPUT_DIR/mutation-cache/``, written atomically.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from testvet.model import FunctionInfo, TestResult
 from testvet.mutate.treewatch import files
 from testvet.output import write_atomic
 
@@ -27,15 +29,60 @@ FILE = "results.json"
 CACHEABLE = frozenset({"killed", "survived", "crashed"})
 
 
+class ReachedCode:
+    """Per test, a digest of the text of the project functions it reached in the run.
+
+    A verdict depends on all the code its tests run, not only on the mutated function: a
+    helper that swallowed the mutant's error, once fixed, may let a test see it."""
+
+    def __init__(
+        self, root: Path, functions: Iterable[FunctionInfo], results: Iterable[TestResult]
+    ) -> None:
+        self.root = root
+        self.where = {f.id: f for f in functions}
+        self.reached = {r.nodeid: r.reached for r in results}
+        self._lines: dict[str, list[bytes]] = {}
+        self._functions: dict[str, str] = {}
+        self._tests: dict[str, str] = {}
+
+    def _function(self, fid: str) -> str:
+        found = self._functions.get(fid)
+        if found is None:
+            info = self.where.get(fid)
+            text = b""
+            if info is not None:
+                lines = self._lines.get(info.path)
+                if lines is None:
+                    try:
+                        lines = (self.root / info.path).read_bytes().splitlines(keepends=True)
+                    except OSError:
+                        lines = []
+                    self._lines[info.path] = lines
+                text = b"".join(lines[max(0, info.line - 1) : info.end_line])
+            found = self._functions[fid] = hashlib.sha256(text).hexdigest()
+        return found
+
+    def of_test(self, nodeid: str) -> str:
+        found = self._tests.get(nodeid)
+        if found is None:
+            h = hashlib.sha256()
+            for fid in sorted(self.reached.get(nodeid, ())):
+                h.update(f"{fid}\0{self._function(fid)}\0".encode())
+            found = self._tests[nodeid] = h.hexdigest()
+        return found
+
+
 class TestSources:
-    """Digests of test files and the conftest.py files above them, read once; and of
-    the test tree's support files (``support_digest``), which every key includes."""
+    """Digests of test files and the conftest.py files above them, read once; of the
+    test tree's support files (``support_digest``), which every key includes; and, with
+    ``code``, of the project functions each test reached."""
 
     __test__ = False
 
-    def __init__(self, root: Path, support: str = "") -> None:
+    def __init__(self, root: Path, support: str = "", code: ReachedCode | None = None) -> None:
         self.root = root
         self.support = support
+        self.code = code
         self._files: dict[str, str] = {}
 
     def _digest(self, rel: str) -> str:
@@ -48,6 +95,7 @@ class TestSources:
         return self._files[rel]
 
     def digest(self, nodeids: Iterable[str]) -> str:
+        nodeids = tuple(nodeids)
         files: set[str] = set()
         for nodeid in nodeids:
             rel = nodeid.split("::", 1)[0]
@@ -58,6 +106,10 @@ class TestSources:
         h = hashlib.sha256(self.support.encode())
         for rel in sorted(files):
             h.update(f"{rel}\0{self._digest(rel)}\0".encode())
+        if self.code is not None:
+            code = self.code
+            for digest in sorted({code.of_test(nodeid) for nodeid in nodeids}):
+                h.update(digest.encode())
         return h.hexdigest()
 
 

@@ -24,7 +24,7 @@ from testvet.model import (
 )
 from testvet.mutate import findings as findings_mod
 from testvet.mutate import treewatch
-from testvet.mutate.cache import Cache, TestSources, key, support_digest
+from testvet.mutate.cache import Cache, ReachedCode, TestSources, key, support_digest
 from testvet.mutate.executor import FunctionJob, Outcome, WarmProcess, execute
 from testvet.mutate.operators import OPERATOR, MutantSpec
 from testvet.mutate.plan import TIMEOUT_SLACK, Plan, Target, build, worker_count
@@ -140,7 +140,11 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     cache = Cache(output / CACHE_DIR)
     scope = scope_of(audit)
     tested = {r.nodeid.split("::", 1)[0] for r in audit.run.results}
-    sources = TestSources(root, support_digest(root, scope.test_dirs, tested, skip=[output]))
+    sources = TestSources(
+        root,
+        support_digest(root, scope.test_dirs, tested, skip=[output]),
+        ReachedCode(root, audit.run.functions, audit.run.results),
+    )
 
     specs: dict[str, tuple[MutantSpec, Target, str]] = {}
     done: dict[str, Mutant] = {}
