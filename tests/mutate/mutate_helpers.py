@@ -50,9 +50,8 @@ def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, Fun
             for node in body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     qual = prefix + node.name
-                    first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-                    fid = f"{module}:{qual}"
-                    infos[fid] = FunctionInfo(fid, rel, first, node.end_lineno or node.lineno)
+                    fid = f"{module}:{qual}"  # the def line, as the run reports it
+                    infos[fid] = FunctionInfo(fid, rel, node.lineno, node.end_lineno or node.lineno)
                     walk(node.body, qual + ".<locals>.")
                 elif isinstance(node, ast.ClassDef):
                     walk(node.body, prefix + node.name + ".")

@@ -200,6 +200,22 @@ def test_a_change_to_a_helper_the_tests_reach_reruns_the_mutants_they_judged(
     assert all(m.cached for m in again.mutation.mutants if m.function == "calc.core:is_even")
 
 
+def test_a_change_to_a_decorator_alone_reruns_the_functions_mutants(
+    basic_copy: Path, tmp_path: Path
+) -> None:
+    """The function's text in the key starts at its first decorator: the run's map knows
+    the ``def`` onwards only."""
+    reached = {"tests/test_core.py::test_double": ["_logged.<locals>.wrapper", "double"]}
+    out = tmp_path / "out"
+    stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
+    core = basic_copy / "src/calc/core.py"
+    core.write_text(core.read_text().replace("@_logged\n", "@(_logged)\n"))
+    again = stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
+    assert again.mutation is not None
+    rerun = {m.function for m in again.mutation.mutants if not m.cached}
+    assert rerun == {"calc.core:double"}
+
+
 def test_a_change_to_the_tests_data_reruns_the_mutants(basic_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     data = basic_copy / "tests" / "expected.txt"

@@ -287,6 +287,20 @@ def test_injected_hits_keep_docstrings_and_line_numbers() -> None:
     assert hits == {0: 1}
 
 
+def test_testvets_own_run_time_modules_are_never_project_code() -> None:
+    """Auditing testvet itself: the launcher (``__main__``), the recorder and the plugin
+    live under the project's source, but in the run they are the audit's machinery."""
+    plugin = _plugin()
+    src = str(subproc.PLUGIN_DIR.parent.parent)
+    scope = plugin._Scope(  # type: ignore[attr-defined]
+        {"project_paths": [src], "exclude_paths": [], "import_roots": [src]}
+    )
+    assert scope(str(subproc.PLUGIN_DIR.parent / "cli.py"))
+    assert scope(str(subproc.PLUGIN_DIR / "testvet_mutate.py"))  # its tests import it
+    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py"):
+        assert not scope(str(subproc.PLUGIN_DIR / name))
+
+
 def test_multiline_check_counts_as_run_when_any_of_its_lines_ran(tmp_path: Path) -> None:
     (tmp_path / "test_m.py").write_text(
         textwrap.dedent(

@@ -58,6 +58,14 @@ class _Events:
         os.write(self.fd, (json.dumps(event, separators=(",", ":")) + "\n").encode())
 
 
+#: The files of the recording itself (this module, the plugin, the launcher that is
+#: ``__main__``): never the project's code, even when the project is testvet.
+_RECORDING_FILES = frozenset(
+    os.path.normcase(os.path.join(os.path.dirname(os.path.abspath(__file__)), name))
+    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py")
+)
+
+
 class _Scope:
     """Which files are project code, and their module names."""
 
@@ -77,7 +85,7 @@ class _Scope:
         if not filename.endswith(".py"):
             return False
         path = os.path.normcase(os.path.abspath(filename))
-        if not any(_under(path, p) for p in self.include):
+        if not any(_under(path, p) for p in self.include) or path in _RECORDING_FILES:
             return False
         if any(_under(path, p) for p in self.exclude):
             return False
