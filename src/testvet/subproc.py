@@ -53,9 +53,13 @@ def find_python(root: Path, configured: str | None) -> str:
 
 
 def child_env(
-    extra_paths: Sequence[Path] = (), extra: Mapping[str, str] | None = None
+    extra_paths: Sequence[Path] = (),
+    extra: Mapping[str, str] | None = None,
+    work_dir: Path | None = None,
 ) -> dict[str, str]:
-    """The environment of a pytest child: plugins on the path, no bytecode written."""
+    """The environment of a pytest child: plugins on the path, no bytecode written; with
+    ``work_dir``, what the suite's tools would keep in the project (Hypothesis' example
+    database, ``.hypothesis/`` in the current directory) goes there instead."""
     env = dict(os.environ)
     paths = [str(PLUGIN_DIR), *map(str, extra_paths)]
     if env.get("PYTHONPATH"):
@@ -67,6 +71,8 @@ def child_env(
     env.pop("PYTEST_ADDOPTS", None)
     env.pop("PYTEST_PLUGINS", None)
     env["NO_COLOR"] = "1"
+    if work_dir is not None:
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(work_dir / "hypothesis")
     if extra:
         env.update(extra)
     return env

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from discover_helpers import discover_project
 
 from testvet import subproc
 from testvet.errors import SuiteError
@@ -64,3 +66,33 @@ def test_pytest_command_disables_the_cache() -> None:
         "testvet_collect",
         "--collect-only",
     ]
+
+
+def test_collecting_a_hypothesis_test_writes_nothing_into_the_project(
+    tmp_path: Path,
+    tree_writer: Callable[[Path, dict[str, str]], Path],
+    digest_tree: Callable[[Path], str],
+) -> None:
+    """Hypothesis creates ``.hypothesis/`` in the current directory (the project root)
+    as soon as a module with a ``@given`` test is imported."""
+    root = tree_writer(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+            "calc.py": "def double(x):\n    return 2 * x\n",
+            "tests/test_calc.py": (
+                "from hypothesis import given, strategies as st\n\n"
+                "from calc import double\n\n\n"
+                "@given(st.integers())\n"
+                "def test_double(x):\n"
+                "    assert double(x) == x + x\n"
+            ),
+        },
+    )
+    before = digest_tree(root)
+    audit = discover_project(root, tmp_path / "out", python=sys.executable)
+    assert audit.inventory is not None
+    assert [t.nodeid for t in audit.inventory.tests] == ["tests/test_calc.py::test_double"]
+    assert digest_tree(root) == before
+    assert not (root / ".hypothesis").exists()
+    assert (tmp_path / "out" / "discover" / "hypothesis").is_dir()

@@ -102,7 +102,8 @@ def collect(
     for stale in (out, progress):
         stale.unlink(missing_ok=True)
     env = subproc.child_env(
-        extra={"TESTVET_COLLECT_OUT": str(out), "TESTVET_COLLECT_ROOT": str(root)}
+        extra={"TESTVET_COLLECT_OUT": str(out), "TESTVET_COLLECT_ROOT": str(root)},
+        work_dir=workdir,  # collecting a @given test is enough for .hypothesis/
     )
     stdout_path, stderr_path = workdir / "collect.stdout", workdir / "collect.stderr"
     began = time.perf_counter()

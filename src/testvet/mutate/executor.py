@@ -141,9 +141,8 @@ class WarmProcess:
                 "TESTVET_MUTATE_FD": str(write_fd),
                 "TESTVET_MUTATE_GO": str(go_read),
                 "COVERAGE_FILE": str(work_dir / ".coverage"),
-                # Hypothesis would write .hypothesis/ into the project (the cwd).
-                "HYPOTHESIS_STORAGE_DIRECTORY": str(work_dir / "hypothesis"),
-            }
+            },
+            work_dir=work_dir,
         )
         args = [
             "-s",

@@ -157,7 +157,7 @@ def _spec(
         "mechanism": os.environ.get(MECHANISM_ENV, "auto"),
         "coverage": cov_settings,
     }
-    env = subproc.child_env(extra={"HYPOTHESIS_STORAGE_DIRECTORY": str(run_dir / "hypothesis")})
+    env = subproc.child_env(work_dir=run_dir)
     # Recording starts before pytest is imported: pytest imports some packages itself
     # before any plugin (pluggy, iniconfig, packaging), and they may be the project.
     command = subproc.pytest_command(python, [PLUGIN], args, launcher=LAUNCHER)
