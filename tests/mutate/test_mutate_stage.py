@@ -366,3 +366,25 @@ def test_workers_apply_the_suites_warning_filters(tmp_path: Path) -> None:
     assert flipped.killed_by == (
         "tests/test_warny.py::test_rate_of_nothing_is_zero_with_a_warning_allowed"
     )
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        "tests/test_halves.py::TestHalf::test_half",
+        pytest.param(
+            "tests/test_halves.py::test_half_in_subtests",
+            marks=pytest.mark.skipif(
+                int(pytest.__version__.split(".")[0]) < 9, reason="subtests: pytest >= 9"
+            ),
+        ),
+    ],
+)
+def test_a_mutant_that_fails_only_subtests_is_killed(tmp_path: Path, test: str) -> None:
+    """Each failed subtest is a report of its own, logged while the test runs; the
+    test's own call report still passes."""
+    root = PROJECTS / "mut_subtests"
+    audit = make_audit(root, {"halves.core": "src/halves/core.py"}, {test: ["half"]})
+    mutants = list(by_id(stage.run(audit, context(tmp_path, root))).values())
+    assert {m.operator for m in mutants} >= {"return-none", "return-default"}
+    assert {(m.status, m.killed_by) for m in mutants} == {(MutantStatus.KILLED, test)}

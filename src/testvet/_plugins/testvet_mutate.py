@@ -114,6 +114,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     _mark_phase(call=False)
 
 
+#: In a worker: failed reports pytest logged while a test ran (subtests: ``subTest`` and
+#: the ``subtests`` fixture report each failure this way; the test's own call may pass).
+_LOGGED_FAILURES: list[Any] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # A worker runs each test with ``log=False``: only subtests' reports get here.
+    if _WORKER_SLOT and report.failed:
+        _LOGGED_FAILURES.append(report)
+
+
 def _mark_phase(call: bool) -> None:
     if _WORKER_SLOT:
         slot = _WORKER_SLOT[0]
@@ -1289,7 +1300,8 @@ def _worker(
             signal.setitimer(signal.ITIMER_PROF, 0)
             if index == 0:
                 first_cpu = time.process_time() - began
-            failed = [r for r in reports if r.failed]
+            failed = [r for r in reports if r.failed] + _LOGGED_FAILURES
+            _LOGGED_FAILURES.clear()
             if failed and run_all:
                 failures.append(item.nodeid)
             elif failed:

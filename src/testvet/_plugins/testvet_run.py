@@ -50,11 +50,12 @@ def _message(report: Any) -> str | None:
 
 
 def _outcome(reports: list[Any]) -> tuple[str, str | None]:
-    by_phase = {r.when: r for r in reports}
     for phase in ("call", "setup", "teardown"):
-        report = by_phase.get(phase)
-        if report is not None and report.failed:
-            return ("failed" if phase == "call" else "error"), _message(report)
+        # a failed subtest is a failed "call" report of its own before the test's own
+        for report in reports:
+            if report.when == phase and report.failed:
+                return ("failed" if phase == "call" else "error"), _message(report)
+    by_phase = {r.when: r for r in reports}
     for phase in ("setup", "call"):
         report = by_phase.get(phase)
         if report is not None and report.skipped:
