@@ -55,6 +55,11 @@ def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, Fun
                     walk(node.body, qual + ".<locals>.")
                 elif isinstance(node, ast.ClassDef):
                     walk(node.body, prefix + node.name + ".")
+                else:  # a def under if/for/try/with keeps its enclosing qualname
+                    for field in ("body", "orelse", "finalbody"):
+                        walk(getattr(node, field, None) or [], prefix)
+                    for handler in getattr(node, "handlers", None) or []:
+                        walk(handler.body, prefix)
 
         walk(tree.body, "")
     return infos
