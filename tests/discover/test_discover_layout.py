@@ -76,6 +76,8 @@ def test_src_layout_versus_flat_layout(tmp_path: Path, tree_writer: TreeWriter) 
             "tests/__init__.py": "",
             "docs/__init__.py": "",
             "scripts/run.py": "",
+            "tests.py": "",  # a suite in one module (jsonpointer)
+            "test.py": "",
         },
     )
     assert layout.source_roots(flat, ()) == (".",)

@@ -48,7 +48,8 @@ SKIP_DIRS = frozenset(
 )
 #: Top-level directories of a flat layout that are not the project's code.
 NOT_PACKAGES = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "benchmarks"})
-#: Top-level modules of a flat layout that are tooling, not the project's code.
+#: Top-level modules of a flat layout that are tooling, not the project's code (and
+#: ``tests.py``/``test.py``, a suite in one module: ``TEST_DIR_NAMES``).
 NOT_MODULES = frozenset({"setup", "conftest", "noxfile", "tasks", "fabfile", "manage"})
 TEST_DIR_NAMES = frozenset({"tests", "test"})
 
@@ -89,7 +90,11 @@ def _packages_in(source_root: Path, flat: bool) -> list[str]:
                 continue
             names.append(entry.name)
         elif entry.is_file() and entry.suffix == ".py" and entry.stem.isidentifier():
-            if entry.stem in NOT_MODULES or is_test_file(entry.name):
+            if (
+                entry.stem in NOT_MODULES
+                or entry.stem in TEST_DIR_NAMES
+                or is_test_file(entry.name)
+            ):
                 continue
             names.append(entry.stem)
     return names
