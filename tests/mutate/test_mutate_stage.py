@@ -388,3 +388,26 @@ def test_a_mutant_that_fails_only_subtests_is_killed(tmp_path: Path, test: str) 
     mutants = list(by_id(stage.run(audit, context(tmp_path, root))).values())
     assert {m.operator for m in mutants} >= {"return-none", "return-default"}
     assert {(m.status, m.killed_by) for m in mutants} == {(MutantStatus.KILLED, test)}
+
+
+def test_a_later_test_paying_a_one_time_cost_is_not_a_timeout(tmp_path: Path) -> None:
+    """In the run, test_a paid for compiling the pattern; in a worker that runs test_c
+    then test_b, test_b pays it, far beyond its budget. A control run of those two tests
+    on the unmodified code runs out of time the same way, so the mutants run again with
+    generous budgets: they survive (nothing checks ``describe``), not "timeout"."""
+    root = PROJECTS / "mut_lazy"
+    reached = {
+        "tests/test_lazy.py::test_a_warms_the_pattern": ["is_word"],
+        "tests/test_lazy.py::test_b_uses_the_pattern": ["describe", "is_word"],
+        "tests/test_lazy.py::test_c_fast": ["describe"],
+    }
+    durations = {
+        "tests/test_lazy.py::test_a_warms_the_pattern": 0.12,
+        "tests/test_lazy.py::test_b_uses_the_pattern": 0.001,
+        "tests/test_lazy.py::test_c_fast": 0.0005,
+    }
+    audit = make_audit(root, {"lazy": "src/lazy/__init__.py"}, reached, None, durations)
+    mutants = [m for m in by_id(stage.run(audit, context(tmp_path, root))).values()]
+    described = [m for m in mutants if m.function == "lazy:describe"]
+    assert described
+    assert {m.status for m in described} == {MutantStatus.SURVIVED}

@@ -42,7 +42,10 @@ import pytest
 #: at ``FIRST_TEST_SLACK`` and then follows what first tests were seen to need (twice the
 #: 90th percentile of their CPU beyond their budget, at least ``MIN_FIRST_TEST_SLACK``;
 #: a percentile, so one mutant that slows its first test down does not raise it for all).
-#: A budget still too small for the first test is detected and corrected (``_controls``).
+#: A budget still too small for the first test is detected and corrected (``_controls``);
+#: so is one too small for a later test, which can be the first in its worker to pay a
+#: one-time cost (a regular expression compiled on first use) that an earlier test paid
+#: in the baseline run.
 FIRST_TEST_SLACK = 0.025
 MIN_FIRST_TEST_SLACK = 0.01
 MAX_FIRST_TEST_SLACK = 2.0
@@ -59,10 +62,10 @@ TEST_SLACK = 0.02
 #: in the baseline.)
 STALL_GRACE = 0.25
 STALL_WINDOW = 0.25
-#: Why a worker timed out (the first two, in its first test, get a control run).
+#: Why a worker timed out (the first two get a control run: ``_suspect``).
 ONE_TEST_CPU = "CPU time limit of one test"
 STALLED = f"asleep, no CPU time used for {STALL_WINDOW} s, past the test's budget (hung)"
-#: A mutant retried because its first test's budget proved too small gets this much more.
+#: A mutant retried because a test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
 GENEROUS_SLACK = 2.0
 
@@ -657,8 +660,9 @@ class _Engine:
         self.killers: dict[str, float] = {}
         #: tests that passed as the first test of a worker (so they pass on their own)
         self.passed_first: set[str] = set()
-        #: first test -> mutants that ran out of CPU time in it (checked by a control run)
-        self.first_timeouts: dict[str, list[Any]] = {}
+        #: the tests a worker ran, the last one out of CPU time -> the mutants it happened
+        #: to (checked by a control run of those tests on the unmodified code)
+        self.timeouts: dict[tuple[str, ...], list[Any]] = {}
         self.retry: list[Any] = []
         #: mutant -> mutants with the same bytecode, which get its verdict without running
         self.twins: dict[str, list[str]] = {}
@@ -669,12 +673,12 @@ class _Engine:
         self.orders: dict[tuple[int, str], tuple[Any, ...]] = {}
         #: tests that fail on the unmodified code when run alone (never run again)
         self.bad_tests: dict[str, str] = {}
-        #: killing tests with a control run under way or done; first tests whose budget
-        #: was checked the same way
+        #: killing tests with a control run under way or done; runs of tests whose last
+        #: budget was checked the same way
         self.checked: set[str] = set()
-        self.timeout_checked: set[str] = set()
-        #: first tests whose control run showed their budget too small even unmodified
-        self.budget_too_small: set[str] = set()
+        self.timeout_checked: set[tuple[str, ...]] = set()
+        #: runs of tests whose control showed the last one's budget too small unmodified
+        self.budget_too_small: set[tuple[str, ...]] = set()
         #: function id -> its compiled mutants by id (compiled when first needed)
         self.prepared: dict[str, dict[str, tuple[Any, ...]]] = {}
         #: work that finishing workers add (controls to repeat one by one)
@@ -807,13 +811,13 @@ class _Engine:
             timeout = sum(self.killers[n] for n in batch)
             job = {"id": "control:batch", "timeout": timeout, "controls": batch}
             queue.append((job, None, None, [self.items[n] for n in batch]))
-        for nodeid, retry in self.first_timeouts.items():
-            if nodeid in self.passed_first or nodeid in self.timeout_checked:
+        for ran, retry in self.timeouts.items():
+            if (len(ran) == 1 and ran[0] in self.passed_first) or ran in self.timeout_checked:
                 continue  # its budget sufficed when it ran first elsewhere: real timeouts
-            self.timeout_checked.add(nodeid)
-            job = {"id": f"control:{nodeid}", "timeout": retry[0][0]["timeout"]}
-            job["control_timeout"] = nodeid
-            queue.append((job, None, None, [self.items[nodeid]]))
+            self.timeout_checked.add(ran)
+            control = {"id": f"control:{ran[-1]}", "timeout": retry[0][0]["timeout"]}
+            control["control_timeout"] = ran
+            queue.append((control, None, None, [self.items[nodeid] for nodeid in ran]))
         return queue
 
     def _control_job(self, nodeid: str) -> tuple[Any, ...]:
@@ -1106,12 +1110,13 @@ class _Engine:
         run.status = status
         control_timeout = run.job.get("control_timeout")
         if control_timeout is not None:
-            if status == "timeout":  # the unmodified test cannot run within that budget
+            if status == "survived":  # the unmodified tests run within their budgets:
+                if len(control_timeout) == 1:  # those were real timeouts
+                    self.passed_first.add(control_timeout[0])
+                self.timeouts.pop(control_timeout, None)
+            else:  # they cannot (or a test fails alone): no evidence, run again
                 self.budget_too_small.add(control_timeout)
-                self.retry += self.first_timeouts.pop(control_timeout, [])
-            else:  # it can: those were real timeouts
-                self.passed_first.add(control_timeout)
-                self.first_timeouts.pop(control_timeout, None)
+                self.retry += self.timeouts.pop(control_timeout, [])
             return
         batch = run.job.get("controls")
         if batch is not None:
@@ -1133,12 +1138,8 @@ class _Engine:
         for mutant in (run.job["id"], *self.twins.get(run.job["id"], ())):
             self._result(mutant, status, killed_by, duration, reason)
         first = run.job.get("first")
-        first_test_limit = reason in (ONE_TEST_CPU, STALLED) and killed_by == first
-        if first_test_limit and first and not run.job.get("generous"):
-            if first in self.budget_too_small:  # its control already said so
-                self.retry.append(run.spec)
-            elif first not in self.passed_first:  # to check with a control run
-                self.first_timeouts.setdefault(first, []).append(run.spec)
+        if reason in (ONE_TEST_CPU, STALLED) and not run.job.get("generous"):
+            self._suspect(run, killed_by)
         if final is not None and first and killed_by != first and int(final.get("ran") or 0):
             self.passed_first.add(first)
         if status == "killed" and killed_by in self.items:
@@ -1149,6 +1150,19 @@ class _Engine:
                 learned = self.learned.setdefault(run.job.get("function", ""), [])
                 if killed_by not in learned:
                     learned.append(killed_by)
+
+    def _suspect(self, run: _Running, killed_by: str | None) -> None:
+        """A test ran out of its budget: a real timeout, unless the unmodified code does
+        too after the same tests (checked by a control run; then the mutant runs again
+        with generous budgets)."""
+        names = [item.nodeid for item in (run.spec[3] if run.spec is not None else ())]
+        if killed_by not in names:
+            return
+        ran = tuple(names[: names.index(killed_by) + 1])
+        if ran in self.budget_too_small:  # its control already said so
+            self.retry.append(run.spec)
+        elif len(ran) > 1 or ran[0] not in self.passed_first:
+            self.timeouts.setdefault(ran, []).append(run.spec)
 
 
 def _busy(running: dict[int, _Running]) -> int:
