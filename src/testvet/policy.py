@@ -166,7 +166,34 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
             path = cwd_path if cwd_path.exists() else audit.project.root / path
         baseline = load_baseline(path)
     findings = tuple(sorted(findings, key=_order))
-    return replace(audit, findings=findings, verdict=decide(findings, audit.config, baseline))
+    verdict = decide(findings, audit.config, baseline)
+    if audit.inventory is not None and not audit.inventory.tests:
+        # pytest itself fails such a build (exit 5); a green audit of nothing is no better
+        verdict = replace(verdict, passed=False, reasons=(*verdict.reasons, _no_tests(audit)))
+    return replace(audit, findings=findings, verdict=verdict)
+
+
+def _no_tests(audit: Audit) -> str:
+    """Why the verdict fails without a test, with the files that look like tests."""
+    root = audit.project.root
+    where = ", ".join(audit.project.test_paths) or "the project"
+    looking: list[str] = []
+    for rel in audit.project.test_paths or (".",):
+        path = root / rel
+        files = [path] if path.is_file() else sorted(path.glob("test*.py"))[:20]
+        looking += [
+            f.relative_to(root).as_posix()
+            for f in files
+            if f.suffix == ".py" and not f.name.startswith("test_") and f.name != "test.py"
+        ]
+    hint = ""
+    if looking:
+        verbs = ("looks", "matches") if len(looking) == 1 else ("look", "match")
+        hint = (
+            f": {', '.join(looking[:3])} {verbs[0]} like tests but {verbs[1]} no "
+            "python_files pattern of pytest (set python_files in its configuration)"
+        )
+    return f"no test was collected from {where}{hint}"
 
 
 def _order(f: Finding) -> tuple[int, str, int, str]:

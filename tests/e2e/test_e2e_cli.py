@@ -144,3 +144,30 @@ def test_the_example_suite_is_green_under_plain_pytest(digest_tree: Digest) -> N
     assert done.returncode == 0, done.stdout[-2000:]
     assert "33 passed, 1 xfailed" in done.stdout.splitlines()[-1]
     assert digest_tree(example) == before
+
+
+def test_an_audit_that_collects_no_test_fails_and_says_why(
+    tmp_path: Path, tree_writer: Callable[[Path, dict[str, str]], Path], digest_tree: Digest
+) -> None:
+    """pytest fails a run that collects nothing (exit 5); so does the audit, naming the
+    file that holds the tests under a name pytest does not collect (jsonpointer 3.0)."""
+    project = tree_writer(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": '[project]\nname = "calc"\n',
+            "calc.py": "def double(x):\n    return 2 * x\n",
+            "tests.py": (
+                "from calc import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
+            ),
+        },
+    )
+    code, doc = audit_json(project, tmp_path / "out", digest_tree, "--static-only")
+    check_report(doc, project, code)
+    assert code == 1
+    summary = doc["summary"]
+    assert isinstance(summary, dict)
+    assert summary["verdict"] == "fail"
+    assert summary["reasons"] == [
+        "no test was collected from .: tests.py looks like tests but matches no "
+        "python_files pattern of pytest (set python_files in its configuration)"
+    ]
