@@ -74,6 +74,14 @@ def unpack(project: Pinned, where: Path, fresh: bool = False) -> Path:
     root = where / f"{project.name}-{project.version}"
     if fresh and root.exists():
         shutil.rmtree(root)
+    fence = HERE / ".work" / "pytest.ini"
+    if not fence.exists():
+        # pytest looks for its configuration upwards from a project that has none of its
+        # own (cachetools, toolz): it would find this repository's pyproject.toml. An
+        # empty pytest.ini here gives those projects pytest's defaults, as on a user's
+        # machine.
+        fence.parent.mkdir(parents=True, exist_ok=True)
+        fence.write_text("# pytest's defaults for the projects unpacked below\n[pytest]\n")
     if not root.exists():
         where.mkdir(parents=True, exist_ok=True)
         with tarfile.open(sdist(project)) as tar:
