@@ -13,7 +13,7 @@ import pytest
 from testvet.config import FailRule, from_mapping
 from testvet.core import AuditOptions, StageContext
 from testvet.errors import ConfigError
-from testvet.model import Audit, Category, Finding, Project, Severity
+from testvet.model import Audit, Category, Finding, Inventory, Project, Severity, TestItem
 from testvet.policy import adjust, baseline_document, decide, load_baseline, matches
 from testvet.policy import run as policy_stage
 
@@ -190,3 +190,40 @@ def test_the_policy_stage_orders_findings_worst_first_then_by_place_and_code(
     assert [(f.severity, f.path, f.line, f.code) for f in done.findings] == [
         (f.severity, f.path, f.line, f.code) for f in expected
     ]
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        (
+            {"tests/helpers.py": ""},
+            "no test was collected from tests",
+        ),
+        (
+            {"tests/testing.py": "", "tests/tests.py": "", "tests/test_empty.py": ""},
+            "no test was collected from tests: tests/testing.py, tests/tests.py look like "
+            "tests but match no python_files pattern of pytest (set python_files in its "
+            "configuration)",
+        ),
+    ],
+)
+def test_an_audit_without_tests_fails_with_the_files_that_look_like_tests(
+    tmp_path: Path, files: dict[str, str], reason: str
+) -> None:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    audit = replace(
+        _audit(tmp_path, ()),
+        project=Project(root=tmp_path, name="p", test_paths=("tests",)),
+        inventory=Inventory(),
+    )
+    ctx = StageContext(options=AuditOptions(path=tmp_path, output_dir=tmp_path / "out"))
+    decided = policy_stage(audit, ctx)
+    assert decided.verdict is not None
+    assert (decided.verdict.passed, decided.verdict.reasons) == (False, (reason,))
+    # with one test, the same project passes
+    with_a_test = replace(audit, inventory=Inventory(tests=(TestItem("t::x", "t", "x"),)))
+    decided = policy_stage(with_a_test, ctx)
+    assert decided.verdict is not None
+    assert decided.verdict.passed

@@ -52,3 +52,21 @@ def test_a_package_in_testpaths_for_its_doctests_is_still_project_code(
     assert audit.run.coverage is not None
     covered = {f.path: f.percent for f in audit.run.coverage.files}
     assert covered == {"pkg/__init__.py": 100.0, "pkg/core.py": 100.0}
+
+
+def test_a_single_module_project_is_measured_as_a_module(
+    tmp_path: Path, tree_writer: Callable[[Path, dict[str, str]], Path]
+) -> None:
+    """A flat project of one ``calc.py``: coverage.py measures it, given by module name
+    (``source_pkgs``)."""
+    files = {
+        "calc.py": "def half(n):\n    return n // 2\n\n\ndef unused():\n    return 0\n",
+        "tests/test_calc.py": "from calc import half\n\n\ndef test_half():\n"
+        "    assert half(4) == 2\n",
+        "pyproject.toml": '[project]\nname = "calc"\n',
+    }
+    audit = discovered_run(tree_writer(tmp_path / "p", files), tmp_path / "out")
+    assert audit.run is not None
+    assert audit.run.coverage is not None
+    (measured,) = audit.run.coverage.files
+    assert (measured.path, measured.missing) == ("calc.py", (6,))
