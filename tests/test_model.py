@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from testvet.errors import ExitCode, UsageError
-from testvet.model import Category, Scenario, Severity
+from testvet.model import Category, Finding, Scenario, Severity
 from testvet.output import ensure_output_dir, write_atomic
 
 CONTRACT_CATEGORIES = [
@@ -85,3 +85,12 @@ def test_write_atomic_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_mapping_fields_left_empty_are_read_only() -> None:
+    """The data model is frozen all the way down: the mapping a field starts with cannot
+    be written to either."""
+    finding = Finding("TV101", Category.CANNOT_FAIL, Severity.HIGH, "t.py", 1, "m")
+    with pytest.raises(TypeError):
+        finding.detail["diff"] = "x"  # type: ignore[index]
+    assert dict(finding.detail) == {}
