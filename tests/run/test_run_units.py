@@ -7,7 +7,7 @@ import importlib.util
 import sys
 import textwrap
 from pathlib import Path
-from types import CodeType, MappingProxyType
+from types import CodeType, MappingProxyType, SimpleNamespace
 
 import pytest
 
@@ -371,3 +371,21 @@ def test_floors_without_any_coverage_data_fail_with_the_reason() -> None:
         "coverage floor 80% for all project code cannot be checked: no data was saved",
         "coverage floor 90% for 'src/**' cannot be checked: no data was saved",
     ]
+
+
+def test_a_tests_duration_counts_its_subtests_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(subproc.PLUGIN_DIR))  # the plugin imports testvet_trace
+    path = subproc.PLUGIN_DIR / "testvet_run.py"
+    spec = importlib.util.spec_from_file_location("testvet_run_under_test", path)
+    assert spec is not None
+    assert spec.loader is not None
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    reports = [
+        SimpleNamespace(when="setup", duration=0.5),
+        SimpleNamespace(when="call", duration=0.25, context={"msg": "n=4"}),  # a subtest
+        SimpleNamespace(when="call", duration=0.25, context={"msg": "n=9"}),
+        SimpleNamespace(when="call", duration=1.0),  # the test's call, subtests included
+        SimpleNamespace(when="teardown", duration=0.125),
+    ]
+    assert plugin._duration(reports) == 1.625

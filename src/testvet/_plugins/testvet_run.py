@@ -70,6 +70,12 @@ def _outcome(reports: list[Any]) -> tuple[str, str | None]:
     return "passed", None
 
 
+def _duration(reports: list[Any]) -> float:
+    """Seconds of the test's own phases: a subtest's report (it has a ``context``) is
+    part of the call, whose duration already includes it."""
+    return float(sum(r.duration for r in reports if getattr(r, "context", None) is None))
+
+
 def _nodeid(item: Any, root: str) -> str:
     """The node id with its file part relative to the project root (pytest's rootdir may differ)."""
     path = getattr(item, "path", None)
@@ -207,7 +213,7 @@ class TestvetRunPlugin:
             ev="result",
             nodeid=nodeid,
             outcome=outcome,
-            duration=round(sum(r.duration for r in self.reports), 6),
+            duration=round(_duration(self.reports), 6),
             fns=sorted(reached),
             msg=message,
             shared=round(shared, 6),
