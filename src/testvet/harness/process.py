@@ -138,6 +138,14 @@ def _kill_group(popen: subprocess.Popen[str]) -> None:
             os.killpg(popen.pid, signal.SIGKILL)
 
 
+def _await_empty_group(pgid: int, timeout: float = 5.0) -> None:
+    """Until every member of the group has died: the leader is reaped first, and a
+    grandchild killed in the same instant may still be exiting (tests then saw it alive)."""
+    deadline = time.monotonic() + timeout
+    while group_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 class Proc:
     """A program started by :meth:`HardKill.start`; survives kills through ``restart``."""
 
@@ -347,7 +355,9 @@ class Proc:
             if self._popen is None:
                 raise HarnessProcessError("kill(): the program was never started")
             _kill_group(self._popen)
-            return self.wait()
+            code = self.wait()
+            _await_empty_group(self._popen.pid)
+            return code
 
     def kill_at_random(
         self, seed: int | None = None, within: float | tuple[float, float] = (0.0, 1.0)
