@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from testvet.harness import History, check_queue, check_set
-from testvet.harness.process import HardKill, HarnessProcessError, group_members
+from testvet.harness.process import (
+    HardKill,
+    HarnessProcessError,
+    _await_empty_group,
+    group_members,
+)
 
 RUNS = 3
 
@@ -341,3 +348,25 @@ def test_teardown_kills_what_a_self_killed_program_left_behind(hard_kill: HardKi
     assert len(group_members(proc.pid)) == 1  # the orphaned child, still in the group
     hard_kill.close()
     assert group_members(proc.pid) == []
+
+
+def test_waiting_for_a_group_lasts_until_its_last_member_is_gone() -> None:
+    """What ``kill()`` does after reaping the leader: a member still exiting is waited
+    for; one that stays alive is given up on at the deadline."""
+    quick = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(0.3)"], start_new_session=True
+    )
+    slow = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True
+    )
+    try:
+        _await_empty_group(quick.pid)
+        assert group_members(quick.pid) == []  # exited (a zombie until reaped)
+        began = time.monotonic()
+        _await_empty_group(slow.pid, timeout=0.2)
+        assert 0.2 <= time.monotonic() - began < 5.0
+        assert group_members(slow.pid) == [slow.pid]
+    finally:
+        slow.kill()
+        quick.wait()
+        slow.wait()
