@@ -16,7 +16,7 @@ from mutate_helpers import (
     tree_digest,
 )
 
-from testvet.model import Audit, MutantStatus, Severity
+from testvet.model import Audit, MutantStatus, MutationResult, Severity
 from testvet.mutate import stage
 
 ROOT = PROJECTS / "mut_basic"
@@ -189,15 +189,10 @@ def test_a_change_to_a_helper_the_tests_reach_reruns_the_mutants_they_judged(
         "tests/test_core.py::test_total_runs": ["total", "add"],
         "tests/test_core.py::test_is_even_true": ["is_even"],
     }
-    out = tmp_path / "out"
-    stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
-    core = basic_copy / "src/calc/core.py"
-    core.write_text(core.read_text().replace("return a + b", "return b + a"))
-    again = stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
-    assert again.mutation is not None
-    rerun = {m.function for m in again.mutation.mutants if not m.cached}
+    again = _audited_again_after(basic_copy, tmp_path, reached, "return a + b", "return b + a")
+    rerun = {m.function for m in again.mutants if not m.cached}
     assert rerun == {"calc.core:add", "calc.core:total"}
-    assert all(m.cached for m in again.mutation.mutants if m.function == "calc.core:is_even")
+    assert all(m.cached for m in again.mutants if m.function == "calc.core:is_even")
 
 
 def test_a_change_to_a_decorator_alone_reruns_the_functions_mutants(
@@ -206,14 +201,21 @@ def test_a_change_to_a_decorator_alone_reruns_the_functions_mutants(
     """The function's text in the key starts at its first decorator: the run's map knows
     the ``def`` onwards only."""
     reached = {"tests/test_core.py::test_double": ["_logged.<locals>.wrapper", "double"]}
+    again = _audited_again_after(basic_copy, tmp_path, reached, "@_logged\n", "@(_logged)\n")
+    assert {m.function for m in again.mutants if not m.cached} == {"calc.core:double"}
+
+
+def _audited_again_after(
+    root: Path, tmp_path: Path, reached: dict[str, list[str]], old: str, new: str
+) -> MutationResult:
+    """The mutation result of a second audit, after ``old`` became ``new`` in core.py."""
     out = tmp_path / "out"
-    stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
-    core = basic_copy / "src/calc/core.py"
-    core.write_text(core.read_text().replace("@_logged\n", "@(_logged)\n"))
-    again = stage.run(make_audit(basic_copy, BASIC_MODULES, reached), context(out, basic_copy))
+    stage.run(make_audit(root, BASIC_MODULES, reached), context(out, root))
+    core = root / "src/calc/core.py"
+    core.write_text(core.read_text().replace(old, new))
+    again = stage.run(make_audit(root, BASIC_MODULES, reached), context(out, root))
     assert again.mutation is not None
-    rerun = {m.function for m in again.mutation.mutants if not m.cached}
-    assert rerun == {"calc.core:double"}
+    return again.mutation
 
 
 def test_a_change_to_the_tests_data_reruns_the_mutants(basic_copy: Path, tmp_path: Path) -> None:

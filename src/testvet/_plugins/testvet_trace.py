@@ -329,7 +329,7 @@ class _CodeIndex:
         return index
 
 
-class _MonitoringMap:
+class _MonitoringMap(_HitMap):
     name = "monitoring"
 
     def __init__(self, scope: _Scope, registry: _Registry) -> None:
@@ -353,13 +353,8 @@ class _MonitoringMap:
         mon.set_events(self.tool, mon.events.PY_START)
 
     def begin(self) -> None:
-        self.hits.clear()
+        super().begin()
         self.mon.restart_events()
-
-    def end(self) -> list[int]:
-        found = list(self.hits)
-        self.hits.clear()
-        return found
 
 
 class _ProfileMap(_HitMap):
