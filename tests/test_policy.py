@@ -200,8 +200,8 @@ def test_the_policy_stage_orders_findings_worst_first_then_by_place_and_code(
             "no test was collected from tests",
         ),
         (
-            {"tests/testing.py": "", "tests/tests.py": "", "tests/test_empty.py": ""},
-            "no test was collected from tests: tests/testing.py, tests/tests.py look like "
+            {"tests/test.py": "", "tests/tests.py": "", "tests/test_empty.py": ""},
+            "no test was collected from tests: tests/test.py, tests/tests.py look like "
             "tests but match no python_files pattern of pytest (set python_files in its "
             "configuration)",
         ),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from testvet.config import Config, FailRule
+from testvet.discover.layout import is_test_file
 from testvet.errors import ConfigError
 from testvet.model import Audit, Finding, Verdict
 
@@ -184,7 +185,7 @@ def _no_tests(audit: Audit) -> str:
         looking += [
             f.relative_to(root).as_posix()
             for f in files
-            if f.suffix == ".py" and not f.name.startswith("test_") and f.name != "test.py"
+            if f.suffix == ".py" and not is_test_file(f.name)
         ]
     hint = ""
     if looking:
