@@ -205,6 +205,22 @@ def test_a_change_to_a_decorator_alone_reruns_the_functions_mutants(
     assert {m.function for m in again.mutants if not m.cached} == {"calc.core:double"}
 
 
+def test_a_change_to_module_level_code_reruns_the_mutants_whose_tests_reach_the_module(
+    basic_copy: Path, tmp_path: Path
+) -> None:
+    """A constant, a class attribute, a default value: what a function reads besides its
+    body. Comments are not code."""
+    old = "import functools\n"
+    again = _audited_again_after(basic_copy, tmp_path, SMALL_MAP, old, old + "\nSCALE = 2\n")
+    assert again.mutants
+    assert not any(m.cached for m in again.mutants)
+    unchanged = _audited_again_after(
+        basic_copy, tmp_path, SMALL_MAP, old, "import functools  # wraps\n"
+    )
+    assert unchanged.mutants
+    assert all(m.cached for m in unchanged.mutants)
+
+
 def _audited_again_after(
     root: Path, tmp_path: Path, reached: dict[str, list[str]], old: str, new: str
 ) -> MutationResult:

@@ -3,10 +3,10 @@
 A key hashes the mutated function text, the original function text (decorators
 included), the ordered covering tests, the content of their test files and of the
 ``conftest.py`` files above them, the content of the test tree's support files (helpers,
-data and case files: what is there but is not a test module), and the text of every
-project function the covering tests reached in the run (a helper the function calls).
-Nothing else: module-level code, such as a constant a function reads, is not in it (see
-docs/mutation.md).
+data and case files: what is there but is not a test module), the text of every
+project function the covering tests reached in the run (a helper the function calls),
+and the module-level code of those functions' modules and of the project modules they
+import (``modcode``: constants, class attributes, default values).
 Stored as one JSON file under ``OUTPUT_DIR/mutation-cache/``, written atomically.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from testvet.model import FunctionInfo, TestResult
+from testvet.mutate.modcode import ModuleCode
 from testvet.mutate.treewatch import files
 from testvet.output import write_atomic
 
@@ -33,12 +34,18 @@ class ReachedCode:
     """Per test, a digest of the text of the project functions it reached in the run.
 
     A verdict depends on all the code its tests run, not only on the mutated function: a
-    helper that swallowed the mutant's error, once fixed, may let a test see it."""
+    helper that swallowed the mutant's error, once fixed, may let a test see it; so
+    does the module-level code they read (with ``modules``)."""
 
     def __init__(
-        self, root: Path, functions: Iterable[FunctionInfo], results: Iterable[TestResult]
+        self,
+        root: Path,
+        functions: Iterable[FunctionInfo],
+        results: Iterable[TestResult],
+        modules: ModuleCode | None = None,
     ) -> None:
         self.root = root
+        self.modules = modules
         self.where = {f.id: f for f in functions}
         self.reached = {r.nodeid: r.reached for r in results}
         self._lines: dict[str, list[bytes]] = {}
@@ -66,8 +73,12 @@ class ReachedCode:
         found = self._tests.get(nodeid)
         if found is None:
             h = hashlib.sha256()
-            for fid in sorted(self.reached.get(nodeid, ())):
+            reached = sorted(self.reached.get(nodeid, ()))
+            for fid in reached:
                 h.update(f"{fid}\0{self._function(fid)}\0".encode())
+            if self.modules is not None:
+                modules = {fid.split(":", 1)[0] for fid in reached}
+                h.update(self.modules.digest(modules).encode())
             found = self._tests[nodeid] = h.hexdigest()
         return found
 

@@ -26,6 +26,7 @@ from testvet.mutate import findings as findings_mod
 from testvet.mutate import treewatch
 from testvet.mutate.cache import Cache, ReachedCode, TestSources, key, support_digest
 from testvet.mutate.executor import FunctionJob, Outcome, WarmProcess, execute
+from testvet.mutate.modcode import ModuleCode
 from testvet.mutate.operators import OPERATOR, MutantSpec
 from testvet.mutate.plan import TIMEOUT_SLACK, Plan, Target, build, worker_count
 from testvet.mutate.reach import narrow
@@ -143,7 +144,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     sources = TestSources(
         root,
         support_digest(root, scope.test_dirs, tested, skip=[output]),
-        ReachedCode(root, audit.run.functions, audit.run.results),
+        ReachedCode(root, audit.run.functions, audit.run.results, ModuleCode(scope)),
     )
 
     specs: dict[str, tuple[MutantSpec, Target, str]] = {}
