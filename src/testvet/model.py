@@ -3,7 +3,9 @@
 An :class:`Audit` flows through the stages (discover -> static -> run -> mutate -> scenarios
 -> policy); each stage returns a new ``Audit`` built with :func:`dataclasses.replace`.
 Reporters only read it. Paths are always relative to the project root with ``/``
-separators; function ids are ``package.module:Qualified.name``.
+separators; function ids are ``package.module:Qualified.name``, with ``@LINE`` after the
+name for a def that shares its module and name with an earlier one (a property's
+setter): ``package.module:Cls.prop@57``.
 """
 
 from __future__ import annotations
@@ -277,12 +279,28 @@ class FunctionInfo:
 
     @property
     def qualname(self) -> str:
-        return self.id.split(":", 1)[1]
+        return self.id.split(":", 1)[1].split(NAMESAKE, 1)[0]
 
     @property
     def dotted(self) -> str:
         """``pkg.mod.Qual.name``, the form the report contract's ``function`` field uses."""
-        return self.id.replace(":", ".")
+        return dotted_name(self.id)
+
+
+#: Between a function's name and its def line in the id of a def whose module defines
+#: the same qualified name earlier (``pkg.mod:Cls.prop@57``, a property's setter).
+NAMESAKE = "@"
+
+
+def function_id(module: str, qualname: str, line: int | None = None) -> str:
+    """``pkg.mod:Qual.name``, or ``pkg.mod:Qual.name@LINE`` for a later namesake."""
+    base = f"{module}:{qualname}"
+    return base if line is None else f"{base}{NAMESAKE}{line}"
+
+
+def dotted_name(fid: str) -> str:
+    """The report contract's dotted name of a function id (no def line)."""
+    return fid.split(NAMESAKE, 1)[0].replace(":", ".")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from typing import Any
 
 from testvet import config as config_mod
 from testvet.core import AuditOptions, StageContext
-from testvet.model import Audit, FunctionInfo, Outcome, Project, RunResult, TestResult
+from testvet.model import (
+    Audit,
+    FunctionInfo,
+    Outcome,
+    Project,
+    RunResult,
+    TestResult,
+    function_id,
+)
 
 PROJECTS = Path(__file__).parent.parent / "projects"
 
@@ -50,7 +58,9 @@ def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, Fun
             for node in body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     qual = prefix + node.name
-                    fid = f"{module}:{qual}"  # the def line, as the run reports it
+                    # the def line, as the run reports it; a later namesake's id has it too
+                    first = infos.get(function_id(module, qual))
+                    fid = function_id(module, qual, node.lineno if first else None)
                     infos[fid] = FunctionInfo(fid, rel, node.lineno, node.end_lineno or node.lineno)
                     walk(node.body, qual + ".<locals>.")
                 elif isinstance(node, ast.ClassDef):

@@ -1,16 +1,19 @@
-"""Several defs of one qualified name that all run (tinydb's ``Table.update`` defines its
-``updater`` in three branches): the run's map knows the name, so one def is mutated and
-the others are listed as skipped, never dropped in silence."""
+"""Several defs of one qualified name (a property's getter and setter; tinydb's
+``Table.update`` defines its ``updater`` in three branches): each def is a function of
+its own, from the run's map to the mutants and the reports."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from mutate_helpers import make_audit, write_tree
+import pytest
+from mutate_helpers import PROJECTS, make_audit, tree_digest, write_tree
 
-from testvet.model import CoverageData, FileCoverage
+from testvet.core import AuditOptions, run_audit
+from testvet.model import MutantStatus, dotted_name, function_id
 from testvet.mutate.plan import build
+from testvet.report import html_view, markdown
+from testvet.run.events import ChildLog
 
 SOURCE = """\
 def apply(values, mode):
@@ -33,35 +36,96 @@ def apply(values, mode):
 """
 
 
-def _plan(tmp_path: Path, executed: tuple[int, ...] | None) -> list[tuple[int, str]]:
+def test_every_def_of_a_shared_name_is_a_target_of_its_own(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "proj", {"src/steps/__init__.py": "", "src/steps/core.py": SOURCE})
-    reached = {"tests/test_steps.py::test_apply": ["apply", "apply.<locals>.step"]}
+    step = "steps.core:apply.<locals>.step"
+    reached = {"tests/test_steps.py::test_apply": ["apply", step, f"{step}@9", f"{step}@14"]}
     audit = make_audit(root, {"steps.core": "src/steps/core.py"}, reached)
     assert audit.run is not None
-    run = audit.run
-    if executed is not None:
-        files = (FileCoverage("src/steps/core.py", 10, (), executed=executed),)
-        run = replace(run, coverage=CoverageData(files=files, percent=100.0))
-    plan = build(root, run, audit.config.mutation, "extreme")
-    # the hand-made map names the last def (the run names the one a test reached)
+    plan = build(root, audit.run, audit.config.mutation, "extreme")
     assert [(t.info.id, t.source.def_line) for t in plan.targets] == [
         ("steps.core:apply", 1),
-        ("steps.core:apply.<locals>.step", 14),
+        (step, 4),
+        (f"{step}@9", 9),
+        (f"{step}@14", 14),
     ]
-    return [(s.line, s.reason) for s in plan.skipped]
+    assert plan.skipped == []
+    assert {t.info.dotted for t in plan.targets[1:]} == {"steps.core.apply.<locals>.step"}
 
 
-def test_the_other_defs_that_ran_are_listed_as_skipped(tmp_path: Path) -> None:
-    # the "inc" branch never ran: only the "double" def is a namesake worth naming
-    skipped = _plan(tmp_path, executed=(1, 2, 4, 5, 7, 12, 14, 15, 17))
-    assert skipped == [
-        (
-            4,
-            "another def of the same name (line 14) is the one mutated: the run tells "
-            "functions apart by name",
-        )
+def _announce(log: ChildLog, index: int, qualname: str, line: int) -> None:
+    event = {"ev": "fn", "i": index, "m": "pkg.mod", "q": qualname, "p": "/x.py", "l": line}
+    log.feed([event])
+
+
+def test_the_run_names_a_later_def_of_the_same_name_by_its_line() -> None:
+    log = ChildLog()
+    _announce(log, 0, "Box.size", 10)
+    _announce(log, 1, "Box.size", 14)  # the setter
+    _announce(log, 2, "Box.other", 20)
+    _announce(log, 3, "Box.size", 10)  # the first def again (imported twice)
+    assert log.ids == {
+        0: "pkg.mod:Box.size",
+        1: "pkg.mod:Box.size@14",
+        2: "pkg.mod:Box.other",
+        3: "pkg.mod:Box.size",
+    }
+
+
+def test_ids_and_dotted_names() -> None:
+    assert function_id("a.b", "C.d") == "a.b:C.d"
+    assert function_id("a.b", "C.d", 7) == "a.b:C.d@7"
+    assert dotted_name("a.b:C.d@7") == "a.b.C.d"
+    assert dotted_name("a.b:C.d") == "a.b.C.d"
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = PROJECTS / "mut_namesakes"
+    before = tree_digest(root)
+    out = tmp_path_factory.mktemp("out")
+    audit = run_audit(AuditOptions(path=root, output_dir=out, mutation="extreme", workers=2))
+    assert tree_digest(root) == before
+    return audit
+
+
+@pytest.mark.slow
+def test_a_property_setter_is_mutated_and_reported_at_its_own_line(audited) -> None:  # type: ignore[no-untyped-def]
+    statuses = {m.id: m.status for m in audited.mutation.mutants}
+    # The getter returns an attribute of self (skipped as trivial); the setter is not.
+    assert statuses["thermo.core:Thermostat.target@14#empty-body"] is MutantStatus.SURVIVED
+    assert statuses["thermo.core:Thermostat.target@14#raise"] is MutantStatus.KILLED
+    assert [(s.function, s.line) for s in audited.mutation.skipped] == [
+        ("thermo.core.Thermostat.target", 10)
     ]
+    pseudo = [f for f in audited.findings if f.code == "TV401"]
+    setter = next(f for f in pseudo if f.function == "thermo.core.Thermostat.target")
+    assert (setter.line, setter.detail["status"]) == (14, "pseudo-tested")
+    text = markdown.render(audited)
+    assert "`src/thermo/core.py:14` (medium — mutation score 50.0%)" in text
+    assert "- self._target = max(5, min(value, 30))" in text
 
 
-def test_without_coverage_data_every_other_def_is_listed(tmp_path: Path) -> None:
-    assert [line for line, _ in _plan(tmp_path, executed=None)] == [4, 9]
+@pytest.mark.slow
+def test_both_branch_defs_of_a_helper_are_mutated(audited) -> None:  # type: ignore[no-untyped-def]
+    statuses = {m.id: m.status for m in audited.mutation.mutants}
+    step = "thermo.core:stepper.<locals>.step"
+    assert statuses[f"{step}#return-none"] is MutantStatus.KILLED
+    assert statuses[f"{step}@26#return-none"] is MutantStatus.KILLED
+    # ``step(1) == 0`` for the "down" def: ``return 0`` passes that test.
+    assert statuses[f"{step}@26#return-0"] is MutantStatus.SURVIVED
+    partial = [f for f in audited.findings if f.code == "TV401" and f.line == 26]
+    assert [(f.function, f.detail["status"]) for f in partial] == [
+        ("thermo.core.stepper.<locals>.step", "partially-tested")
+    ]
+    # its own figures, not the first def's (all of whose mutants were killed)
+    assert "`src/thermo/core.py:26` (low — mutation score 66.7%)" in markdown.render(audited)
+
+
+@pytest.mark.slow
+def test_the_html_report_names_each_def_by_its_dotted_name_and_line(audited) -> None:  # type: ignore[no-untyped-def]
+    groups = [(g.function, g.location) for g in html_view.surviving_mutants(audited)]
+    assert groups == [
+        ("thermo.core.Thermostat.target", "src/thermo/core.py:15"),
+        ("thermo.core.stepper.<locals>.step", "src/thermo/core.py:27"),
+    ]

@@ -29,6 +29,7 @@ from testvet.model import (
 from testvet.run import floors, functions, mapping, rotten
 from testvet.run.covdata import Analysis, FunctionGap
 from testvet.run.events import ChildLog, EventReader
+from testvet.run.scope import Scope
 
 
 @pytest.mark.parametrize(
@@ -210,6 +211,28 @@ def test_qualnames_follow_python_rules() -> None:
         "f.<locals>.K.m.<locals>.g": [(4, 5)],
         "a": [(7, 8)],
     }
+
+
+def test_lines_of_a_later_namesake_come_from_its_own_def(tmp_path: Path) -> None:
+    # sys.monitoring reports a def's first line only; the source gives the end line.
+    source = tmp_path / "pkg" / "mod.py"
+    source.parent.mkdir()
+    source.write_text(
+        "if X:\n    def f():\n        pass\nelse:\n    def f():\n        a = 1\n        return a\n"
+    )
+    scope = Scope(
+        root=tmp_path,
+        project_paths=(tmp_path / "pkg",),
+        exclude_paths=(),
+        import_roots=(tmp_path,),
+        test_args=(),
+        test_paths=(),
+    )
+    reached = {"pkg.mod:f": (str(source), 2, 0), "pkg.mod:f@5": (str(source), 5, 0)}
+    assert [(i.id, i.line, i.end_line) for i in functions.infos(reached, scope)] == [
+        ("pkg.mod:f", 2, 3),
+        ("pkg.mod:f@5", 5, 7),
+    ]
 
 
 def test_mapping_counts_tests_per_module_and_modules_per_file() -> None:

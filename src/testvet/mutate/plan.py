@@ -77,7 +77,6 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
     tests_of, durations = covering_tests(run)
     plan = Plan(durations=durations)
     modules: dict[str, ModuleSource | str] = {}
-    executed = {f.path: frozenset(f.executed) for f in run.coverage.files} if run.coverage else {}
     for info in sorted(run.functions, key=lambda f: (f.path, f.line)):
         tests = tests_of.get(info.id)
         if not tests:
@@ -103,7 +102,6 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
         if fn is None:
             skip(f"no def of {info.qualname} at line {info.line} in the source")
             continue
-        plan.skipped += _namesakes(info, fn, module, executed.get(info.path))
         reason = skip_reason(fn, info.module, config.skip)
         if reason:
             skip(reason)
@@ -119,26 +117,6 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
         timeout = config.timeout_factor * total + TIMEOUT_SLACK
         plan.targets.append(Target(info, fn, tests, timeout, tuple(mutants), critical))
     return plan
-
-
-def _namesakes(
-    info: FunctionInfo, fn: FunctionSource, module: ModuleSource, ran: frozenset[int] | None
-) -> list[SkippedFunction]:
-    """The other defs of ``fn``'s qualified name that ran (all of them without coverage
-    data), as skipped: the run's map tells functions apart by name, so only the def it
-    reported is mutated (tinydb's ``updater``, defined in three branches of one method)."""
-    found = []
-    for other in module.functions:
-        if other.qualname != fn.qualname or other is fn:
-            continue
-        body = range(other.node.body[0].lineno, other.end_line + 1)
-        if ran is None or any(line in ran for line in body):
-            reason = (
-                f"another def of the same name (line {fn.def_line}) is the one mutated: "
-                "the run tells functions apart by name"
-            )
-            found.append(SkippedFunction(info.dotted, info.path, other.def_line, reason))
-    return found
 
 
 def worker_count(configured: int, mutants: int) -> int:

@@ -19,6 +19,7 @@ from testvet.model import (
     Outcome,
     Severity,
     TestKind,
+    dotted_name,
 )
 from testvet.report.html_source import ExcerptLine, SourceReader
 from testvet.report.html_treemap import squarify
@@ -524,7 +525,7 @@ def surviving_mutants(audit: Audit, limit: int = 200) -> tuple[MutantGroup, ...]
         shown += len(mutants)
         out.append(
             MutantGroup(
-                function=function.replace(":", "."),
+                function=dotted_name(function),
                 location=f"{mutants[0].path}:{mutants[0].line}",
                 mutants=tuple((m, diff_lines(m.diff)) for m in mutants),
             )

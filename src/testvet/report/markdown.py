@@ -335,8 +335,8 @@ def _mutation_findings(
     lines: list[str] = []
     shown = found if max_rows is None else found[:max_rows]
     for f in shown:
-        fn_key = next((k for k in per_fn if f.function and k.replace(":", ".") == f.function), None)
-        score = f" — mutation score {views.pct(per_fn[fn_key].score)}" if fn_key else ""
+        figures = views.figures_for(per_fn, f)
+        score = f" — mutation score {views.pct(figures.score)}" if figures else ""
         subject = md.code(f.function or f.location)
         lines += [
             f"- **{ids[id(f)]}** {subject} at {md.code(f.location)} ({f.severity.value}{score}): "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timezone
 
@@ -21,6 +22,7 @@ from testvet.model import (
     Outcome,
     Severity,
     TestKind,
+    dotted_name,
 )
 
 _PARAMS = re.compile(r"\[.*\]$")
@@ -359,13 +361,31 @@ def survivors_for(audit: Audit, finding: Finding) -> tuple[Mutant, ...]:
     """Surviving mutants behind a pseudo/weakly-tested finding (matched by function)."""
     if audit.mutation is None or not finding.function:
         return ()
-    dotted = finding.function
     return tuple(
         m
         for m in audit.mutation.mutants
-        if m.status is MutantStatus.SURVIVED
-        and (m.function == dotted or m.function.replace(":", ".") == dotted)
+        if m.status is MutantStatus.SURVIVED and _about(m.function, m.line, finding)
     )
+
+
+def figures_for(
+    per_fn: Mapping[str, FunctionMutation], finding: Finding
+) -> FunctionMutation | None:
+    """The mutation figures of the function a finding is about (``per_function``)."""
+    return next(
+        (fm for fid, fm in per_fn.items() if _about(fid, fm.line, finding)),
+        None,
+    )
+
+
+def _about(fid: str, line: int, finding: Finding) -> bool:
+    """Whether code of function ``fid`` at ``line`` is what ``finding`` is about: the same
+    name, within its lines when it has them (a property's getter and setter share one)."""
+    if not finding.function or dotted_name(fid) != finding.function:
+        return False
+    if finding.line is None or finding.end_line is None:
+        return True
+    return finding.line <= line <= finding.end_line
 
 
 def pct(value: float | None) -> str:

@@ -266,28 +266,13 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
 
 
 def _functions(log: ChildLog) -> dict[str, tuple[str, int, int]]:
-    """Function id -> (path, def line, end line). A name defined more than once in a
-    module (``if PY3: def f ... else: def f``) is the last def a test reached, else the
-    last def."""
-    reached = {int(i) for event in log.results.values() for i in event.get("fns") or ()}
-    found: dict[str, tuple[str, int, int]] = {}
-    ran: set[str] = set()
-    for index, (m, q, p, line, end) in sorted(log.functions.items()):
-        fid = f"{m}:{q}"
-        if index in reached:
-            ran.add(fid)
-        elif fid in ran:
-            continue
-        found[fid] = (p, line, end)
-    return found
+    """Function id -> (path, def line, end line), one per def."""
+    return {log.ids[i]: (p, line, end) for i, (_m, _q, p, line, end) in log.functions.items()}
 
 
 def _result(event: dict[str, Any], log: ChildLog) -> TestResult:
-    reached = frozenset(
-        f"{entry[0]}:{entry[1]}"
-        for entry in (log.functions.get(int(i)) for i in event.get("fns") or ())
-        if entry is not None
-    )
+    ids = log.ids
+    reached = frozenset(ids[int(i)] for i in event.get("fns") or () if int(i) in ids)
     try:
         outcome = Outcome(str(event.get("outcome")))
     except ValueError:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testvet.model import function_id
+
 
 class EventReader:
     """Reads complete new lines from a file another process appends to."""
@@ -45,6 +47,12 @@ class ChildLog:
 
     #: index -> (module, qualname, path, def line, end line or 0 when unknown).
     functions: dict[int, tuple[str, str, str, int, int]] = field(default_factory=dict)
+    #: index -> function id. Defs sharing a module and qualified name (a property's
+    #: getter and setter, a function defined in two branches) are each their own
+    #: function: the first announced (the first in the source, with the import hook)
+    #: keeps the plain id, later ones get their def line in it.
+    ids: dict[int, str] = field(default_factory=dict)
+    _first_line: dict[tuple[str, str], int] = field(default_factory=dict)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -64,13 +72,17 @@ class ChildLog:
             self.seen += 1
             kind = event.get("ev")
             if kind == "fn":
-                self.functions[int(event["i"])] = (
-                    str(event["m"]),
-                    str(event["q"]),
+                module, qualname, line = str(event["m"]), str(event["q"]), int(event["l"])
+                index = int(event["i"])
+                self.functions[index] = (
+                    module,
+                    qualname,
                     str(event["p"]),
-                    int(event["l"]),
+                    line,
                     int(event.get("e") or 0),
                 )
+                first = self._first_line.setdefault((module, qualname), line)
+                self.ids[index] = function_id(module, qualname, None if line == first else line)
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))
             elif kind == "result":

@@ -42,7 +42,7 @@ def infos(reached: Mapping[str, tuple[str, int, int]], scope: Scope) -> tuple[Fu
         if end:
             out.append(FunctionInfo(id=fid, path=scope.rel(path), line=line, end_line=end))
             continue
-        qualname = fid.split(":", 1)[1]
+        qualname = FunctionInfo(id=fid, path=path, line=line, end_line=end).qualname
         if path not in indexes:
             try:
                 indexes[path] = qualnames(ast.parse(Path(path).read_text(encoding="utf-8")))
