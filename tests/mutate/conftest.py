@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import types
 from pathlib import Path
 
 import pytest
 from mutate_helpers import PROJECTS
+
+from testvet.subproc import PLUGIN_DIR
 
 
 @pytest.fixture
@@ -15,3 +19,16 @@ def basic_copy(tmp_path: Path) -> Path:
     target = tmp_path / "mut_basic"
     shutil.copytree(PROJECTS / "mut_basic", target)
     return target
+
+
+@pytest.fixture(scope="module")
+def plugin() -> types.ModuleType:
+    """The warm process's plugin module (``testvet_mutate``), loaded on its own."""
+    spec = importlib.util.spec_from_file_location(
+        "tv_mutate_plugin", PLUGIN_DIR / "testvet_mutate.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

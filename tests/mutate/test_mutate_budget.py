@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import types
 from typing import Any
 
 import pytest
-
-from testvet.subproc import PLUGIN_DIR
-
-
-@pytest.fixture(scope="module")
-def plugin() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "tv_mutate_plugin", PLUGIN_DIR / "testvet_mutate.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def engine(plugin: types.ModuleType) -> Any:
