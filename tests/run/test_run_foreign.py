@@ -56,3 +56,28 @@ def test_pytest_options_of_a_missing_plugin_are_a_suite_error_with_a_hint(
     assert code == ExitCode.SUITE_ERROR
     assert f"unrecognized arguments: {addopts}; {hint}" in err
     assert err.count("\n") == 1
+
+
+def test_pytest_stopping_before_any_test_ran_is_a_suite_error_naming_the_cause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An option of a plugin the environment lacks, and warnings as errors: pytest collects,
+    # then stops with an internal error (exit status 3) before running any test.
+    root = shutil.copytree(BASIC, tmp_path / "p")
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(
+        text.replace(
+            'pythonpath = ["src"]',
+            'pythonpath = ["src"]\nfilterwarnings = ["error"]\nno_such_plugin_mode = "auto"',
+        )
+    )
+
+    code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(tmp_path / "o")])
+
+    err = capsys.readouterr().err
+    assert code == ExitCode.SUITE_ERROR
+    assert "pytest stopped before running any test (exit status 3): " in err
+    assert "Unknown config option: no_such_plugin_mode" in err
+    assert "INTERNALERROR>" not in err
+    assert err.count("\n") == 1

@@ -88,6 +88,11 @@ def _log_tail(path: Path) -> str:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
+    marker = "INTERNALERROR>"
+    internal = [ln.removeprefix(marker).strip() for ln in lines if ln.startswith(marker)]
+    internal = [t for t in internal if t]
+    if internal:  # the traceback's last line: the exception
+        return internal[-1][:300]
     texts = [t for t in (line.strip().strip("=").strip() for line in lines) if t]
     for text in reversed(texts):  # pytest's usage errors end in "error: ..."
         if "error" in text.lower():
@@ -205,10 +210,16 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
                 f"pytest hung while collecting {log.collecting or 'the suite'} "
                 f"(nothing happened for {spec.idle_limit:g} s; log: {log_path})"
             )
-        if log.collected is None and n == 1 and returncode in (2, 3, 4) and not log.started:
+        if n == 1 and returncode in (2, 3, 4) and not log.started:
+            # An internal or usage error: pytest's own exit says the suite did not run.
             tail = _log_tail(log_path)
+            what = (
+                "could not collect the suite"
+                if log.collected is None
+                else ("stopped before running any test")
+            )
             raise SuiteError(
-                f"pytest could not collect the suite ({_exit_words(returncode)}): "
+                f"pytest {what} ({_exit_words(returncode)}): "
                 f"{tail or 'no output'}{_hint(tail)} (log: {log_path})"
             )
         if expected is None and log.collected is not None:
