@@ -139,6 +139,10 @@ def test_modules_imported_before_pytest_loads_plugins_are_mapped_and_covered(
     # before: the ``def`` line ran before coverage.py started, so 50%
     assert files["src/early/plugin.py"].missing == ()
     assert files["src/early/plugin.py"].percent == 100.0
+    # and the launcher starts pytest through its supported entry point (no deprecation)
+    log = (tmp_path / "out" / "run" / "pytest-1.log").read_text()
+    assert "test session starts" in log
+    assert "deprecated" not in log
 
 
 def _imported_at_startup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,4 +43,4 @@ import pytest  # noqa: E402  (after the recording started, on purpose)
 
 if recorder is not None:
     _keep_hook_first(recorder)
-raise SystemExit(pytest.console_main())
+raise SystemExit(pytest.main())
