@@ -82,6 +82,24 @@ def test_a_body_that_starts_with_a_decorated_def_is_replaced_from_its_decorator(
     compile(found["return-none:return None"], "m.py", "exec")
 
 
+def test_string_statements_in_a_body_are_not_mutated() -> None:
+    # An attribute docstring (as Sphinx reads them) or a string used as a comment does
+    # nothing at run time: emptying it would be an equivalent mutant that always survives.
+    code = """
+    def __init__(self):
+        self.count = 0
+        \"\"\"How many times bump() was called.\"\"\"
+        "a note"
+        ...
+        self.name = "box"
+    """
+    mutants = operator_mutants(fn(code, "__init__"), "m:f", "m.py")
+    assert [(m.operator, m.diff) for m in mutants if m.operator.startswith("const-")] == [
+        ("const-int", "- self.count = 0\n+ self.count = 1"),
+        ("const-str-empty", "- self.name = \"box\"\n+ self.name = ''"),
+    ]
+
+
 def test_operator_mutants_cover_each_family() -> None:
     code = """
     def f(a, b, items):

@@ -280,8 +280,9 @@ def _type_argument(node: ast.AST) -> ast.expr | None:
 
 
 def _skipped_subtrees(fn: FunctionSource) -> set[int]:
-    """ids of nodes under docstrings, annotations (and the type argument of ``cast``),
-    f-strings, match patterns and logging."""
+    """ids of nodes under docstrings and other constant statements (an attribute's
+    docstring, a string as a comment: they do nothing), annotations (and the type argument
+    of ``cast``), f-strings, match patterns and logging."""
     roots: list[ast.AST] = []
     if len(fn.node.body) > len(body_without_docstring(fn.node)):
         roots.append(fn.node.body[0])
@@ -289,7 +290,9 @@ def _skipped_subtrees(fn: FunctionSource) -> set[int]:
         type_argument = _type_argument(node)
         if type_argument is not None:
             roots.append(type_argument)
-        if isinstance(node, ast.AnnAssign):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            roots.append(node)
+        elif isinstance(node, ast.AnnAssign):
             roots.append(node.annotation)
         elif isinstance(node, (ast.JoinedStr, ast.Global, ast.Nonlocal)) or _quiet_call(node):
             roots.append(node)
