@@ -4,8 +4,8 @@ An :class:`Audit` flows through the stages (discover -> static -> run -> mutate 
 -> policy); each stage returns a new ``Audit`` built with :func:`dataclasses.replace`.
 Reporters only read it. Paths are always relative to the project root with ``/``
 separators; function ids are ``package.module:Qualified.name``, with ``@LINE`` after the
-name for a def that shares its module and name with an earlier one (a property's
-setter): ``package.module:Cls.prop@57``.
+name for a def that shares its module and name with a later one (a property's getter,
+an ``@overload`` stub): ``package.module:Cls.prop@57``.
 """
 
 from __future__ import annotations
@@ -288,12 +288,12 @@ class FunctionInfo:
 
 
 #: Between a function's name and its def line in the id of a def whose module defines
-#: the same qualified name earlier (``pkg.mod:Cls.prop@57``, a property's setter).
+#: the same qualified name again later (``pkg.mod:Cls.prop@57``, a property's getter).
 NAMESAKE = "@"
 
 
 def function_id(module: str, qualname: str, line: int | None = None) -> str:
-    """``pkg.mod:Qual.name``, or ``pkg.mod:Qual.name@LINE`` for a later namesake."""
+    """``pkg.mod:Qual.name``, or ``pkg.mod:Qual.name@LINE`` for an earlier namesake."""
     base = f"{module}:{qualname}"
     return base if line is None else f"{base}{NAMESAKE}{line}"
 

@@ -49,8 +49,9 @@ write_tree = _root_conftest().write_tree
 
 
 def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, FunctionInfo]:
-    """Every def of the given modules as ``FunctionInfo`` keyed by function id."""
-    infos: dict[str, FunctionInfo] = {}
+    """Every def of the given modules as ``FunctionInfo`` keyed by function id (the def
+    line, as the run reports it; an earlier namesake's id has it too)."""
+    defs: list[tuple[str, str, str, int, int]] = []
     for module, rel in module_paths.items():
         tree = ast.parse((root / rel).read_text(encoding="utf-8"))
 
@@ -58,10 +59,7 @@ def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, Fun
             for node in body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     qual = prefix + node.name
-                    # the def line, as the run reports it; a later namesake's id has it too
-                    first = infos.get(function_id(module, qual))
-                    fid = function_id(module, qual, node.lineno if first else None)
-                    infos[fid] = FunctionInfo(fid, rel, node.lineno, node.end_lineno or node.lineno)
+                    defs.append((module, qual, rel, node.lineno, node.end_lineno or node.lineno))
                     walk(node.body, qual + ".<locals>.")
                 elif isinstance(node, ast.ClassDef):
                     walk(node.body, prefix + node.name + ".")
@@ -72,6 +70,11 @@ def function_infos(root: Path, module_paths: Mapping[str, str]) -> dict[str, Fun
                         walk(handler.body, prefix)
 
         walk(tree.body, "")
+    last = {(m, q): line for m, q, _rel, line, _end in sorted(defs, key=lambda d: d[3])}
+    infos: dict[str, FunctionInfo] = {}
+    for module, qual, rel, line, end in defs:
+        fid = function_id(module, qual, None if line == last[(module, qual)] else line)
+        infos[fid] = FunctionInfo(fid, rel, line, end)
     return infos
 
 

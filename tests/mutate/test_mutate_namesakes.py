@@ -39,15 +39,15 @@ def apply(values, mode):
 def test_every_def_of_a_shared_name_is_a_target_of_its_own(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "proj", {"src/steps/__init__.py": "", "src/steps/core.py": SOURCE})
     step = "steps.core:apply.<locals>.step"
-    reached = {"tests/test_steps.py::test_apply": ["apply", step, f"{step}@9", f"{step}@14"]}
+    reached = {"tests/test_steps.py::test_apply": ["apply", f"{step}@4", f"{step}@9", step]}
     audit = make_audit(root, {"steps.core": "src/steps/core.py"}, reached)
     assert audit.run is not None
     plan = build(root, audit.run, audit.config.mutation, "extreme")
     assert [(t.info.id, t.source.def_line) for t in plan.targets] == [
         ("steps.core:apply", 1),
-        (step, 4),
+        (f"{step}@4", 4),
         (f"{step}@9", 9),
-        (f"{step}@14", 14),
+        (step, 14),
     ]
     assert plan.skipped == []
     assert {t.info.dotted for t in plan.targets[1:]} == {"steps.core.apply.<locals>.step"}
@@ -58,17 +58,20 @@ def _announce(log: ChildLog, index: int, qualname: str, line: int) -> None:
     log.feed([event])
 
 
-def test_the_run_names_a_later_def_of_the_same_name_by_its_line() -> None:
+def test_the_run_names_an_earlier_def_of_the_same_name_by_its_line() -> None:
+    """The last def keeps the plain id: the name is bound to it (an overloaded
+    function's implementation, after its ``@overload`` stubs)."""
     log = ChildLog()
     _announce(log, 0, "Box.size", 10)
-    _announce(log, 1, "Box.size", 14)  # the setter
-    _announce(log, 2, "Box.other", 20)
-    _announce(log, 3, "Box.size", 10)  # the first def again (imported twice)
+    _announce(log, 1, "Box.other", 20)
+    assert log.ids == {0: "pkg.mod:Box.size", 1: "pkg.mod:Box.other"}
+    _announce(log, 2, "Box.size", 14)  # the setter
+    _announce(log, 3, "Box.size", 10)  # the getter again (imported twice)
     assert log.ids == {
-        0: "pkg.mod:Box.size",
-        1: "pkg.mod:Box.size@14",
-        2: "pkg.mod:Box.other",
-        3: "pkg.mod:Box.size",
+        0: "pkg.mod:Box.size@10",
+        1: "pkg.mod:Box.other",
+        2: "pkg.mod:Box.size",
+        3: "pkg.mod:Box.size@10",
     }
 
 
@@ -93,16 +96,16 @@ def audited(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 def test_a_property_setter_is_mutated_and_reported_at_its_own_line(audited) -> None:  # type: ignore[no-untyped-def]
     statuses = {m.id: m.status for m in audited.mutation.mutants}
     # The getter returns an attribute of self (skipped as trivial); the setter is not.
-    assert statuses["thermo.core:Thermostat.target@14#empty-body"] is MutantStatus.SURVIVED
-    assert statuses["thermo.core:Thermostat.target@14#raise"] is MutantStatus.KILLED
+    assert statuses["thermo.core:Thermostat.target#empty-body"] is MutantStatus.SURVIVED
+    assert statuses["thermo.core:Thermostat.target#raise"] is MutantStatus.KILLED
     assert [(s.function, s.line) for s in audited.mutation.skipped] == [
-        ("thermo.core.Thermostat.target", 10)
+        ("thermo.core.Thermostat.target", 12)
     ]
     pseudo = [f for f in audited.findings if f.code == "TV401"]
     setter = next(f for f in pseudo if f.function == "thermo.core.Thermostat.target")
-    assert (setter.line, setter.detail["status"]) == (14, "pseudo-tested")
+    assert (setter.line, setter.detail["status"]) == (16, "pseudo-tested")
     text = markdown.render(audited)
-    assert "`src/thermo/core.py:14` (medium — mutation score 50.0%)" in text
+    assert "`src/thermo/core.py:16` (medium — mutation score 50.0%)" in text
     assert "- self._target = max(5, min(value, 30))" in text
 
 
@@ -110,22 +113,31 @@ def test_a_property_setter_is_mutated_and_reported_at_its_own_line(audited) -> N
 def test_both_branch_defs_of_a_helper_are_mutated(audited) -> None:  # type: ignore[no-untyped-def]
     statuses = {m.id: m.status for m in audited.mutation.mutants}
     step = "thermo.core:stepper.<locals>.step"
+    assert statuses[f"{step}@23#return-none"] is MutantStatus.KILLED
     assert statuses[f"{step}#return-none"] is MutantStatus.KILLED
-    assert statuses[f"{step}@26#return-none"] is MutantStatus.KILLED
     # ``step(1) == 0`` for the "down" def: ``return 0`` passes that test.
-    assert statuses[f"{step}@26#return-0"] is MutantStatus.SURVIVED
-    partial = [f for f in audited.findings if f.code == "TV401" and f.line == 26]
+    assert statuses[f"{step}#return-0"] is MutantStatus.SURVIVED
+    partial = [f for f in audited.findings if f.code == "TV401" and f.line == 28]
     assert [(f.function, f.detail["status"]) for f in partial] == [
         ("thermo.core.stepper.<locals>.step", "partially-tested")
     ]
     # its own figures, not the first def's (all of whose mutants were killed)
-    assert "`src/thermo/core.py:26` (low — mutation score 66.7%)" in markdown.render(audited)
+    assert "`src/thermo/core.py:28` (low — mutation score 66.7%)" in markdown.render(audited)
 
 
 @pytest.mark.slow
 def test_the_html_report_names_each_def_by_its_dotted_name_and_line(audited) -> None:  # type: ignore[no-untyped-def]
     groups = [(g.function, g.location) for g in html_view.surviving_mutants(audited)]
     assert groups == [
-        ("thermo.core.Thermostat.target", "src/thermo/core.py:15"),
-        ("thermo.core.stepper.<locals>.step", "src/thermo/core.py:27"),
+        ("thermo.core.Thermostat.target", "src/thermo/core.py:17"),
+        ("thermo.core.stepper.<locals>.step", "src/thermo/core.py:29"),
     ]
+
+
+@pytest.mark.slow
+def test_an_overloaded_function_is_its_implementation(audited) -> None:  # type: ignore[no-untyped-def]
+    """The ``@overload`` stubs never run; the implementation the name is bound to keeps
+    the plain id."""
+    scale = {m.id: m.status for m in audited.mutation.mutants if ":scale" in m.id}
+    assert scale == {"thermo.core:scale#return-none": MutantStatus.KILLED}
+    assert all("scale" not in s.function for s in audited.mutation.skipped)

@@ -228,10 +228,10 @@ def test_lines_of_a_later_namesake_come_from_its_own_def(tmp_path: Path) -> None
         test_args=(),
         test_paths=(),
     )
-    reached = {"pkg.mod:f": (str(source), 2, 0), "pkg.mod:f@5": (str(source), 5, 0)}
+    reached = {"pkg.mod:f@2": (str(source), 2, 0), "pkg.mod:f": (str(source), 5, 0)}
     assert [(i.id, i.line, i.end_line) for i in functions.infos(reached, scope)] == [
-        ("pkg.mod:f", 2, 3),
-        ("pkg.mod:f@5", 5, 7),
+        ("pkg.mod:f", 5, 7),
+        ("pkg.mod:f@2", 2, 3),
     ]
 
 

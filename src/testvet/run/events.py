@@ -47,12 +47,7 @@ class ChildLog:
 
     #: index -> (module, qualname, path, def line, end line or 0 when unknown).
     functions: dict[int, tuple[str, str, str, int, int]] = field(default_factory=dict)
-    #: index -> function id. Defs sharing a module and qualified name (a property's
-    #: getter and setter, a function defined in two branches) are each their own
-    #: function: the first announced (the first in the source, with the import hook)
-    #: keeps the plain id, later ones get their def line in it.
-    ids: dict[int, str] = field(default_factory=dict)
-    _first_line: dict[tuple[str, str], int] = field(default_factory=dict)
+    _ids: dict[int, str] = field(default_factory=dict)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -66,23 +61,36 @@ class ChildLog:
     #: How many events were fed so far (the parent's sign of life).
     seen: int = 0
 
+    @property
+    def ids(self) -> dict[int, str]:
+        """Registry index -> function id. Defs sharing a module and qualified name (a
+        property's getter and setter, overloads and their implementation, a function
+        defined in two branches) are each their own function: the last def keeps the
+        plain id (the one the name is bound to), earlier ones get their def line in it."""
+        if len(self._ids) != len(self.functions):
+            last: dict[tuple[str, str], int] = {}
+            for module, qualname, _path, line, _end in self.functions.values():
+                last[(module, qualname)] = max(line, last.get((module, qualname), line))
+            self._ids = {
+                index: function_id(m, q, None if line == last[(m, q)] else line)
+                for index, (m, q, _path, line, _end) in self.functions.items()
+            }
+        return self._ids
+
     def feed(self, events: list[dict[str, Any]]) -> None:
         """Fold ``events`` into this log."""
         for event in events:
             self.seen += 1
             kind = event.get("ev")
             if kind == "fn":
-                module, qualname, line = str(event["m"]), str(event["q"]), int(event["l"])
-                index = int(event["i"])
-                self.functions[index] = (
-                    module,
-                    qualname,
+                self.functions[int(event["i"])] = (
+                    str(event["m"]),
+                    str(event["q"]),
                     str(event["p"]),
-                    line,
+                    int(event["l"]),
                     int(event.get("e") or 0),
                 )
-                first = self._first_line.setdefault((module, qualname), line)
-                self.ids[index] = function_id(module, qualname, None if line == first else line)
+
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))
             elif kind == "result":

@@ -1,4 +1,4 @@
-from thermo.core import Thermostat, stepper
+from thermo.core import Thermostat, scale, stepper
 
 
 def test_target_starts_at_twenty():
@@ -13,3 +13,7 @@ def test_target_can_be_set():
 def test_steps():
     assert stepper(True)(1) == 2
     assert stepper(False)(1) == 0
+
+
+def test_scale():
+    assert scale(2) == 4

@@ -1,5 +1,7 @@
 """Defs that share a qualified name: a property's getter and setter, a helper defined
-in two branches. The tests check the getter and both helpers, not the setter."""
+in two branches, overloads. The tests check the getter and both helpers, not the setter."""
+
+from typing import overload
 
 
 class Thermostat:
@@ -27,3 +29,15 @@ def stepper(up: bool):
             return t - 1
 
     return step
+
+
+@overload
+def scale(x: int) -> int: ...
+
+
+@overload
+def scale(x: float) -> float: ...
+
+
+def scale(x):
+    return x * 2
