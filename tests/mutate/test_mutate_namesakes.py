@@ -13,7 +13,7 @@ from testvet.core import AuditOptions, run_audit
 from testvet.model import MutantStatus, dotted_name, function_id
 from testvet.mutate.plan import build
 from testvet.report import html_view, markdown
-from testvet.run.events import ChildLog
+from testvet.run.child import name_functions
 
 SOURCE = """\
 def apply(values, mode):
@@ -53,25 +53,20 @@ def test_every_def_of_a_shared_name_is_a_target_of_its_own(tmp_path: Path) -> No
     assert {t.info.dotted for t in plan.targets[1:]} == {"steps.core.apply.<locals>.step"}
 
 
-def _announce(log: ChildLog, index: int, qualname: str, line: int) -> None:
-    event = {"ev": "fn", "i": index, "m": "pkg.mod", "q": qualname, "p": "/x.py", "l": line}
-    log.feed([event])
-
-
-def test_the_run_names_an_earlier_def_of_the_same_name_by_its_line() -> None:
-    """The last def keeps the plain id: the name is bound to it (an overloaded
-    function's implementation, after its ``@overload`` stubs)."""
-    log = ChildLog()
-    _announce(log, 0, "Box.size", 10)
-    _announce(log, 1, "Box.other", 20)
-    assert log.ids == {0: "pkg.mod:Box.size", 1: "pkg.mod:Box.other"}
-    _announce(log, 2, "Box.size", 14)  # the setter
-    _announce(log, 3, "Box.size", 10)  # the getter again (imported twice)
-    assert log.ids == {
-        0: "pkg.mod:Box.size@10",
-        1: "pkg.mod:Box.other",
-        2: "pkg.mod:Box.size",
-        3: "pkg.mod:Box.size@10",
+def test_the_def_the_name_is_bound_to_keeps_the_plain_id() -> None:
+    raw = ["m:Box.size@10", "m:Box.size@14", "m:f@3", "m:f@8", "m:g@5", "m:h@1", "m:h@4"]
+    # the getter and setter both ran: the setter is defined last
+    # ``if PY3: def f`` ran, ``else: def f`` did not
+    # ``@overload`` stubs of h never run, nor does h (then the last def)
+    names = name_functions(raw, reached={"m:Box.size@10", "m:Box.size@14", "m:f@3", "m:g@5"})
+    assert names == {
+        "m:Box.size@10": "m:Box.size@10",
+        "m:Box.size@14": "m:Box.size",
+        "m:f@3": "m:f",
+        "m:f@8": "m:f@8",
+        "m:g@5": "m:g",
+        "m:h@1": "m:h@1",
+        "m:h@4": "m:h",
     }
 
 

@@ -14,13 +14,13 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from testvet.errors import SuiteError
-from testvet.model import Outcome, TestResult
+from testvet.model import NAMESAKE, Outcome, TestResult
 from testvet.run.events import ChildLog, EventReader
 
 #: Exit status of a child whose watchdog stopped a test (keep in sync with the plugin).
@@ -264,6 +264,12 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
                 )
             break
     suite.duration = time.perf_counter() - began
+    names = name_functions(suite.functions, {f for r in done.values() for f in r.reached})
+    suite.functions = {names[raw]: where for raw, where in suite.functions.items()}
+    done = {
+        nodeid: replace(r, reached=frozenset(names.get(f, f) for f in r.reached))
+        for nodeid, r in done.items()
+    }
     order = {nodeid: i for i, nodeid in enumerate(expected or [])}
     suite.results = sorted(done.values(), key=lambda r: order.get(r.nodeid, len(order)))
     troubled = any(
@@ -276,8 +282,29 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
     return suite
 
 
+def name_functions(defs: Iterable[str], reached: Collection[str]) -> dict[str, str]:
+    """Raw def id (``pkg.mod:Qual.name@LINE``) -> function id.
+
+    A def is ``pkg.mod:Qual.name`` unless its module has other defs of that name (a
+    property's getter and setter, overloads and their implementation, ``if PY3: def f``
+    / ``else: def f``): then the one the name is bound to keeps the plain id — the last
+    that tests reached (a branch that never ran defines nothing), or the last of all when
+    none was — and the others keep their def line."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for raw in defs:
+        base, _, line = raw.rpartition(NAMESAKE)
+        groups.setdefault(base, []).append((int(line), raw))
+    names: dict[str, str] = {}
+    for base, group in groups.items():
+        ran = [entry for entry in group if entry[1] in reached]
+        bound = max(ran or group)[1]
+        for _line, raw in group:
+            names[raw] = base if raw == bound else raw
+    return names
+
+
 def _functions(log: ChildLog) -> dict[str, tuple[str, int, int]]:
-    """Function id -> (path, def line, end line), one per def."""
+    """Raw def id -> (path, def line, end line), one per def."""
     return {log.ids[i]: (p, line, end) for i, (_m, _q, p, line, end) in log.functions.items()}
 
 

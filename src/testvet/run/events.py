@@ -63,17 +63,12 @@ class ChildLog:
 
     @property
     def ids(self) -> dict[int, str]:
-        """Registry index -> function id. Defs sharing a module and qualified name (a
-        property's getter and setter, overloads and their implementation, a function
-        defined in two branches) are each their own function: the last def keeps the
-        plain id (the one the name is bound to), earlier ones get their def line in it."""
+        """Registry index -> the def's raw id, ``pkg.mod:Qual.name@LINE`` (the run names
+        functions once every child is done: ``child.name_functions``)."""
         if len(self._ids) != len(self.functions):
-            last: dict[tuple[str, str], int] = {}
-            for module, qualname, _path, line, _end in self.functions.values():
-                last[(module, qualname)] = max(line, last.get((module, qualname), line))
             self._ids = {
-                index: function_id(m, q, None if line == last[(m, q)] else line)
-                for index, (m, q, _path, line, _end) in self.functions.items()
+                index: function_id(module, qualname, line)
+                for index, (module, qualname, _path, line, _end) in self.functions.items()
             }
         return self._ids
 
