@@ -367,6 +367,9 @@ class RunResult:
     children: int = 1
     #: Things a reader of the numbers should know (e.g. modules the map could not see).
     notes: tuple[str, ...] = ()
+    #: Why pytest ended before running every test it collected (an internal error, a
+    #: test calling ``pytest.exit``); None when it ran them all. The verdict fails.
+    stopped: str | None = None
 
 
 class MutantStatus(str, Enum):

@@ -171,6 +171,9 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     if audit.inventory is not None and not audit.inventory.tests:
         # pytest itself fails such a build (exit 5); a green audit of nothing is no better
         verdict = replace(verdict, passed=False, reasons=(*verdict.reasons, _no_tests(audit)))
+    if audit.run is not None and audit.run.stopped:
+        # pytest fails such a build too; the numbers cover only the tests that ran
+        verdict = replace(verdict, passed=False, reasons=(*verdict.reasons, audit.run.stopped))
     return replace(audit, findings=findings, verdict=verdict)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,50 @@ def test_pytest_stopping_before_any_test_ran_is_a_suite_error_naming_the_cause(
     assert "Unknown config option: no_such_plugin_mode" in err
     assert "INTERNALERROR>" not in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("conftest", "test_2", "why"),
+    [
+        (  # a plugin's hook breaks after the second test: pytest's internal error
+            "def pytest_runtest_logreport(report):\n"
+            "    if report.when == 'call' and report.nodeid.endswith('test_2'):\n"
+            "        raise RuntimeError('a reporting plugin broke')\n",
+            "def test_2():\n    assert neg(0) == 0\n",
+            "exit status 3): RuntimeError: a reporting plugin broke",
+        ),
+        (  # a test ends the session
+            "",
+            "def test_2():\n    import pytest\n    pytest.exit('environment not ready')\n",
+            "exit status 2): Exit: environment not ready",
+        ),
+    ],
+)
+def test_tests_pytest_never_ran_are_listed_and_fail_the_audit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conftest: str, test_2: str, why: str
+) -> None:
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("def neg(x):\n    return -x\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "conftest.py").write_text(conftest)
+    (root / "tests" / "test_a.py").write_text(
+        "from pkg import neg\n\n\ndef test_1():\n    assert neg(1) == -1\n\n\n"
+        + test_2
+        + "\n\ndef test_3():\n    assert neg(2) == -2\n"
+    )
+    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+    out = tmp_path / "o"
+
+    code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
+
+    assert code == ExitCode.FAILED
+    report = json.loads((out / "report.json").read_text())
+    outcomes = {t["nodeid"].rsplit("::", 1)[1]: t for t in report["run"]["tests"]}
+    assert outcomes["test_1"]["outcome"] == "passed"
+    assert outcomes["test_3"]["outcome"] == "error"
+    assert outcomes["test_3"]["message"].startswith("not run: pytest stopped before it (")
+    (reason,) = report["summary"]["reasons"]
+    assert reason.startswith("the instrumented run stopped after 2 of 3 tests (")
+    assert why in reason
+    assert report["run"]["stopped"] == reason

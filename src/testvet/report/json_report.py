@@ -102,6 +102,7 @@ def _run(run: RunResult | None) -> dict[str, Any] | None:
         "python": run.python,
         "duration": run.duration,
         "exit_status": run.exit_status,
+        "stopped": run.stopped,
         "notes": list(run.notes),
         "tests": [
             {

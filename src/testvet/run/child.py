@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -62,6 +63,8 @@ class SuiteRun:
     exit_status: int = 0
     duration: float = 0.0
     children: int = 0
+    #: Why pytest ended before running every collected test (None: it ran them all).
+    stopped: str | None = None
     coverage_files: list[Path] = field(default_factory=list)
     mechanism: str | None = None
     logs: list[Path] = field(default_factory=list)
@@ -83,6 +86,10 @@ def _exit_words(returncode: int) -> str:
     return f"exit status {returncode}"
 
 
+#: The module path of an exception's name (``_pytest.outcomes.Exit`` -> ``Exit``).
+_QUALIFIED = re.compile(r"^(?:\w+\.)+(?=\w+:)")
+
+
 def _log_tail(path: Path) -> str:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -93,6 +100,9 @@ def _log_tail(path: Path) -> str:
     internal = [t for t in internal if t]
     if internal:  # the traceback's last line: the exception
         return internal[-1][:300]
+    banners = [ln.strip("! ") for ln in lines if ln.startswith("!!!") and ln.strip("! ")]
+    if banners:  # "!!!! _pytest.outcomes.Exit: why !!!!": what interrupted the session
+        return _QUALIFIED.sub("", banners[-1])[:300]
     texts = [t for t in (line.strip().strip("=").strip() for line in lines) if t]
     for text in reversed(texts):  # pytest's usage errors end in "error: ..."
         if "error" in text.lower():
@@ -250,6 +260,20 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
             suite.functions.setdefault(fid, where)
         if log.finished:
             last_status = log.exitstatus
+            remaining = [x for x in (expected or []) if x not in done]
+            if remaining:  # an internal error, a test calling pytest.exit, -x
+                words = _exit_words(last_status if last_status is not None else returncode)
+                suite.stopped = (
+                    f"the instrumented run stopped after {len(done)} of {len(expected or ())} "
+                    f"tests ({words}): {_log_tail(log_path) or 'no output'} (log: {log_path})"
+                )
+                for nodeid in remaining:
+                    done[nodeid] = TestResult(
+                        nodeid=nodeid,
+                        outcome=Outcome.ERROR,
+                        duration=0.0,
+                        message=f"not run: pytest stopped before it ({words})",
+                    )
             break
         remaining = [x for x in (expected or []) if x not in done]
         if not remaining or not log.started:

@@ -220,6 +220,7 @@ def execute(
         mechanism=suite.mechanism,
         children=suite.children,
         notes=tuple(dict.fromkeys(suite.warnings)),
+        stopped=suite.stopped,
     )
     return result, analysis, scope
 
