@@ -181,6 +181,7 @@ SWAP_REACHED: dict[str, list[str]] = {
     "tests/test_order.py::test_b_double": ["swap.order:double"],
     "tests/test_order.py::test_c_double": ["swap.order:double"],
     "tests/test_swap.py::test_frozen": ["Frozen._refuse", "Frozen._size"],
+    "tests/test_swap.py::test_lookup": ["__make_lookup.<locals>.Lookup.__call__"],
     "tests/test_swap.py::test_vault": [
         "Vault.__init__",
         "Vault.reveal",

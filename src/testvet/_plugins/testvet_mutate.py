@@ -406,16 +406,17 @@ class _Target:
         self.live: list[types.FunctionType] = []
         self.original: types.CodeType
         parts = self.qualname.split(".")
-        if "<locals>" in parts:
-            self._locate_nested(module, parts)
-        else:
-            try:
+        try:
+            if "<locals>" in parts:
+                self._locate_nested(module, parts)
+            else:
                 self._locate(module, parts)
-            except _NotFound:
-                # Deleted where it was defined but alive under other names
-                # (``__setitem__ = _refuse; del _refuse`` in a class body).
-                if not self._adopt(index.find(self.filename, self.lines, self.name)):
-                    raise
+        except _NotFound:
+            # Deleted where it was defined but alive under other names
+            # (``__setitem__ = _refuse; del _refuse`` in a class body), or defined in a
+            # function deleted after it ran (a class a factory built, as dateutil's gettz).
+            if not self._adopt(index.find(self.filename, self.lines, self.name)):
+                raise
         originals = {id(self.original)}
         self.live = [
             f

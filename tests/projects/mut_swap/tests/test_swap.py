@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from swap.core import Child, Frozen, Vault, fetch, hidden, replaced
+from swap.core import Child, Frozen, Vault, fetch, hidden, lookup, replaced
 
 
 def test_hidden():
@@ -32,3 +32,7 @@ def test_frozen():
     with pytest.raises(TypeError, match="Frozen is frozen"):
         frozen["b"] = 2
     assert frozen == {"a": 1}
+
+
+def test_lookup():
+    assert lookup("abc") == "ABC"

@@ -85,3 +85,18 @@ class Frozen(dict):
         return len(self)
 
     del _size  # gone for good
+
+
+def __make_lookup():
+    """A factory run once at import, then deleted (dateutil builds ``tz.gettz`` so): the
+    class it defines lives on in the instance it returned."""
+
+    class Lookup:
+        def __call__(self, key: str) -> str:
+            return key.upper()
+
+    return Lookup()
+
+
+lookup = __make_lookup()
+del __make_lookup
