@@ -114,6 +114,8 @@ class TestvetRunPlugin:
         self.fixture_hits: dict[Any, set[int]] = {}
         self.set_up_now: set[Any] = set()
         self.exitstatus: int | None = None
+        #: the functions that ran while pytest imported and collected were reported
+        self.imported_sent = False
         recorder.to_front()
         self.events.write(
             ev="hello",
@@ -202,6 +204,11 @@ class TestvetRunPlugin:
         self.watchdog.arm(nodeid)
         self.set_up_now = set()
         if self.map is not None:
+            if not self.imported_sent:
+                # What ran before the first test: the suite's imports (decorators,
+                # module-level objects), built before any mutant can be swapped in.
+                self.imported_sent = True
+                self.events.write(ev="imported", fns=sorted(getattr(self.map, "hits", ())))
             self.map.begin()
         yield
         reached = self.map.end() if self.map is not None else []

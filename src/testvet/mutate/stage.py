@@ -258,6 +258,10 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         for m in mutants
         if not m.cached and m.id not in unexecuted
     )
+    imported = audit.run.imported if audit.run is not None else frozenset()
+    new_findings, unproven = findings_mod.pseudo_tested(judged_targets, mutants, imported)
+    if unproven:
+        notes.append(_imported_note(unproven))
     result = MutationResult(
         mode=mode,
         mutants=mutants,
@@ -267,7 +271,6 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         workers=workers,
         notes=tuple(notes),
     )
-    new_findings = findings_mod.pseudo_tested(judged_targets, mutants)
     checks: list = []
     if mode == "full" and cfg.paths:
         weak, checks = findings_mod.weakly_tested(cfg.paths, mutants)
@@ -277,6 +280,17 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         mutation=result,
         findings=(*audit.findings, *new_findings),
         policy_checks=(*audit.policy_checks, *checks),
+    )
+
+
+def _imported_note(names: list[str]) -> str:
+    shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+    one = len(names) == 1
+    return (
+        f"{len(names)} function{'' if one else 's'} with surviving mutants ran while pytest "
+        "imported the suite (a decorator, a module-level object): what "
+        f"{'it' if one else 'they'} built then was built before any mutant was swapped in, "
+        f"so {'its' if one else 'their'} survivors are not reported as pseudo-tested: {shown}"
     )
 
 

@@ -65,6 +65,8 @@ class SuiteRun:
     children: int = 0
     #: Why pytest ended before running every collected test (None: it ran them all).
     stopped: str | None = None
+    #: Function ids that ran while pytest imported and collected the suite.
+    imported: set[str] = field(default_factory=set)
     coverage_files: list[Path] = field(default_factory=list)
     mechanism: str | None = None
     logs: list[Path] = field(default_factory=list)
@@ -258,6 +260,7 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
         progress(len(done), len(expected) if expected is not None else 0)
         for fid, where in _functions(log).items():
             suite.functions.setdefault(fid, where)
+        suite.imported.update(log.ids[i] for i in log.imported if i in log.ids)
         if log.finished:
             last_status = log.exitstatus
             remaining = [x for x in (expected or []) if x not in done]
@@ -290,6 +293,7 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
     suite.duration = time.perf_counter() - began
     names = name_functions(suite.functions, {f for r in done.values() for f in r.reached})
     suite.functions = {names[raw]: where for raw, where in suite.functions.items()}
+    suite.imported = {names.get(raw, raw) for raw in suite.imported}
     done = {
         nodeid: replace(r, reached=frozenset(names.get(f, f) for f in r.reached))
         for nodeid, r in done.items()

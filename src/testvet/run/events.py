@@ -48,6 +48,8 @@ class ChildLog:
     #: index -> (module, qualname, path, def line, end line or 0 when unknown).
     functions: dict[int, tuple[str, str, str, int, int]] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
+    #: Registry indices of the functions that ran before the first test (imports).
+    imported: set[int] = field(default_factory=set)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -86,6 +88,8 @@ class ChildLog:
                     int(event.get("e") or 0),
                 )
 
+            elif kind == "imported":
+                self.imported.update(int(i) for i in event.get("fns") or ())
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))
             elif kind == "result":

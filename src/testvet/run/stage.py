@@ -221,6 +221,7 @@ def execute(
         children=suite.children,
         notes=tuple(dict.fromkeys(suite.warnings)),
         stopped=suite.stopped,
+        imported=frozenset(suite.imported),
     )
     return result, analysis, scope
 

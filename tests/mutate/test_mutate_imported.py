@@ -1,0 +1,50 @@
+"""Code that runs while pytest imports the suite (decorators, module-level objects) built
+its results before any mutant was swapped in: a mutant that survives there proves
+nothing, and is not reported as pseudo-tested."""
+
+from __future__ import annotations
+
+import pytest
+from mutate_helpers import PROJECTS, tree_digest
+
+from testvet.core import AuditOptions, run_audit
+from testvet.model import Audit, MutantStatus
+
+ROOT = PROJECTS / "mut_imported"
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    before = tree_digest(ROOT)
+    out = tmp_path_factory.mktemp("out")
+    audit = run_audit(AuditOptions(path=ROOT, output_dir=out, mutation="extreme", workers=2))
+    assert tree_digest(ROOT) == before
+    return audit
+
+
+@pytest.mark.slow
+def test_the_run_knows_what_ran_while_the_suite_was_imported(audited: Audit) -> None:
+    assert audited.run is not None
+    assert {"early_built:checked", "early_built:Parser.__init__"} <= audited.run.imported
+    # called by tests only
+    assert not audited.run.imported & {"early_built:add", "early_built:split"}
+
+
+@pytest.mark.slow
+def test_a_decorator_is_not_called_pseudo_tested(audited: Audit) -> None:
+    assert audited.mutation is not None
+    statuses = {m.id: m.status for m in audited.mutation.mutants}
+    # in memory, the mutant only reaches the test that imports the package again (which
+    # gets the original code from the file): it survives, and that proves nothing
+    assert statuses["early_built:checked#return-none"] is MutantStatus.SURVIVED
+    assert [f.function for f in audited.findings if f.code == "TV401"] == []
+    (note,) = [n for n in audited.mutation.notes if "while pytest imported" in n]
+    assert "early_built.checked" in note
+    assert note.startswith("1 function with surviving mutants ran while pytest imported")
+
+
+@pytest.mark.slow
+def test_kills_of_code_that_also_ran_at_import_stand(audited: Audit) -> None:
+    assert audited.mutation is not None
+    statuses = {m.id: m.status for m in audited.mutation.mutants}
+    assert statuses["early_built:Parser.__init__#empty-body"] is MutantStatus.KILLED
