@@ -4,11 +4,14 @@ nothing, and is not reported as pseudo-tested."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from mutate_helpers import PROJECTS, tree_digest
 
 from testvet.core import AuditOptions, run_audit
 from testvet.model import Audit, MutantStatus
+from testvet.report import json_report
 
 ROOT = PROJECTS / "mut_imported"
 
@@ -28,6 +31,8 @@ def test_the_run_knows_what_ran_while_the_suite_was_imported(audited: Audit) -> 
     assert {"early_built:checked", "early_built:Parser.__init__"} <= audited.run.imported
     # called by tests only
     assert not audited.run.imported & {"early_built:add", "early_built:split"}
+    run = json.loads(json_report.render(audited))["run"]
+    assert run["imported"] == sorted(audited.run.imported)
 
 
 @pytest.mark.slow

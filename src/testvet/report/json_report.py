@@ -103,6 +103,7 @@ def _run(run: RunResult | None) -> dict[str, Any] | None:
         "duration": run.duration,
         "exit_status": run.exit_status,
         "stopped": run.stopped,
+        "imported": sorted(run.imported),
         "notes": list(run.notes),
         "tests": [
             {
