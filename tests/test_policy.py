@@ -205,6 +205,12 @@ def test_the_policy_stage_orders_findings_worst_first_then_by_place_and_code(
             "tests but match no python_files pattern of pytest (set python_files in its "
             "configuration)",
         ),
+        (  # deeper down (decorator's src/tests/test.py), not in a virtualenv
+            {"tests/unit/test.py": "", "tests/.venv/lib/test.py": ""},
+            "no test was collected from tests: tests/unit/test.py looks like tests but "
+            "matches no python_files pattern of pytest (set python_files in its "
+            "configuration)",
+        ),
     ],
 )
 def test_an_audit_without_tests_fails_with_the_files_that_look_like_tests(

@@ -184,7 +184,7 @@ def _no_tests(audit: Audit) -> str:
     looking: list[str] = []
     for rel in audit.project.test_paths or (".",):
         path = root / rel
-        files = [path] if path.is_file() else sorted(path.glob("test*.py"))[:20]
+        files = [path] if path.is_file() else sorted(_test_like(path))[:20]
         looking += [
             f.relative_to(root).as_posix()
             for f in files
@@ -198,6 +198,23 @@ def _no_tests(audit: Audit) -> str:
             "python_files pattern of pytest (set python_files in its configuration)"
         )
     return f"no test was collected from {where}{hint}"
+
+
+#: Directories never searched for files that look like tests (nor are hidden ones).
+_NOT_TESTS = frozenset({"venv", "node_modules", "site-packages"})
+
+
+def _test_like(top: Path) -> list[Path]:
+    """``test*.py`` files under ``top``, at any depth, outside virtualenvs and caches."""
+    found = []
+    for path in top.rglob("test*.py"):
+        parts = path.relative_to(top).parts[:-1]
+        if any(p in _NOT_TESTS or p.startswith(".") for p in parts):
+            continue
+        found.append(path)
+        if len(found) >= 200:
+            break
+    return found
 
 
 def _order(f: Finding) -> tuple[int, str, int, str]:
