@@ -370,9 +370,9 @@ class RunResult:
     #: Why pytest ended before running every test it collected (an internal error, a
     #: test calling ``pytest.exit``); None when it ran them all. The verdict fails.
     stopped: str | None = None
-    #: Ids of the project functions that ran while pytest imported and collected the
-    #: suite (decorators, module-level objects): what they built then, no in-memory
-    #: mutant can change.
+    #: Ids of the project functions that ran while a module was imported — pytest
+    #: collecting the suite, or a test importing one (decorators, module-level objects):
+    #: what they built then, no in-memory mutant can change.
     imported: frozenset[str] = frozenset()
 
 

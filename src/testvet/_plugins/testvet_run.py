@@ -216,6 +216,10 @@ class TestvetRunPlugin:
         self.watchdog.disarm()
         outcome, message = _outcome(self.reports)
         self.registry.announce()
+        imported = getattr(self.map, "imported", None)
+        if imported:  # what a module the test imported ran while it was imported
+            self.events.write(ev="imported", fns=sorted(imported))
+            imported.clear()
         self.events.write(
             ev="result",
             nodeid=nodeid,

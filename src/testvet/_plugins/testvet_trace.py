@@ -210,6 +210,23 @@ class _Loader(importlib.machinery.SourceFileLoader):
 
     registry: _Registry
     rewrite_config: Any = None
+    #: Indices of the functions that ran while a project module was executed (its
+    #: import: decorators, module-level objects), also when a test imports it.
+    imported: set[int]
+
+    def exec_module(self, module: Any) -> None:
+        hits = getattr(builtins, HITS_NAME, None)
+        if not isinstance(hits, dict):
+            super().exec_module(module)
+            return
+        during: dict[int, int] = {}
+        setattr(builtins, HITS_NAME, during)
+        try:
+            super().exec_module(module)
+        finally:
+            setattr(builtins, HITS_NAME, hits)
+            hits.update(during)
+            self.imported.update(during)
 
     def get_code(self, fullname: str) -> Any:
         source = self.get_data(self.path)
@@ -234,9 +251,10 @@ class _Loader(importlib.machinery.SourceFileLoader):
 class _Finder:
     """A meta path finder in front of all others that swaps in :class:`_Loader`."""
 
-    def __init__(self, scope: _Scope, registry: _Registry) -> None:
+    def __init__(self, scope: _Scope, registry: _Registry, imported: set[int]) -> None:
         self.scope = scope
-        self.loader_class = type("_BoundLoader", (_Loader,), {"registry": registry})
+        attributes = {"registry": registry, "imported": imported}
+        self.loader_class = type("_BoundLoader", (_Loader,), attributes)
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         for finder in list(sys.meta_path):
@@ -283,7 +301,9 @@ class _HookMap(_HitMap):
     def __init__(self, scope: _Scope, registry: _Registry, missed: list[str] | None = None) -> None:
         self.hits: dict[int, int] = {}
         setattr(builtins, HITS_NAME, self.hits)
-        self.finder = _Finder(scope, registry)
+        #: functions that ran while a project module was imported (see ``_Loader``)
+        self.imported: set[int] = set()
+        self.finder = _Finder(scope, registry, self.imported)
         sys.meta_path.insert(0, self.finder)
         #: Project modules imported before the hook (by earlier ``-p`` plugins): unmapped.
         self.missed = _imported_already(scope) if missed is None else missed

@@ -32,7 +32,7 @@ def pseudo_tested(
     targets: Iterable[Target], mutants: Sequence[Mutant], imported: Collection[str] = ()
 ) -> tuple[list[Finding], list[str]]:
     """One finding per function whose extreme mutants (all, or some) survive; and the
-    dotted names of the functions in ``imported`` (they ran while the suite was imported)
+    dotted names of the functions in ``imported`` (they ran while a module was imported)
     with survivors, which get no finding: what they built at import, no in-memory mutant
     changed, so a survivor there proves nothing."""
     by_function: dict[str, list[Mutant]] = defaultdict(list)

@@ -287,8 +287,8 @@ def _imported_note(names: list[str]) -> str:
     shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
     one = len(names) == 1
     return (
-        f"{len(names)} function{'' if one else 's'} with surviving mutants ran while pytest "
-        "imported the suite (a decorator, a module-level object): what "
+        f"{len(names)} function{'' if one else 's'} with surviving mutants ran while a "
+        "module was imported (a decorator, a module-level object): what "
         f"{'it' if one else 'they'} built then was built before any mutant was swapped in, "
         f"so {'its' if one else 'their'} survivors are not reported as pseudo-tested: {shown}"
     )

@@ -65,7 +65,7 @@ class SuiteRun:
     children: int = 0
     #: Why pytest ended before running every collected test (None: it ran them all).
     stopped: str | None = None
-    #: Function ids that ran while pytest imported and collected the suite.
+    #: Function ids that ran while a module was imported (collection, or in a test).
     imported: set[str] = field(default_factory=set)
     coverage_files: list[Path] = field(default_factory=list)
     mechanism: str | None = None

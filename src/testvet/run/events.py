@@ -48,7 +48,8 @@ class ChildLog:
     #: index -> (module, qualname, path, def line, end line or 0 when unknown).
     functions: dict[int, tuple[str, str, str, int, int]] = field(default_factory=dict)
     _ids: dict[int, str] = field(default_factory=dict)
-    #: Registry indices of the functions that ran before the first test (imports).
+    #: Registry indices of the functions that ran while a module was imported (before
+    #: the first test: collection; later: a project module a test imported).
     imported: set[int] = field(default_factory=set)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)

@@ -24,3 +24,9 @@ def test_fresh_import():
         assert hasattr(fresh, "add")
     finally:
         sys.modules["early_built"] = saved
+
+
+def test_triple_imported_in_the_test():
+    from early_built.late import triple
+
+    assert triple(2) == 6
