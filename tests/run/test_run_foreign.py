@@ -129,3 +129,37 @@ def test_tests_pytest_never_ran_are_listed_and_fail_the_audit(
     assert reason.startswith("the instrumented run stopped after 2 of 3 tests (")
     assert why in reason
     assert report["run"]["stopped"] == reason
+
+
+def test_a_coverage_plugin_only_the_project_can_import_is_left_out_of_the_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """covdefaults, installed in the project's environment (filelock, platformdirs): the
+    child measures with it; testvet's own interpreter, analysing the data, cannot load
+    it. The analysis goes on without it, and the run says so."""
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("def inc(x):\n    return x + 1\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_inc.py").write_text(
+        "from pkg import inc\n\n\ndef test_inc():\n    assert inc(1) == 2\n"
+    )
+    site = tmp_path / "site"  # the project's environment, not testvet's
+    site.mkdir()
+    (site / "covplug.py").write_text("def coverage_init(reg, options):\n    pass\n")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "pkg"\nversion = "0"\n\n'
+        '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
+        '[tool.coverage.run]\nplugins = ["covplug"]\n'
+    )
+    out = tmp_path / "o"
+
+    code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
+
+    assert code == ExitCode.OK
+    run = json.loads((out / "report.json").read_text())["run"]
+    assert [t["outcome"] for t in run["tests"]] == ["passed"]
+    assert run["coverage"]["percent"] == 100.0
+    (note,) = run["notes"]
+    assert note.startswith("coverage plugin covplug: cannot be loaded by testvet's interpreter")

@@ -44,6 +44,8 @@ class Analysis:
     test_executed: Mapping[str, frozenset[int]] = field(default_factory=dict)
     #: rel path -> functions with missing statements, largest gap first.
     gaps: Mapping[str, tuple[FunctionGap, ...]] = field(default_factory=dict)
+    #: What a reader of the numbers should know (a coverage plugin left out).
+    notes: tuple[str, ...] = ()
 
 
 def config_file(root: Path) -> str | bool:
@@ -106,25 +108,48 @@ def combine(parts: Sequence[Path], target: Path) -> None:
     cov.save()
 
 
-def _report(data_file: Path, json_path: Path, root: Path, files: list[str]) -> dict[str, Any]:
+def _report(
+    data_file: Path, json_path: Path, root: Path, files: list[str]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """coverage.py's JSON report of ``files`` with the project's configuration, and notes.
+
+    A plugin that configuration names may be importable only in the project's
+    environment (covdefaults): the child measured with it, and the analysis here goes on
+    without it (the exclusions it adds are then not applied)."""
     if not files:
-        return {"files": {}}
+        return {"files": {}}, ()
     last: Exception | None = None
+    notes: list[str] = []
+    plugins = True
     for cfg in (config_file(root), False):
-        try:
-            cov = coverage.Coverage(data_file=str(data_file), config_file=cfg, messages=False)
-            cov.set_option("report:skip_covered", False)
-            cov.set_option("report:skip_empty", False)
-            cov.load()
-            cov.json_report(
-                morfs=files, outfile=str(json_path), ignore_errors=True, omit=[], include=[]
-            )
-            loaded: dict[str, Any] = json.loads(json_path.read_text(encoding="utf-8"))
-            return loaded
-        except coverage.CoverageException as exc:
-            if "No data to report" in str(exc):
-                return {"files": {}}
-            last = exc
+        while True:
+            try:
+                cov = coverage.Coverage(data_file=str(data_file), config_file=cfg, messages=False)
+                cov.set_option("report:skip_covered", False)
+                cov.set_option("report:skip_empty", False)
+                if not plugins:
+                    cov.set_option("run:plugins", [])
+                cov.load()
+                cov.json_report(
+                    morfs=files, outfile=str(json_path), ignore_errors=True, omit=[], include=[]
+                )
+                loaded: dict[str, Any] = json.loads(json_path.read_text(encoding="utf-8"))
+                return loaded, tuple(notes)
+            except ImportError as exc:
+                if not plugins:
+                    message = f"coverage data {data_file}: cannot be analysed ({exc})"
+                    raise ConfigError(message) from exc
+                plugins = False
+                notes.append(
+                    f"coverage plugin {exc.name or exc}: cannot be loaded by testvet's "
+                    "interpreter; the coverage figures leave out what it changes (its "
+                    "exclusions)"
+                )
+            except coverage.CoverageException as exc:
+                if "No data to report" in str(exc):
+                    return {"files": {}}, tuple(notes)
+                last = exc
+                break
     raise ConfigError(f"coverage data {data_file}: cannot be analysed ({last})")
 
 
@@ -172,7 +197,7 @@ def analyze(
             test_executed[rel] = frozenset(raw.lines(name) or ())
         elif scope.is_project(path) and not any(globs.matches(g, rel) for g in omit):
             project.append(name)
-    report = _report(data_file, json_path, scope.root, project)
+    report, notes = _report(data_file, json_path, scope.root, project)
     files: list[FileCoverage] = []
     numbers: dict[str, tuple[int, int]] = {}
     gaps: dict[str, tuple[FunctionGap, ...]] = {}
@@ -212,6 +237,7 @@ def analyze(
         numbers=numbers,
         test_executed=test_executed,
         gaps=gaps,
+        notes=notes,
     )
 
 

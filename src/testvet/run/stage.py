@@ -219,7 +219,7 @@ def execute(
         exit_status=suite.exit_status,
         mechanism=suite.mechanism,
         children=suite.children,
-        notes=tuple(dict.fromkeys(suite.warnings)),
+        notes=tuple(dict.fromkeys([*suite.warnings, *(analysis.notes if analysis else ())])),
         stopped=suite.stopped,
         imported=frozenset(suite.imported),
     )
