@@ -167,6 +167,13 @@ def test_nested_defs_are_not_mutated_with_their_parent() -> None:
     ("code", "qualname", "reason"),
     [
         ("class A:\n    def __repr__(self):\n        return f'A{self}'\n", "A.__repr__", "display"),
+        (  # a helper that only serves the display
+            "class A:\n    def __repr__(self):\n"
+            "        def fmt(v):\n            return f'{v:.1f}'\n"
+            "        return fmt(self.x)\n",
+            "A.__repr__.<locals>.fmt",
+            "display",
+        ),
         ("def f():\n    '''Doc.'''\n    return (1, 'a', None)\n", "f", "constant-return"),
         ("def f():\n    raise NotImplementedError\n", "f", "abstract"),
         ("class A:\n    @abc.abstractmethod\n    def f(self):\n        x = 1\n", "A.f", "abstract"),

@@ -5,7 +5,7 @@ Built-in reasons (docs/mutation.md lists them):
 - ``abstract``: ``@abstractmethod``/``@overload``, or a body that is only ``...``, ``pass``
   or ``raise NotImplementedError``;
 - ``display``: ``__repr__``, ``__str__``, ``__format__``, ``__rich__``, ``__rich_repr__``,
-  ``__dir__``, ``__sizeof__``;
+  ``__dir__``, ``__sizeof__``, and the functions defined inside them;
 - ``constant-return``: the body (docstring aside) is one ``return`` of a literal;
 - ``trivial-property``: a property whose body is ``return self.<attribute>``;
 - ``config``: the qualified or dotted name matches ``[tool.testvet.mutation] skip``.
@@ -72,6 +72,10 @@ def is_literal(node: ast.expr | None) -> bool:
     return False
 
 
+def _last(qualname: str) -> str:
+    return qualname.rsplit(".", 1)[-1]
+
+
 def builtin_reason(fn: FunctionSource) -> str | None:
     """Why the built-in list skips ``fn``, or None."""
     node = fn.node
@@ -81,6 +85,9 @@ def builtin_reason(fn: FunctionSource) -> str | None:
         return "abstract: no behaviour of its own (abstract, overload or placeholder body)"
     if node.name in DISPLAY:
         return f"display: {node.name} only formats the object for people"
+    outer = next((p for p in fn.qualname.split(".<locals>.")[:-1] if _last(p) in DISPLAY), None)
+    if outer is not None:
+        return f"display: defined in {_last(outer)}, which only formats the object for people"
     if len(body) == 1 and isinstance(body[0], ast.Return) and is_literal(body[0].value):
         return "constant-return: returns a literal"
     if (
