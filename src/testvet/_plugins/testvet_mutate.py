@@ -21,6 +21,8 @@ import contextlib
 import errno
 import functools
 import importlib
+import importlib.abc
+import importlib.util
 import inspect
 import json
 import mmap
@@ -392,6 +394,9 @@ class _Target:
         self.lines = {int(spec["line"]), int(spec["def_line"])}
         self.qualname: str = spec["qualname"]
         self.mangle: str | None = spec.get("mangle")
+        self.module_name: str = spec["module"]
+        self.def_line = int(spec["def_line"])
+        self.end_line = int(spec.get("end_line") or 0)
         self.name = self.qualname.rsplit(".", 1)[-1]
         module = importlib.import_module(spec["module"])
         module_file = getattr(module, "__file__", None)
@@ -952,7 +957,7 @@ class _Engine:
             run_all = "controls" in job
             _worker(
                 write_fd, slot, target, code, items, budgets, self.session, self.as_limit, cpu,
-                run_all, first_slack,
+                run_all, first_slack, job.get("source"),
             )  # fmt: skip
         os.close(write_fd)
         os.set_blocking(read_fd, False)
@@ -1273,6 +1278,7 @@ def _worker(
     cpu_seconds: float,
     run_all: bool = False,
     first_slack: float = FIRST_TEST_SLACK,
+    source: str | None = None,
 ) -> None:
     """Forked child: install the mutant, run the covering items, report, ``_exit``.
 
@@ -1294,6 +1300,8 @@ def _worker(
         _WORKER_SLOT.append(slot)
         if target is not None and code is not None:
             target.install(code)
+            if source is not None and target.end_line:
+                sys.meta_path.insert(0, _MutatedModule(target, source))
         killed_by = None
         reason = None
         verdict = "survived"
@@ -1369,6 +1377,38 @@ def _warm_freezegun() -> None:
             freezer.start()
         finally:
             freezer.stop()  # whatever start did is undone
+
+
+class _MutatedModule(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """A worker's import hook for the mutated function's module: a test that reloads it
+    (``importlib.reload``) or imports it afresh (after removing it from ``sys.modules``)
+    gets new functions from the file, and here they are the mutant too — the module's
+    source with the mutated def in place of the original."""
+
+    def __init__(self, target: _Target, source: str) -> None:
+        self.name = target.module_name
+        self.path = target.filename
+        self.target = target
+        self.source = source
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        package = os.path.basename(self.path) == "__init__.py"
+        locations = [os.path.dirname(self.path)] if package else None
+        return importlib.util.spec_from_file_location(
+            fullname, self.path, loader=self, submodule_search_locations=locations
+        )
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        with open(self.path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines(keepends=True)
+        first, last = self.target.def_line, self.target.end_line
+        text = "".join([*lines[: first - 1], self.source.rstrip("\n") + "\n", *lines[last:]])
+        exec(compile(text, self.path, "exec", dont_inherit=True), module.__dict__)
 
 
 #: ids of the items that need pytest's per-test warning filters set up (``_warm_items``).

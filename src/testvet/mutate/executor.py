@@ -40,6 +40,9 @@ class FunctionJob:
     mangle: str | None
     #: (mutant id, mutated def text, timeout in CPU seconds, its tests: None = ``tests``)
     mutants: tuple[tuple[str, str, float, tuple[str, ...] | None], ...]
+    #: Last line of the def (the mutated text replaces ``def_line``..``end_line`` in a
+    #: module a test reloads or imports afresh); 0 when unknown.
+    end_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ def _jobs_document(
                 "path": str(job.path),
                 "line": job.line,
                 "def_line": job.def_line,
+                "end_line": job.end_line,
                 "mangle": job.mangle,
                 "tests": [position[t] for t in job.tests],
                 "mutants": [

@@ -333,6 +333,7 @@ def _job(
         tests=target.tests,
         mangle=target.source.mangle,
         mutants=tuple(mutants),
+        end_line=target.source.end_line,
     )
 
 
