@@ -116,6 +116,39 @@ def test_many(self, mock):
 """
 
 
+FAILURE_PATHS_SOURCE = """
+import pytest
+
+def test_failure_paths(self):
+    try:
+        parse("70000")
+        pytest.fail("expected ValueError")
+    except ValueError:
+        pass
+    try:
+        parse("0")
+    except ValueError:
+        assert str(error)
+    else:
+        assert False, "no exception"
+    try:
+        parse("x")
+        self.fail("expected ValueError")
+    except ValueError:
+        pass
+    assert not 0
+"""
+
+
+def test_a_failure_path_is_no_check_that_should_run() -> None:
+    """``pytest.fail()``, ``self.fail()``, ``assert False`` fail the test when reached: a
+    passing test never runs them, and that is what it checks."""
+    tree = ast.parse(FAILURE_PATHS_SOURCE)
+    func = tree.body[1]
+    assert isinstance(func, ast.FunctionDef)
+    assert rotten.assertion_lines(func) == [13, 21]
+
+
 def test_assertion_lines_cover_asserts_unittest_raises_mocks_and_helpers() -> None:
     tree = ast.parse(CHECKS_SOURCE)
     func = tree.body[1]

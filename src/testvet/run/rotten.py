@@ -75,6 +75,17 @@ def _statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(case.body)
 
 
+def _fails_when_reached(stmt: ast.stmt) -> bool:
+    """``assert False``, ``pytest.fail(...)``, ``self.fail(...)``: the failure path of
+    a test (after a call that should have raised), which a passing test never runs."""
+    if isinstance(stmt, ast.Assert):
+        test = stmt.test
+        return isinstance(test, ast.Constant) and not test.value
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return _dotted(stmt.value.func).rsplit(".", 1)[-1] in ("fail", "fail_")
+    return False
+
+
 def assertion_spans(func: _Def, helpers: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """``(first, last)`` lines of the checks in ``func``'s own body (nested defs excluded).
 
@@ -83,6 +94,8 @@ def assertion_spans(func: _Def, helpers: tuple[str, ...] = ()) -> list[tuple[int
     spans: set[tuple[int, int]] = set()
     for stmt in _statements(func.body):
         end = stmt.end_lineno or stmt.lineno
+        if _fails_when_reached(stmt):
+            continue  # a failure path: a passing test never runs it
         if isinstance(stmt, ast.Assert):
             spans.add((stmt.lineno, end))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
