@@ -161,6 +161,7 @@ HOSTILE_REACHED: dict[str, list[str]] = {
     "tests/test_hostile.py::test_wait_for_release": ["released"],
     "tests/test_hostile.py::test_record": ["record"],
     "tests/test_hostile.py::test_plain": ["plain"],
+    "tests/test_hostile.py::test_mapped": ["mapped"],
     "tests/test_hostile.py::test_square_after_heavy_setup": ["square"],
 }
 HOSTILE_MODULES = {"hostile.core": "src/hostile/core.py"}

@@ -94,6 +94,16 @@ def test_memory_hog_hits_the_limit_and_is_a_crash(hostile: tuple[Audit, str, str
     assert mutant.status is MutantStatus.CRASHED
 
 
+def test_mapping_a_large_file_is_not_eating_memory(hostile: tuple[Audit, str, str]) -> None:
+    """The limit counts memory a worker writes, not address space: a test that maps a
+    2 GiB file (sqlite's memory maps) passes on the unmodified code and kills."""
+    mutant = by_id(hostile[0])["hostile.core:mapped#return-none"]
+    assert mutant.status is MutantStatus.KILLED
+    assert mutant.killed_by == "tests/test_hostile.py::test_mapped"
+    assert hostile[0].mutation is not None
+    assert not [s for s in hostile[0].mutation.skipped if "mapped" in s.function]
+
+
 def test_the_run_goes_on_and_judges_the_rest(hostile: tuple[Audit, str, str]) -> None:
     mutants = by_id(hostile[0])
     plain = [m for i, m in mutants.items() if i.startswith("hostile.core:plain#")]

@@ -272,10 +272,12 @@ def _children() -> list[int]:
     return pids
 
 
-def _vm_bytes() -> int:
+def _data_bytes() -> int:
+    """Linux: the size of this process's data (writable private memory: what
+    ``RLIMIT_DATA`` limits); 0 elsewhere."""
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[0])
+            pages = int(handle.read().split()[5])
         return pages * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
@@ -694,7 +696,7 @@ class _Engine:
         self.first_slack = FIRST_TEST_SLACK
         #: what workers leave running is ended (Linux)
         self.orphans = _Orphans()
-        #: RLIMIT_AS of a worker: the warm process's size + ``memory_mb`` (set in ``run``).
+        #: RLIMIT_DATA of a worker: the warm process's data + ``memory_mb`` (set in ``run``).
         self.as_limit = 0
 
     def run(self) -> None:
@@ -718,7 +720,7 @@ class _Engine:
         later.sort(key=lambda lazy: -float(lazy.job["timeout"]))
         running: dict[int, _Running] = {}
         self._warm_items()
-        base = _vm_bytes()
+        base = _data_bytes()
         self.as_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
         _freeze(collect=True)
         marks.append(("prepared", time.process_time(), time.monotonic()))
@@ -1503,11 +1505,15 @@ def _limit_cpu(seconds: float) -> None:
 
 
 def _limit_memory(limit: int) -> None:
-    """``RLIMIT_AS`` = ``limit`` (computed once in the warm process; 0: no limit)."""
+    """``RLIMIT_DATA`` = ``limit`` (computed once in the warm process; 0: no limit).
+
+    Not ``RLIMIT_AS``: address space a test maps without writing (sqlite's memory maps
+    of a database file, a sparse file) is no memory eaten, and a mutant that leaks such
+    maps was "crashed" by a limit its suite passes without."""
     if limit <= 0:
         return
     with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from hostile.core import (
+    mapped,
     address,
     chunk,
     exit_code,
@@ -77,3 +78,10 @@ def test_square_after_heavy_setup():
         total += i
     assert total > 0
     assert square(3) == 9
+
+
+def test_mapped(tmp_path):
+    path = tmp_path / "sparse"
+    with open(path, "wb") as handle:
+        handle.truncate(2 * 1024**3)
+    assert mapped(path) == 2 * 1024**3

@@ -46,3 +46,12 @@ def plain(n: int) -> int:
 def square(n: int) -> int:
     """Its test burns far more CPU than the (hand-made) baseline says: not a timeout."""
     return n * n
+
+
+def mapped(path) -> int:
+    """Its test maps a 2 GiB sparse file: address space, but no memory."""
+    import mmap
+
+    with open(path, "rb") as handle:
+        view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    return len(view)
