@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from mutate_helpers import PROJECTS, tree_digest
+from mutate_helpers import PROJECTS, audit_untouched
 
-from testvet.core import AuditOptions, run_audit
 from testvet.model import Audit, MutantStatus
 from testvet.report import json_report
 
@@ -18,11 +17,7 @@ ROOT = PROJECTS / "mut_imported"
 
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory: pytest.TempPathFactory) -> Audit:
-    before = tree_digest(ROOT)
-    out = tmp_path_factory.mktemp("out")
-    audit = run_audit(AuditOptions(path=ROOT, output_dir=out, mutation="extreme", workers=2))
-    assert tree_digest(ROOT) == before
-    return audit
+    return audit_untouched(ROOT, tmp_path_factory.mktemp("out"))
 
 
 @pytest.mark.slow

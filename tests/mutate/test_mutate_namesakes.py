@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mutate_helpers import PROJECTS, make_audit, tree_digest, write_tree
+from mutate_helpers import PROJECTS, audit_untouched, make_audit, write_tree
 
-from testvet.core import AuditOptions, run_audit
-from testvet.model import MutantStatus, dotted_name, function_id
+from testvet.model import Audit, MutantStatus, dotted_name, function_id
 from testvet.mutate.plan import build
 from testvet.report import html_view, markdown
 from testvet.run.child import name_functions
@@ -78,17 +77,12 @@ def test_ids_and_dotted_names() -> None:
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    root = PROJECTS / "mut_namesakes"
-    before = tree_digest(root)
-    out = tmp_path_factory.mktemp("out")
-    audit = run_audit(AuditOptions(path=root, output_dir=out, mutation="extreme", workers=2))
-    assert tree_digest(root) == before
-    return audit
+def audited(tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    return audit_untouched(PROJECTS / "mut_namesakes", tmp_path_factory.mktemp("out"))
 
 
 @pytest.mark.slow
-def test_a_property_setter_is_mutated_and_reported_at_its_own_line(audited) -> None:  # type: ignore[no-untyped-def]
+def test_a_property_setter_is_mutated_and_reported_at_its_own_line(audited: Audit) -> None:
     statuses = {m.id: m.status for m in audited.mutation.mutants}
     # The getter returns an attribute of self (skipped as trivial); the setter is not.
     assert statuses["thermo.core:Thermostat.target#empty-body"] is MutantStatus.SURVIVED
@@ -105,7 +99,7 @@ def test_a_property_setter_is_mutated_and_reported_at_its_own_line(audited) -> N
 
 
 @pytest.mark.slow
-def test_both_branch_defs_of_a_helper_are_mutated(audited) -> None:  # type: ignore[no-untyped-def]
+def test_both_branch_defs_of_a_helper_are_mutated(audited: Audit) -> None:
     statuses = {m.id: m.status for m in audited.mutation.mutants}
     step = "thermo.core:stepper.<locals>.step"
     assert statuses[f"{step}@23#return-none"] is MutantStatus.KILLED
@@ -121,7 +115,7 @@ def test_both_branch_defs_of_a_helper_are_mutated(audited) -> None:  # type: ign
 
 
 @pytest.mark.slow
-def test_the_html_report_names_each_def_by_its_dotted_name_and_line(audited) -> None:  # type: ignore[no-untyped-def]
+def test_the_html_report_names_each_def_by_its_dotted_name_and_line(audited: Audit) -> None:
     groups = [(g.function, g.location) for g in html_view.surviving_mutants(audited)]
     assert groups == [
         ("thermo.core.Thermostat.target", "src/thermo/core.py:17"),
@@ -130,7 +124,7 @@ def test_the_html_report_names_each_def_by_its_dotted_name_and_line(audited) -> 
 
 
 @pytest.mark.slow
-def test_an_overloaded_function_is_its_implementation(audited) -> None:  # type: ignore[no-untyped-def]
+def test_an_overloaded_function_is_its_implementation(audited: Audit) -> None:
     """The ``@overload`` stubs never run; the implementation the name is bound to keeps
     the plain id."""
     scale = {m.id: m.status for m in audited.mutation.mutants if ":scale" in m.id}
