@@ -4,6 +4,7 @@ its own, from the run's map to the mutants and the reports."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,14 @@ def test_the_html_report_names_each_def_by_its_dotted_name_and_line(audited: Aud
         ("thermo.core.Thermostat.target", "src/thermo/core.py:17"),
         ("thermo.core.stepper.<locals>.step", "src/thermo/core.py:29"),
     ]
+    # an earlier namesake's id carries its def line; the report's name does not
+    assert audited.mutation is not None
+    earlier = [replace(m, function=m.function + "@12") for m in audited.mutation.mutants]
+    renamed = replace(audited, mutation=replace(audited.mutation, mutants=tuple(earlier)))
+    assert {g.function for g in html_view.surviving_mutants(renamed)} == {
+        "thermo.core.Thermostat.target",
+        "thermo.core.stepper.<locals>.step",
+    }
 
 
 @pytest.mark.slow
