@@ -697,7 +697,7 @@ class _Engine:
         #: what workers leave running is ended (Linux)
         self.orphans = _Orphans()
         #: RLIMIT_DATA of a worker: the warm process's data + ``memory_mb`` (set in ``run``).
-        self.as_limit = 0
+        self.data_limit = 0
 
     def run(self) -> None:
         marks = [("go", time.process_time(), time.monotonic())]
@@ -721,7 +721,7 @@ class _Engine:
         running: dict[int, _Running] = {}
         self._warm_items()
         base = _data_bytes()
-        self.as_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
+        self.data_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
         _freeze(collect=True)
         marks.append(("prepared", time.process_time(), time.monotonic()))
         self._drain([*scouts, *later], running, controls=True)
@@ -958,7 +958,7 @@ class _Engine:
             os.close(read_fd)
             run_all = "controls" in job
             _worker(
-                write_fd, slot, target, code, items, budgets, self.session, self.as_limit, cpu,
+                write_fd, slot, target, code, items, budgets, self.session, self.data_limit, cpu,
                 run_all, first_slack, job.get("source"),
             )  # fmt: skip
         os.close(write_fd)
@@ -1276,7 +1276,7 @@ def _worker(
     items: list[Any],
     budgets: list[float | None],
     session: pytest.Session,
-    as_limit: int,
+    data_limit: int,
     cpu_seconds: float,
     run_all: bool = False,
     first_slack: float = FIRST_TEST_SLACK,
@@ -1297,7 +1297,7 @@ def _worker(
         devnull = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(devnull, std)
-        _limit_memory(as_limit)
+        _limit_memory(data_limit)
         _limit_cpu(cpu_seconds)
         _WORKER_SLOT.append(slot)
         if target is not None and code is not None:
