@@ -838,7 +838,8 @@ class _Engine:
         for nodeid in list(self.bad_tests):
             for job, target, code, items in self.kills.pop(nodeid, []):
                 kept = [item for item in items if item.nodeid not in self.bad_tests]
-                if kept:
+                later = job.get("later", ())
+                if any(item.nodeid not in later for item in kept):
                     queue.append((job, target, code, kept))
                     continue
                 for mutant in (job["id"], *self.twins.get(job["id"], ())):
@@ -884,13 +885,23 @@ class _Engine:
         except Exception as exc:  # importing the module failed
             self._skip(function["id"], f"cannot import: {type(exc).__name__}: {exc}"[:300])
             return []
-        items = self._listed(function["tests"])
+        covering = self._listed(function["tests"])
+        # Tests that never reached it but may use what it built (a singleton, a cached
+        # result): after the covering tests, and only with them (``_without_bad_tests``).
+        later = self._listed(function.get("later", []))
+        marks = {"function": function["id"]}
+        if later:
+            marks["later"] = frozenset(item.nodeid for item in later)
+        items = covering + later
         prepared = []
         first: dict[tuple[Any, ...], str] = {}
         for job in function["mutants"]:
             mine = items
             if "tests" in job:  # only the covering tests that execute its lines
                 mine = self._listed(job["tests"])
+                mine = mine + later if mine else mine
+            elif not covering:
+                mine = covering
             if not mine:
                 self._result(job["id"], "no-tests", None, 0.0, "covering tests not collected")
                 continue
@@ -906,7 +917,7 @@ class _Engine:
                 self.twins.setdefault(first[key], []).append(job["id"])
                 continue
             first[key] = job["id"]
-            prepared.append(({**job, "function": function["id"]}, target, code, mine))
+            prepared.append(({**job, **marks}, target, code, mine))
         return prepared
 
     def _listed(self, positions: list[int]) -> list[Any]:

@@ -43,6 +43,9 @@ class FunctionJob:
     #: Last line of the def (the mutated text replaces ``def_line``..``end_line`` in a
     #: module a test reloads or imports afresh); 0 when unknown.
     end_line: int = 0
+    #: Tests that never reached it but may use what it built (``plan.Target.later``):
+    #: every mutant runs them after its covering tests.
+    later: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def _jobs_document(
     CPU budget at the same place in ``budgets``); functions and mutants list positions
     in it: a large suite's functions are each reached by thousands of tests (packaging
     24.1: 1.2 million references, 178 MB as node ids, 7 MB as positions)."""
-    names = sorted({t for job in jobs for t in job.tests})
+    names = sorted({t for job in jobs for t in (*job.tests, *job.later)})
     position = {name: i for i, name in enumerate(names)}
     return {
         "workers": workers,
@@ -92,6 +95,7 @@ def _jobs_document(
                 "end_line": job.end_line,
                 "mangle": job.mangle,
                 "tests": [position[t] for t in job.tests],
+                "later": [position[t] for t in job.later],
                 "mutants": [
                     {"id": mid, "source": source, "timeout": timeout}
                     | ({"tests": [position[t] for t in tests]} if tests is not None else {})

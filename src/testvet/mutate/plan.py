@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections import defaultdict
 from collections.abc import Mapping
@@ -17,6 +18,9 @@ from testvet.mutate.source import FunctionSource, ModuleSource
 
 #: CPU seconds added to every per-mutant budget (fork, fixture setup).
 TIMEOUT_SLACK = 1.0
+#: Tests that ran after a function's only covering test and reached its module, that its
+#: mutants face too (``later_tests``).
+LATER_TESTS = 10
 
 
 def path_matches(path: str, glob: str) -> bool:
@@ -39,6 +43,14 @@ class Target:
     timeout: float
     mutants: tuple[MutantSpec, ...]
     critical: bool
+    #: Tests that never reached it but may use what it built (``later_tests``); its
+    #: mutants run them after ``tests``.
+    later: tuple[str, ...] = ()
+
+    @property
+    def run_tests(self) -> tuple[str, ...]:
+        """What its mutants run: the covering tests, then the later ones."""
+        return self.tests + self.later
 
 
 @dataclass
@@ -72,9 +84,39 @@ def covering_tests(run: RunResult) -> tuple[dict[str, tuple[str, ...]], dict[str
     return ordered, durations
 
 
+class _ModuleTests:
+    """Module -> the passing tests that reached its functions, in the run's order."""
+
+    def __init__(self, run: RunResult) -> None:
+        self.position: dict[str, int] = {}
+        self.by_module: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for index, result in enumerate(run.results):
+            if result.outcome is not Outcome.PASSED:
+                continue
+            self.position[result.nodeid] = index
+            for module in {fid.split(":", 1)[0] for fid in result.reached}:
+                self.by_module[module].append((index, result.nodeid))
+
+    def later(self, info: FunctionInfo, tests: tuple[str, ...]) -> tuple[str, ...]:
+        """For a function only one test reached: the next ``LATER_TESTS`` passing tests
+        after that one that reached its module.
+
+        What a function builds once — a singleton created on first use, the result of an
+        ``lru_cache``d factory — is built by the first test that asks for it; later tests
+        use it without reaching the function. In the suite, a mutant's broken object
+        fails them; in a fresh worker only its covering test would run, and the mutant
+        would wrongly survive."""
+        if len(tests) != 1 or tests[0] not in self.position:
+            return ()
+        mine = self.by_module.get(info.module, [])
+        start = bisect.bisect_right(mine, self.position[tests[0]], key=lambda entry: entry[0])
+        return tuple(nodeid for _, nodeid in mine[start : start + LATER_TESTS])
+
+
 def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan:
     """Select targets and generate their mutants (``mode`` is ``extreme`` or ``full``)."""
     tests_of, durations = covering_tests(run)
+    module_tests = _ModuleTests(run)
     plan = Plan(durations=durations)
     modules: dict[str, ModuleSource | str] = {}
     for info in sorted(run.functions, key=lambda f: (f.path, f.line)):
@@ -113,9 +155,10 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
         if not mutants:
             skip("nothing to mutate")
             continue
-        total = sum(durations[t] for t in tests)
+        later = module_tests.later(info, tests)
+        total = sum(durations[t] for t in (*tests, *later))
         timeout = config.timeout_factor * total + TIMEOUT_SLACK
-        plan.targets.append(Target(info, fn, tests, timeout, tuple(mutants), critical))
+        plan.targets.append(Target(info, fn, tests, timeout, tuple(mutants), critical, later))
     return plan
 
 

@@ -154,10 +154,10 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     reach = narrow(root, audit.run, plan.targets)
     unexecuted: set[str] = set()
     for target in plan.targets:
-        tests_digest = sources.digest(target.tests)
+        tests_digest = sources.digest(target.run_tests)
         pending = False
         for spec in target.mutants:
-            k = key(spec.id, spec.source, target.source.text, target.tests, tests_digest)
+            k = key(spec.id, spec.source, target.source.text, target.run_tests, tests_digest)
             specs[spec.id] = (spec, target, k)
             unreached = spec.id in reach and not reach[spec.id]
             if spec.kind == OPERATOR and (unreached or spec.line in not_run.get(spec.path, ())):
@@ -215,7 +215,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             _job(root, t, {s.id for s in t.mutants if s.id not in done}, reach, plan, cfg)
             for t in to_run
         ]
-        test_files = sorted({n.split("::", 1)[0] for t in to_run for n in t.tests})
+        test_files = sorted({n.split("::", 1)[0] for t in to_run for n in t.run_tests})
         tree_before = treewatch.snapshot(root, skip=[output])
         report = execute(
             warm=warm,
@@ -254,7 +254,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     mutants = tuple(sorted(done.values(), key=lambda m: (m.path, m.line, m.id)))
     judged_targets = [t for t in plan.targets if any(s.id in done for s in t.mutants)]
     floor = sum(
-        cost_floor(m, reach.get(m.id, specs[m.id][1].tests), plan.durations)
+        cost_floor(m, _tests_run(specs[m.id][1], reach.get(m.id)), plan.durations)
         for m in mutants
         if not m.cached and m.id not in unexecuted
     )
@@ -316,11 +316,13 @@ def _job(
     for spec in target.mutants:
         if spec.id not in wanted:
             continue
-        tests = reach.get(spec.id)
-        if tests is None or tests == target.tests:
+        narrowed = reach.get(spec.id)
+        if narrowed is None or narrowed == target.tests:
             mutants.append((spec.id, spec.source, target.timeout, None))
             continue
-        budget = cfg.timeout_factor * sum(plan.durations.get(t, 0.0) for t in tests)
+        tests = narrowed
+        budget_tests = _tests_run(target, narrowed)
+        budget = cfg.timeout_factor * sum(plan.durations.get(t, 0.0) for t in budget_tests)
         mutants.append((spec.id, spec.source, budget + TIMEOUT_SLACK, tests))
     info = target.info
     return FunctionJob(
@@ -334,7 +336,16 @@ def _job(
         mangle=target.source.mangle,
         mutants=tuple(mutants),
         end_line=target.source.end_line,
+        later=target.later,
     )
+
+
+def _tests_run(target: Target, narrowed: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The tests a mutant of ``target`` runs: those of its covering tests that execute
+    its lines (``narrowed``, when known), then the later ones (``Target.later``)."""
+    if narrowed is None:
+        return target.run_tests
+    return narrowed + target.later if narrowed else ()
 
 
 def _swap_skips(plan: Plan, reasons: dict[str, str]) -> list[SkippedFunction]:
