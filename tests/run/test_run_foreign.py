@@ -163,3 +163,32 @@ def test_a_coverage_plugin_only_the_project_can_import_is_left_out_of_the_analys
     assert run["coverage"]["percent"] == 100.0
     (note,) = run["notes"]
     assert note.startswith("coverage plugin covplug: cannot be loaded by testvet's interpreter")
+
+
+def test_a_coverage_plugin_nobody_can_import_is_named_with_its_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``coverage run`` fails there too: the error names the plugin and where it is set,
+    not "pytest did not start"."""
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("def inc(x):\n    return x + 1\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_inc.py").write_text(
+        "from pkg import inc\n\n\ndef test_inc():\n    assert inc(1) == 2\n"
+    )
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "pkg"\nversion = "0"\n\n'
+        '[tool.coverage.run]\nplugins = ["covplug_nowhere"]\n'
+    )
+
+    code = main(["audit", str(root), "--mutation", "off", "-o", str(tmp_path / "o")])
+
+    assert code == ExitCode.SUITE_ERROR
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err  # one line, no traceback
+    assert err.startswith(
+        "testvet: error: coverage.py cannot load the plugin covplug_nowhere that "
+        f"{root / 'pyproject.toml'} names ([tool.coverage.run] plugins): "
+        "ModuleNotFoundError: No module named 'covplug_nowhere'"
+    )

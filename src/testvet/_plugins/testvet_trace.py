@@ -487,6 +487,16 @@ class _Watchdog(threading.Thread):
 # ------------------------------------------------------------------------ recorder
 
 
+def _plugins_key(config_file: str) -> str:
+    """How a coverage.py configuration file spells the setting that names plugins."""
+    name = os.path.basename(config_file)
+    if name == "pyproject.toml":
+        return "[tool.coverage.run] plugins"
+    if name in ("setup.cfg", "tox.ini"):
+        return "[coverage:run] plugins"
+    return "[run] plugins"
+
+
 class Recorder:
     """The events stream, the function registry, coverage.py, the per-test map and the
     watchdog of one run: what the ``testvet_run`` plugin records each test with."""
@@ -536,7 +546,21 @@ class Recorder:
         # them while it loads plugins): coverage.py's warnings become notes.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cov.start()
+            try:
+                cov.start()
+            except ImportError as exc:
+                plugins = list(getattr(cov.config, "plugins", None) or ())
+                if not plugins:
+                    raise
+                where = str(getattr(cov.config, "config_file", None) or "")
+                one = len(plugins) == 1
+                self.events.write(
+                    ev="setup-error",
+                    message=f"coverage.py cannot load the plugin{'' if one else 's'} "
+                    f"{', '.join(plugins)} that {where or 'its configuration'} names "
+                    f"({_plugins_key(where)}): {type(exc).__name__}: {exc}",
+                )
+                raise
         for warning in caught:
             self.events.write(ev="warning", message=f"coverage.py: {warning.message}")
         self.cov = cov

@@ -212,6 +212,8 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
         suite.logs.append(log_path)
         suite.warnings.extend(log.warnings)
         suite.mechanism = suite.mechanism or log.mechanism
+        if log.setup_error is not None:
+            raise SuiteError(f"{log.setup_error} (log: {log_path})")
         if log.mechanism is None and n == 1:
             raise SuiteError(
                 f"pytest did not start in the project's interpreter ({_exit_words(returncode)}): "

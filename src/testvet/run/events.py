@@ -61,6 +61,9 @@ class ChildLog:
     warnings: list[str] = field(default_factory=list)
     #: The test file pytest was collecting last.
     collecting: str | None = None
+    #: Why the child could not set up its measurement (a coverage.py plugin the
+    #: project's configuration names cannot be imported): the run cannot start.
+    setup_error: str | None = None
     #: How many events were fed so far (the parent's sign of life).
     seen: int = 0
 
@@ -109,6 +112,8 @@ class ChildLog:
                 self.collecting = str(event.get("path"))
             elif kind == "warning":
                 self.warnings.append(str(event.get("message")))
+            elif kind == "setup-error":
+                self.setup_error = str(event.get("message"))
 
     @property
     def running(self) -> str | None:
