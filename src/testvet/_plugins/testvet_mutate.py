@@ -468,6 +468,15 @@ class _Target:
                 self.original = candidate.__code__
                 return
         if not any(isinstance(c, types.FunctionType) for c in candidates):
+            owner = getattr(obj, "__module__", None)
+            if isinstance(obj, types.BuiltinFunctionType) and owner != self.module_name:
+                # ``from os import getuid`` in the other branch of ``if sys.platform ==``:
+                # the run reached the def in a module a test imported again.
+                raise SwapError(
+                    f"the name is bound to {owner}.{obj.__name__} in memory, not to this "
+                    "def: it did not run when the module was imported (a branch not "
+                    "taken, or the name bound again later)"
+                )
             raise SwapError(
                 f"not a Python function in memory ({type(obj).__name__}: C extension, "
                 "builtin or a decorator that hides it)"

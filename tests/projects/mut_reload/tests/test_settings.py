@@ -18,3 +18,16 @@ def test_limits_of_a_fresh_import():
         assert not fresh.Limits().fits(4)
     finally:
         sys.modules["conf.settings"] = saved
+
+
+def test_legacy_mode_has_no_working_directory(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("CONF_MODE", "legacy")
+    settings = importlib.reload(conf.settings)
+    try:
+        with pytest.raises(RuntimeError):
+            settings.getcwd()
+    finally:
+        monkeypatch.undo()
+        importlib.reload(conf.settings)
