@@ -19,7 +19,7 @@ from testvet.mutate.source import FunctionSource, ModuleSource
 #: CPU seconds added to every per-mutant budget (fork, fixture setup).
 TIMEOUT_SLACK = 1.0
 #: Tests that ran after a function's only covering test and reached its module, that its
-#: mutants face too (``later_tests``).
+#: mutants face too (``_ModuleTests.later``).
 LATER_TESTS = 10
 
 
@@ -43,7 +43,7 @@ class Target:
     timeout: float
     mutants: tuple[MutantSpec, ...]
     critical: bool
-    #: Tests that never reached it but may use what it built (``later_tests``); its
+    #: Tests that never reached it but may use what it built (``_ModuleTests.later``); its
     #: mutants run them after ``tests``.
     later: tuple[str, ...] = ()
 
