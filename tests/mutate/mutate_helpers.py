@@ -175,6 +175,11 @@ def by_id(audit: Audit) -> dict[str, Any]:
 
 SWAP_REACHED: dict[str, list[str]] = {
     "tests/test_swap.py::test_hidden": ["_Hider.__call__", "hidden"],
+    "tests/test_swap.py::test_greet": ["_Command.__call__", "greet"],
+    "tests/test_swap.py::test_plus_one": [
+        "_make_adder.<locals>.adder",
+        "_make_adder.<locals>.adder.<locals>.wrapper",
+    ],
     "tests/test_swap.py::test_replaced": ["_replace.<locals>.other", "replaced"],
     "tests/test_swap.py::test_fetch": ["fetch"],
     "tests/test_swap.py::test_child": ["Base.describe", "Child.describe", "Child.build"],

@@ -316,6 +316,12 @@ def _candidates(obj: Any, depth: int = 0) -> list[Any]:
         with contextlib.suppress(ValueError):
             if callable(cell.cell_contents):
                 inner.append(cell.cell_contents)
+    if not isinstance(obj, (type, types.ModuleType, types.FunctionType)):
+        # A decorator's object that keeps the function as an attribute of its own
+        # (click's ``Command.callback``).
+        with contextlib.suppress(Exception):
+            attrs = object.__getattribute__(obj, "__dict__")
+            inner += [v for v in attrs.values() if isinstance(v, types.FunctionType)]
     for value in inner:
         found += _candidates(value, depth + 1)
     return found
@@ -387,6 +393,24 @@ class _Index:
             found += self.functions.get((filename, line, name), [])
         return found
 
+    def holding(self, code: types.CodeType) -> list[types.FunctionType]:
+        """Live functions whose code holds ``code`` among its nested code objects."""
+        filename = os.path.realpath(code.co_filename)
+        return [
+            function
+            for (path, _line, _name), functions in self.functions.items()
+            if path == filename
+            for function in functions
+            if _holds(function.__code__, code)
+        ]
+
+
+def _holds(code: types.CodeType, target: types.CodeType) -> bool:
+    return any(
+        const is target or (isinstance(const, types.CodeType) and _holds(const, target))
+        for const in code.co_consts
+    )
+
 
 class _Target:
     """A function found in memory and how to put a new code object in place."""
@@ -430,6 +454,12 @@ class _Target:
             for f in index.find(self.filename, self.lines, self.name)
             if id(f.__code__) in originals
         ] or self.live
+        #: Nested targets: the live functions of the levels between the holder and the
+        #: target (a closure built at import, ``plus_one = make_adder(1)``, holds the
+        #: target's code it was made with).
+        self.holders: list[types.FunctionType] = []
+        if self.holder is not None:
+            self.holders = [f for f in index.holding(self.original) if f is not self.holder]
 
     def _walk(self, module: Any, parts: list[str]) -> Any:
         obj: Any = module
@@ -614,8 +644,9 @@ class _Target:
         return found
 
     def install(self, code: types.CodeType) -> None:
-        if self.holder is not None:
-            self.holder.__code__ = _replace_nested(self.holder.__code__, self.original, code)
+        for holder in (self.holder, *self.holders):
+            if holder is not None:
+                holder.__code__ = _replace_nested(holder.__code__, self.original, code)
         for function in self.live:
             function.__code__ = code
 

@@ -2,11 +2,23 @@ import asyncio
 
 import pytest
 
-from swap.core import Child, Frozen, Vault, fetch, hidden, lookup, replaced
+from swap.core import Child, Frozen, Vault, fetch, greet, hidden, lookup, plus_one, replaced
 
 
 def test_hidden():
     assert hidden(1) == 2
+
+
+def test_greet():
+    assert greet("bob") == "hi bob"
+
+
+def test_plus_one():
+    @plus_one
+    def ident(x):
+        return x
+
+    assert ident(1) == 2
 
 
 def test_replaced():
