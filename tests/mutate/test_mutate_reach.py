@@ -167,3 +167,11 @@ def test_a_support_file_of_the_test_tree_changes_every_key(tmp_path: Path) -> No
     assert helper_edited not in (first, data_edited)
     (tests / "cases" / "case_2.txt").write_text("2 + 2 = 4\n")
     assert digest() not in (first, data_edited, helper_edited)
+
+
+def test_a_function_that_cannot_be_swapped_has_no_mutants_at_all(audited: Any) -> None:
+    audit = audited[0]
+    skipped = {s.function: s.reason for s in audit.mutation.skipped}
+    assert skipped["reach.hidden.clamp"].startswith("cannot swap in memory: ")
+    # not even the operator mutants of the line no test runs, which need no worker
+    assert not [m for m in audit.mutation.mutants if m.function == "reach.hidden:clamp"]

@@ -236,6 +236,10 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         if tree_note:
             notes.append(tree_note)
         skipped += _swap_skips(plan, report.skipped)
+        for spec_id, (_, target, _) in specs.items():
+            if target.info.id in report.skipped:  # reported skipped: none of its mutants
+                done.pop(spec_id, None)  # (those of lines no test runs were judged early)
+                unexecuted.discard(spec_id)
         invalid = _invalid(report.outcomes, specs)
         skipped += invalid
         skipped += _unjudged(plan, unjudged, done)
