@@ -457,9 +457,12 @@ class _Target:
         #: Nested targets: the live functions of the levels between the holder and the
         #: target (a closure built at import, ``plus_one = make_adder(1)``, holds the
         #: target's code it was made with).
-        self.holders: list[types.FunctionType] = []
-        if self.holder is not None:
-            self.holders = [f for f in index.holding(self.original) if f is not self.holder]
+        self.holders = self._closures(index)
+
+    def _closures(self, index: _Index) -> list[types.FunctionType]:
+        if self.holder is None:
+            return []
+        return [f for f in index.holding(self.original) if f is not self.holder]
 
     def _walk(self, module: Any, parts: list[str]) -> Any:
         obj: Any = module
