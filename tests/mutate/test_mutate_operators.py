@@ -52,6 +52,14 @@ def test_method_returning_self_gets_a_self_mutant() -> None:
     assert "return-self:return self" in extreme(code, "A.f")
 
 
+def test_no_extreme_mutant_is_the_body_it_replaces() -> None:
+    # `__enter__` returning self: a `return self` mutant would be the original code,
+    # survive every test, and make the function look partially tested
+    code = 'class A:\n    def __enter__(self):\n        """Doc."""\n        return (self)\n'
+    assert sorted(extreme(code, "A.__enter__")) == ["return-none:return None"]
+    assert list(extreme("def f(n):\n    return\n    yield\n")) == []
+
+
 def test_procedure_gets_empty_body_and_raise_keeping_the_docstring() -> None:
     found = extreme('def f(x):\n    """Doc."""\n    x.append(1)\n')
     assert sorted(found) == ["empty-body:pass", "raise:raise RuntimeError('testvet mutant')"]

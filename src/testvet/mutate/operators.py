@@ -199,8 +199,11 @@ def extreme_mutants(fn: FunctionSource, function_id: str, path: str) -> list[Mut
         defaults = _DEFAULTS.get(name, ()) if name else _inferred(values)
         for value in defaults:
             replacements.append(("return-default", f"return {value}"))
+    original = [ast.dump(stmt) for stmt in body]
     specs = []
     for operator, text in replacements:
+        if [ast.dump(stmt) for stmt in ast.parse(text).body] == original:
+            continue  # the body it would replace (``return self`` in ``__enter__``)
         suffix = operator if operator != "return-default" else f"return-{text[7:]}"
         specs.append(
             MutantSpec(
