@@ -18,8 +18,9 @@ from testvet.errors import SuiteError
 #: Directory of the standalone plugin modules injected into the child.
 PLUGIN_DIR = Path(__file__).parent / "_plugins"
 
-#: pytest options testvet always adds: no cache written into the project.
-PYTEST_SAFETY_ARGS: tuple[str, ...] = ("-p", "no:cacheprovider")
+#: Where a child keeps pytest's cache (``cache_dir``), inside its work directory: never
+#: ``.pytest_cache`` in the project.
+CACHE_DIR = "pytest-cache"
 
 
 def find_python(root: Path, configured: str | None) -> str:
@@ -78,12 +79,27 @@ def child_env(
     return env
 
 
+def fresh_cache_dir(work_dir: Path) -> Path:
+    """An empty directory for pytest's cache under ``work_dir``.
+
+    pytest's cache stays on — tests use its ``cache`` fixture, plugins ``config.cache`` —
+    but out of the project. Empty at every audit, so options that read it (``--lf``,
+    ``--ff``, ``--sw`` in the project's addopts) see what a fresh checkout would."""
+    cache = work_dir / CACHE_DIR
+    shutil.rmtree(cache, ignore_errors=True)
+    return cache
+
+
 def pytest_command(
-    python: str, plugins: Sequence[str], args: Sequence[str], launcher: str = "pytest"
+    python: str,
+    plugins: Sequence[str],
+    args: Sequence[str],
+    cache_dir: Path,
+    launcher: str = "pytest",
 ) -> list[str]:
-    """``python -m pytest -p no:cacheprovider -p PLUGIN... ARGS``; ``launcher``: another
+    """``python -m pytest -o cache_dir=CACHE_DIR -p PLUGIN... ARGS``; ``launcher``: another
     module that runs pytest (``testvet_boot``)."""
-    cmd = [python, "-m", launcher, *PYTEST_SAFETY_ARGS]
+    cmd = [python, "-m", launcher, "-o", f"cache_dir={cache_dir}"]
     for plugin in plugins:
         cmd += ["-p", plugin]
     return [*cmd, *args]

@@ -55,13 +55,19 @@ def test_child_env_puts_plugins_first_and_writes_no_bytecode(
     assert env["TESTVET_X"] == "1"
 
 
-def test_pytest_command_disables_the_cache() -> None:
-    assert subproc.pytest_command("py", ["testvet_collect"], ["--collect-only"]) == [
+def test_pytest_command_keeps_the_cache_out_of_the_project(tmp_path: Path) -> None:
+    (tmp_path / "pytest-cache").mkdir()
+    (tmp_path / "pytest-cache" / "lastfailed").write_text("{}")
+    cache = subproc.fresh_cache_dir(tmp_path)  # emptied: --lf/--ff see a fresh checkout
+    assert cache == tmp_path / "pytest-cache"
+    assert not cache.exists()
+    command = subproc.pytest_command("py", ["testvet_collect"], ["--collect-only"], cache)
+    assert command == [
         "py",
         "-m",
         "pytest",
-        "-p",
-        "no:cacheprovider",
+        "-o",
+        f"cache_dir={cache}",
         "-p",
         "testvet_collect",
         "--collect-only",

@@ -192,3 +192,33 @@ def test_a_coverage_plugin_nobody_can_import_is_named_with_its_setting(
         f"{root / 'pyproject.toml'} names ([tool.coverage.run] plugins): "
         "ModuleNotFoundError: No module named 'covplug_nowhere'"
     )
+
+
+def test_tests_using_pytests_cache_run_and_the_cache_stays_out_of_the_tree(
+    tmp_path: Path,
+) -> None:
+    """pytest's ``cache`` fixture (``config.cache``, used by plugins such as
+    pytest-xprocess) works in the run and in the mutation workers; what it writes goes
+    to the output directory, never to ``.pytest_cache`` in the project."""
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("def triple(x):\n    return 3 * x\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_triple.py").write_text(
+        "from pkg import triple\n\n\n"
+        "def test_triple(cache):\n"
+        "    cache.set('pkg/seen', 1)\n"
+        "    assert cache.get('pkg/seen', 0) == 1\n"
+        "    assert triple(2) == 6\n"
+    )
+    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+    out = tmp_path / "o"
+
+    code = main(["audit", str(root), "--mutation", "extreme", "-f", "json", "-o", str(out)])
+
+    assert code == ExitCode.OK
+    report = json.loads((out / "report.json").read_text())
+    assert [t["outcome"] for t in report["run"]["tests"]] == ["passed"]
+    statuses = {m["id"]: (m["status"], m["killed_by"]) for m in report["mutation"]["mutants"]}
+    assert statuses["pkg:triple#return-none"] == ("killed", "tests/test_triple.py::test_triple")
+    assert sorted(p.name for p in root.iterdir()) == ["pkg", "pyproject.toml", "tests"]

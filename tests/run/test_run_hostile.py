@@ -64,7 +64,9 @@ def test_coverage_saved_before_the_watchdog_exit(hostile: Ran) -> None:
     assert 7 in module.executed  # the body of spin(), run only by the test that hung
 
 
-def _spec(test_path: str, env: dict[str, str] | None = None, idle: float = 60.0) -> ChildSpec:
+def _spec(
+    test_path: str, work: Path, env: dict[str, str] | None = None, idle: float = 60.0
+) -> ChildSpec:
     root = PROJECTS / "run_hostile"
     settings = {
         "root": str(root),
@@ -76,7 +78,11 @@ def _spec(test_path: str, env: dict[str, str] | None = None, idle: float = 60.0)
         "coverage": None,
     }
     return ChildSpec(
-        command=tuple(subproc.pytest_command(sys.executable, ["testvet_run"], [test_path])),
+        command=tuple(
+            subproc.pytest_command(
+                sys.executable, ["testvet_run"], [test_path], cache_dir=work / "cache"
+            )
+        ),
         cwd=root,
         env=subproc.child_env(extra=env),
         settings=settings,
@@ -88,7 +94,7 @@ def _spec(test_path: str, env: dict[str, str] | None = None, idle: float = 60.0)
 
 def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
     """A test holding the GIL in C code: the parent's backstop kills the child."""
-    spec = _spec("gil_tests/test_gil.py")
+    spec = _spec("gil_tests/test_gil.py", tmp_path)
     seen: list[tuple[int, int]] = []
     suite = run_suite(spec, tmp_path, lambda done, total: seen.append((done, total)))
     outcomes = {r.nodeid: r.outcome for r in suite.results}
@@ -101,13 +107,13 @@ def test_parent_kills_a_child_whose_watchdog_cannot_run(tmp_path: Path) -> None:
 
 
 def test_collection_that_hangs_is_a_suite_error_naming_the_file(tmp_path: Path) -> None:
-    spec = _spec("collect_hang/test_collect_hang.py", idle=4.0)
+    spec = _spec("collect_hang/test_collect_hang.py", tmp_path, idle=4.0)
     with pytest.raises(SuiteError, match=r"hung while collecting .*test_collect_hang\.py"):
         run_suite(spec, tmp_path, lambda done, total: None)
 
 
 def test_tests_a_dying_child_never_reached_are_errors(tmp_path: Path) -> None:
-    spec = _spec("dying/test_dying.py", {"RUN_DYING_MARKER": str(tmp_path / "marker")})
+    spec = _spec("dying/test_dying.py", tmp_path, {"RUN_DYING_MARKER": str(tmp_path / "marker")})
     suite = run_suite(spec, tmp_path, lambda done, total: None)
     first, second = suite.results
     assert (first.nodeid, first.outcome) == (

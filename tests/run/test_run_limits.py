@@ -27,7 +27,11 @@ def _spec(
         "coverage": None,
     }
     return ChildSpec(
-        command=tuple(subproc.pytest_command(sys.executable, ["testvet_run"], ["tests"])),
+        command=tuple(
+            subproc.pytest_command(
+                sys.executable, ["testvet_run"], ["tests"], cache_dir=root.parent / "cache"
+            )
+        ),
         cwd=root,
         env=subproc.child_env(),
         settings=settings,

@@ -79,12 +79,13 @@ def _last_line(path: Path) -> str | None:
     return lines[-1] if lines else None
 
 
-def command(python: str, test_paths: Sequence[str], root: Path) -> list[str]:
+def command(python: str, test_paths: Sequence[str], root: Path, workdir: Path) -> list[str]:
     """The collection command line (run from ``root``)."""
     return subproc.pytest_command(
         python,
         ["testvet_collect"],
         ["--collect-only", "-q", f"--rootdir={root}", *test_paths],
+        cache_dir=subproc.fresh_cache_dir(workdir),
     )
 
 
@@ -110,7 +111,7 @@ def collect(
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
         try:
             proc = subprocess.Popen(
-                command(python, test_paths, root),
+                command(python, test_paths, root, workdir),
                 cwd=root,
                 env=env,
                 stdin=subprocess.DEVNULL,

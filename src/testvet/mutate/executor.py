@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from testvet.output import write_atomic
-from testvet.subproc import child_env, pytest_command
+from testvet.subproc import child_env, fresh_cache_dir, pytest_command
 
 PLUGIN = "testvet_mutate"
 
@@ -163,7 +163,7 @@ class WarmProcess:
         ]
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
-                pytest_command(python, [PLUGIN], args),
+                pytest_command(python, [PLUGIN], args, cache_dir=fresh_cache_dir(work_dir)),
                 cwd=root,
                 env=env,
                 stdin=subprocess.DEVNULL,

@@ -160,7 +160,9 @@ def _spec(
     env = subproc.child_env(work_dir=run_dir)
     # Recording starts before pytest is imported: pytest imports some packages itself
     # before any plugin (pluggy, iniconfig, packaging), and they may be the project.
-    command = subproc.pytest_command(python, [PLUGIN], args, launcher=LAUNCHER)
+    command = subproc.pytest_command(
+        python, [PLUGIN], args, cache_dir=subproc.fresh_cache_dir(run_dir), launcher=LAUNCHER
+    )
     return (
         ChildSpec(
             command=tuple(command), cwd=scope.root, env=env, settings=settings, timeout=timeout
