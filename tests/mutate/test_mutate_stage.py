@@ -434,3 +434,29 @@ def test_a_later_test_paying_a_one_time_cost_is_not_a_timeout(tmp_path: Path) ->
     described = [m for m in mutants if m.function == "lazy:describe"]
     assert described
     assert {m.status for m in described} == {MutantStatus.SURVIVED}
+
+
+def test_tests_that_swap_places_in_the_fastest_first_order_keep_the_cache(
+    basic_copy: Path, tmp_path: Path
+) -> None:
+    """Durations vary from run to run, and with them the order a function's covering
+    tests run in: the cache key holds which tests, not their order."""
+    reached = {
+        "tests/test_core.py::test_add": ["add"],
+        "tests/test_core.py::test_total_runs": ["total", "add"],
+    }
+    out = tmp_path / "out"
+    quick_add = {"tests/test_core.py::test_add": 0.01, "tests/test_core.py::test_total_runs": 0.03}
+    slow_add = {"tests/test_core.py::test_add": 0.05, "tests/test_core.py::test_total_runs": 0.03}
+    first = stage.run(
+        make_audit(basic_copy, BASIC_MODULES, reached, durations=quick_add),
+        context(out, basic_copy),
+    )
+    second = stage.run(
+        make_audit(basic_copy, BASIC_MODULES, reached, durations=slow_add),
+        context(out, basic_copy),
+    )
+    assert first.mutation is not None
+    assert second.mutation is not None
+    assert not any(m.cached for m in first.mutation.mutants)
+    assert all(m.cached for m in second.mutation.mutants)

@@ -153,9 +153,11 @@ def support_digest(
 def key(
     mutant_id: str, mutated: str, original: str, tests: Iterable[str], tests_digest: str
 ) -> str:
-    """The cache key of one mutant."""
+    """The cache key of one mutant: which ``tests`` run it, not their order (fastest
+    first: the order follows durations, which vary from run to run)."""
     h = hashlib.sha256()
-    for part in (ENGINE_VERSION, mutant_id, mutated, original, "\n".join(tests), tests_digest):
+    which = "\n".join(sorted(tests))
+    for part in (ENGINE_VERSION, mutant_id, mutated, original, which, tests_digest):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
