@@ -38,7 +38,7 @@ def test_testpaths_follow_pytest_config(
         tmp_path, {**files, "spec/test_a.py": "", "checks/test_b.py": "", "tests/test_c.py": ""}
     )
     pyproject = layout.read_pyproject(tmp_path)
-    assert layout.test_paths(tmp_path, (), pyproject) == expected
+    assert layout.test_paths(tmp_path, (), pyproject, ()) == expected
 
 
 def test_pytest_ini_wins_over_pyproject(tmp_path: Path, tree_writer: TreeWriter) -> None:
@@ -51,16 +51,16 @@ def test_pytest_ini_wins_over_pyproject(tmp_path: Path, tree_writer: TreeWriter)
             "checks/test_b.py": "",
         },
     )
-    assert layout.test_paths(tmp_path, (), layout.read_pyproject(tmp_path)) == ("spec",)
+    assert layout.test_paths(tmp_path, (), layout.read_pyproject(tmp_path), ()) == ("spec",)
 
 
 def test_configured_tests_win_and_missing_testpaths_fall_back(
     tmp_path: Path, tree_writer: TreeWriter
 ) -> None:
     tree_writer(tmp_path, {"pytest.ini": "[pytest]\ntestpaths = gone\n", "test/test_a.py": ""})
-    assert layout.test_paths(tmp_path, ("./qa/",), {}) == ("qa",)
-    assert layout.test_paths(tmp_path, (), {}) == ("test",)
-    assert layout.test_paths(tmp_path / "test", (), {}) == (".",)
+    assert layout.test_paths(tmp_path, ("./qa/",), {}, ()) == ("qa",)
+    assert layout.test_paths(tmp_path, (), {}, ()) == ("test",)
+    assert layout.test_paths(tmp_path / "test", (), {}, ()) == (".",)
 
 
 def test_src_layout_versus_flat_layout(tmp_path: Path, tree_writer: TreeWriter) -> None:
@@ -258,3 +258,26 @@ def test_a_test_path_that_is_the_code_itself_keeps_its_modules(
     found = layout.discover(tmp_path)
     assert found.test_paths == tuple(testpaths.split())
     assert [m.name for m in found.modules] == modules
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pytest.ini": "[pytest]\naddopts = -q --doctest-modules\n"}, ("tests", "pkg")),
+        (
+            {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["--doctest-modules"]\n'},
+            ("tests", "pkg"),
+        ),
+        ({"setup.cfg": "[tool:pytest]\naddopts = --doctest-modules\n"}, ("tests", "pkg")),
+        ({"pytest.ini": "[pytest]\naddopts = -q\n"}, ("tests",)),
+    ],
+)
+def test_doctests_of_the_code_are_collected_as_plain_pytest_would(
+    tmp_path: Path, files: dict[str, str], expected: tuple[str, ...], tree_writer: TreeWriter
+) -> None:
+    """No ``testpaths``: plain ``pytest`` collects from the root, the code's doctests too
+    under ``--doctest-modules``; testvet runs the test directory, and then the code."""
+    tree_writer(tmp_path, {**files, "pkg/__init__.py": "", "pkg/seg.py": "", "tests/test_a.py": ""})
+    found = layout.discover(tmp_path)
+    assert found.test_paths == expected
+    assert [m.name for m in found.modules] == ["pkg", "pkg.seg"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,15 +130,21 @@ def _norm(path: str) -> str:
 
 def ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] | None:
     """pytest's ``testpaths`` from the file pytest itself would read, None when unset."""
+    return ini_option(root, pyproject, "testpaths")
+
+
+def ini_option(root: Path, pyproject: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
+    """A pytest ini option split into words (``testpaths``, ``addopts``), from the file
+    pytest itself would read; None when unset."""
     for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
         path = root / name
         if path.is_file():
-            return _from_ini(path, section)
+            return _from_ini(path, section, key)
     ini_options = toml_table(pyproject, "tool", "pytest").get("ini_options")
     if isinstance(ini_options, dict):
-        value = ini_options.get("testpaths")
+        value = ini_options.get(key)
         if isinstance(value, str):
-            return tuple(value.split())
+            return _words(value)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
         return None
@@ -146,8 +153,15 @@ def ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] |
         if path.is_file():
             parser = _parse_ini(path)
             if parser is not None and parser.has_section(section):
-                return _from_ini(path, section)
+                return _from_ini(path, section, key)
     return None
+
+
+def _words(text: str) -> tuple[str, ...]:
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:  # an unclosed quote: pytest would fail on it too
+        return tuple(text.split())
 
 
 def _parse_ini(path: Path) -> configparser.RawConfigParser | None:
@@ -159,17 +173,21 @@ def _parse_ini(path: Path) -> configparser.RawConfigParser | None:
     return parser
 
 
-def _from_ini(path: Path, section: str) -> tuple[str, ...] | None:
+def _from_ini(path: Path, section: str, key: str) -> tuple[str, ...] | None:
     parser = _parse_ini(path)
-    if parser is None or not parser.has_option(section, "testpaths"):
+    if parser is None or not parser.has_option(section, key):
         return None
-    return tuple(parser.get(section, "testpaths").split())
+    return _words(parser.get(section, key))
 
 
 def test_paths(
-    root: Path, configured: tuple[str, ...], pyproject: Mapping[str, Any]
+    root: Path,
+    configured: tuple[str, ...],
+    pyproject: Mapping[str, Any],
+    code: tuple[str, ...],
 ) -> tuple[str, ...]:
-    """The paths handed to pytest (relative to the root)."""
+    """The paths handed to pytest (relative to the root); ``code``: the project's
+    packages and modules (relative paths)."""
     if configured:
         return tuple(_norm(c) for c in configured)
     from_ini = ini_testpaths(root, pyproject)
@@ -184,7 +202,10 @@ def test_paths(
             return tuple(dict.fromkeys(existing))
     for name in ("tests", "test"):
         if (root / name).is_dir():
-            return (name,)
+            # Plain ``pytest`` collects from the root: under ``--doctest-modules`` that
+            # includes the doctests of the code.
+            doctests = "--doctest-modules" in (ini_option(root, pyproject, "addopts") or ())
+            return (name, *(c for c in code if doctests and (root / c).exists()))
     return (".",)
 
 
@@ -259,8 +280,10 @@ def discover(root: Path, src: tuple[str, ...] = (), tests: tuple[str, ...] = ())
     """Read the project's layout; ``src``/``tests`` are the ``[tool.testvet]`` overrides."""
     pyproject = read_pyproject(root)
     roots = source_roots(root, src)
-    tpaths = test_paths(root, tests, pyproject)
     pkgs = packages(root, roots)
+    code = [_norm(f"{r}/{name}") for r in roots for name in pkgs]
+    code = [c if (root / c).is_dir() else f"{c}.py" for c in code]
+    tpaths = test_paths(root, tests, pyproject, tuple(code))
     scripts = toml_table(pyproject, "project", "scripts")
     return Layout(
         name=project_name(root, pyproject),
