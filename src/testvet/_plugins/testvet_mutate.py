@@ -67,6 +67,9 @@ STALL_WINDOW = 0.25
 #: Why a worker timed out (the first two get a control run: ``_suspect``).
 ONE_TEST_CPU = "CPU time limit of one test"
 STALLED = f"asleep, no CPU time used for {STALL_WINDOW} s, past the test's budget (hung)"
+#: A control run whose last test needs more than this share of its CPU limit shows a
+#: budget too small to tell a loop from the time the test takes (``_tight``).
+TIGHT = 0.5
 #: A mutant retried because a test's budget proved too small gets this much more.
 GENEROUS_SCALE = 4.0
 GENEROUS_SLACK = 2.0
@@ -729,7 +732,9 @@ class _Engine:
         self.checked: set[str] = set()
         self.timeout_checked: set[tuple[str, ...]] = set()
         #: runs of tests whose control showed the last one's budget too small unmodified
+        #: (or barely enough: ``TIGHT``), and those whose control showed it enough
         self.budget_too_small: set[tuple[str, ...]] = set()
+        self.budget_ok: set[tuple[str, ...]] = set()
         #: function id -> its compiled mutants by id (compiled when first needed)
         self.prepared: dict[str, dict[str, tuple[Any, ...]]] = {}
         #: work that finishing workers add (controls to repeat one by one)
@@ -1173,11 +1178,15 @@ class _Engine:
         run.status = status
         control_timeout = run.job.get("control_timeout")
         if control_timeout is not None:
-            if status == "survived":  # the unmodified tests run within their budgets:
-                if len(control_timeout) == 1:  # those were real timeouts
+            if status == "survived" and not self._tight(run, final):
+                # The unmodified tests run within their budgets: the mutants run again
+                # with the same budgets, and time out again if they loop.
+                if len(control_timeout) == 1:
                     self.passed_first.add(control_timeout[0])
-                self.timeouts.pop(control_timeout, None)
-            else:  # they cannot (or a test fails alone): no evidence, run again
+                self.budget_ok.add(control_timeout)
+                pending = self.timeouts.pop(control_timeout, [])
+                self.extra += [_confirming(s, control_timeout[-1]) for s in pending]
+            else:  # they cannot, barely can, or a test fails alone: run again, generous
                 self.budget_too_small.add(control_timeout)
                 self.retry += self.timeouts.pop(control_timeout, [])
             return
@@ -1206,7 +1215,7 @@ class _Engine:
             self._result(mutant, status, killed_by, duration, reason)
         first = run.job.get("first")
         if reason in (ONE_TEST_CPU, STALLED) and not run.job.get("generous"):
-            self._suspect(run, killed_by)
+            self._suspect(run, killed_by, reason)
         if final is not None and first and killed_by != first and int(final.get("ran") or 0):
             self.passed_first.add(first)
         if status == "killed" and killed_by in self.items:
@@ -1218,18 +1227,45 @@ class _Engine:
                 if killed_by not in learned:
                     learned.append(killed_by)
 
-    def _suspect(self, run: _Running, killed_by: str | None) -> None:
-        """A test ran out of its budget: a real timeout, unless the unmodified code does
-        too after the same tests (checked by a control run; then the mutant runs again
-        with generous budgets)."""
+    def _suspect(self, run: _Running, killed_by: str | None, reason: str) -> None:
+        """A test ran out of its budget: a control run of the same tests on the
+        unmodified code says whether the budget holds them (``_conclude``). If it does
+        not, or barely, the mutant runs again with generous budgets; if it does, a CPU
+        timeout must happen again (the CPU time a test takes varies from run to run) —
+        being asleep past the budget, with no CPU used, does not vary so."""
+        confirming = run.job.get("confirm")
+        if confirming is not None:
+            if killed_by != confirming:  # out of time in another test: what varies is
+                job, *rest = run.spec  # the tests' time, not the mutant's loop
+                self.retry.append(({**job, "confirm": None}, *rest))
+            return  # out of its budget a second time, in the same test: a timeout
         names = [item.nodeid for item in (run.spec[3] if run.spec is not None else ())]
         if killed_by not in names:
             return
         ran = tuple(names[: names.index(killed_by) + 1])
+        known = ran in self.budget_ok or (len(ran) == 1 and ran[0] in self.passed_first)
         if ran in self.budget_too_small:  # its control already said so
             self.retry.append(run.spec)
-        elif len(ran) > 1 or ran[0] not in self.passed_first:
+        elif known and reason == ONE_TEST_CPU:
+            self.extra.append(_confirming(run.spec, ran[-1]))
+        elif not known:
             self.timeouts.setdefault(ran, []).append(run.spec)
+
+    @staticmethod
+    def _tight(run: _Running, final: dict[str, Any] | None) -> bool:
+        """Whether a control run's last test needed more than ``TIGHT`` of its CPU limit."""
+        cpu = (final or {}).get("last_cpu")
+        if cpu is None or not run.budgets or run.budgets[-1] is None:
+            return False
+        slack = run.first_slack if len(run.budgets) == 1 else TEST_SLACK
+        return float(cpu) > TIGHT * (run.budgets[-1] + slack)
+
+
+def _confirming(spec: tuple[Any, ...], test: str) -> tuple[Any, ...]:
+    """A mutant that ran out of a budget its tests hold (in ``test``), to run again with
+    the same budgets."""
+    job, *rest = spec
+    return ({**job, "confirm": test}, *rest)
 
 
 def _busy(running: dict[int, _Running]) -> int:
@@ -1364,7 +1400,7 @@ def _worker(
         from _pytest.runner import runtestprotocol
 
         ran = 0
-        first_cpu = None
+        first_cpu = last_cpu = None
         failures: list[str] = []
         for index, item in enumerate(items):
             ran = index + 1
@@ -1382,8 +1418,9 @@ def _worker(
             with _item_warnings(item) if id(item) in _OWN_WARNING_FILTERS else _NO_CONTEXT:
                 reports = runtestprotocol(item, nextitem=nextitem, log=False)
             signal.setitimer(signal.ITIMER_PROF, 0)
+            last_cpu = time.process_time() - began
             if index == 0:
-                first_cpu = time.process_time() - began
+                first_cpu = last_cpu
             failed = [r for r in reports if r.failed] + _LOGGED_FAILURES
             _LOGGED_FAILURES.clear()
             if failed and run_all:
@@ -1405,6 +1442,7 @@ def _worker(
                 "ran": ran,
                 "failed": failures,
                 "first_cpu": first_cpu,
+                "last_cpu": last_cpu,
             },
         )
         with contextlib.suppress(BaseException):
