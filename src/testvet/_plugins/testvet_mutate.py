@@ -1005,7 +1005,10 @@ class _Engine:
         running: dict[int, _Running],
     ) -> None:
         cpu = float(job["timeout"])
-        items, budgets = self._ordered(job, items)
+        if job.get("confirm"):  # the same tests in the same order as the first time
+            budgets = [self.budgets.get(item.nodeid) for item in items]
+        else:
+            items, budgets = self._ordered(job, items)
         if job.get("generous"):
             budgets = [GENEROUS_SCALE * (b or 0.0) + GENEROUS_SLACK for b in budgets]
             cpu = GENEROUS_SCALE * cpu + GENEROUS_SLACK
