@@ -27,6 +27,22 @@ def test_does_not_raise_on_empty_input():  # expect: TV101:low
     parse("")
 
 
+def test_does_not_raise_with_a_message():  # expect: TV101:low
+    # failing in the handler only words what a raising call does anyway
+    try:
+        parse("")
+    except ValueError:
+        pytest.fail("parse raised on empty input")
+
+
+def test_fails_in_a_handler_then_checks():
+    try:
+        result = parse("")
+    except ValueError as exc:
+        pytest.fail(f"parse raised: {exc}")
+    assert result == 0
+
+
 def test_with_assert():
     assert parse("1") == 1
 
