@@ -222,3 +222,32 @@ def test_tests_using_pytests_cache_run_and_the_cache_stays_out_of_the_tree(
     statuses = {m["id"]: (m["status"], m["killed_by"]) for m in report["mutation"]["mutants"]}
     assert statuses["pkg:triple#return-none"] == ("killed", "tests/test_triple.py::test_triple")
     assert sorted(p.name for p in root.iterdir()) == ["pkg", "pyproject.toml", "tests"]
+
+
+def test_a_test_module_skipped_while_importing_is_listed_as_skipped(tmp_path: Path) -> None:
+    """``pytest.importorskip`` at the top of a test module (a backend that is not
+    installed) skips the whole module while pytest collects it: its tests are not
+    run, and the audit says so instead of leaving the file out."""
+    root = tmp_path / "p"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("def double(x):\n    return 2 * x\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_a.py").write_text(
+        "from pkg import double\n\n\ndef test_ok():\n    assert double(2) == 4\n"
+    )
+    (root / "tests" / "test_b.py").write_text(
+        "import pytest\n\nfrom pkg import double\n\n"
+        "pytest.importorskip('no_such_backend_module')\n\n\n"
+        "def test_backend():\n    assert double(3) == 6\n"
+    )
+    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+    out = tmp_path / "o"
+
+    code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
+
+    assert code == ExitCode.OK
+    tests = {t["nodeid"]: t for t in json.loads((out / "report.json").read_text())["run"]["tests"]}
+    assert tests["tests/test_a.py::test_ok"]["outcome"] == "passed"
+    skipped = tests["tests/test_b.py"]
+    assert skipped["outcome"] == "skipped"
+    assert "no_such_backend_module" in skipped["message"]

@@ -144,6 +144,27 @@ class TestvetRunPlugin:
         if isinstance(collector, pytest.File):  # lets the parent tell a hang from progress
             self.events.write(ev="collecting", path=str(collector.path))
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: Any) -> Any:
+        """A test module that skips itself while it is imported (``importorskip``,
+        ``skip(allow_module_level=True)``): no test of it runs, and pytest counts one
+        skip. It is one skipped result, named by its file."""
+        outcome = yield
+        report = outcome.get_result()
+        if not report.skipped or isinstance(collector, pytest.Session):
+            return
+        if getattr(collector, "path", None) is None:
+            return
+        self.events.write(
+            ev="result",
+            nodeid=_nodeid(collector, self.settings["root"]),
+            outcome="skipped",
+            duration=0.0,
+            fns=[],
+            msg=_message(report),
+            shared=0.0,
+        )
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: Any, items: list[Any]) -> None:
         skip_file = self.settings.get("skip_file")

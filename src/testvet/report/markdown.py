@@ -484,17 +484,20 @@ def _signal(audit: Audit, fig: views.SuiteFigures) -> list[str]:
         ]
     ]
     if fig.outcomes is not None and fig.passed_reaching is not None:
+        # Out of what the run reported: a module that skipped itself while pytest
+        # collected it is one result there, and no test of the inventory.
+        ran = sum(fig.outcomes.values()) or fig.tests
         rows.append(
             [
                 "tests that passed and reached project code",
-                views.share(fig.passed_reaching, fig.tests),
+                views.share(fig.passed_reaching, ran),
                 "instrumented run",
             ]
         )
         rows.append(
             [
                 "tests that passed but reached no project function",
-                views.share(fig.passed_reaching_nothing or 0, fig.tests),
+                views.share(fig.passed_reaching_nothing or 0, ran),
                 "instrumented run",
             ]
         )
@@ -502,7 +505,7 @@ def _signal(audit: Audit, fig: views.SuiteFigures) -> list[str]:
         rows.append(
             [
                 "tests skipped or xfailed (no signal)",
-                views.share(idle, fig.tests),
+                views.share(idle, ran),
                 "instrumented run",
             ]
         )

@@ -242,6 +242,9 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
             event = log.results.get(nodeid)
             if event is not None:
                 done[nodeid] = _result(event, log)
+        for nodeid, event in log.results.items():
+            if "::" not in nodeid:  # a module that skipped itself while being collected
+                done[nodeid] = _result(event, log)
         running = log.running
         if running is not None and running not in done:
             if log.timeout == running or returncode == TIMEOUT_EXIT:
