@@ -380,6 +380,9 @@ class _Index:
         import gc
 
         self.functions: dict[tuple[str, int, str], list[types.FunctionType]] = {}
+        #: id of a nested code object -> the live functions whose code holds it (built
+        #: here, before any fork: looking it up later touches no function)
+        self.holders: dict[int, list[types.FunctionType]] = {}
         paths: dict[str, str] = {}
         for obj in gc.get_objects():
             if isinstance(obj, types.FunctionType):
@@ -389,6 +392,8 @@ class _Index:
                     paths[name] = os.path.realpath(name)
                 key = (paths[name], code.co_firstlineno, code.co_name)
                 self.functions.setdefault(key, []).append(obj)
+                for nested in _nested_codes(code):
+                    self.holders.setdefault(id(nested), []).append(obj)
 
     def find(self, filename: str, lines: set[int], name: str) -> list[types.FunctionType]:
         found: list[types.FunctionType] = []
@@ -398,21 +403,17 @@ class _Index:
 
     def holding(self, code: types.CodeType) -> list[types.FunctionType]:
         """Live functions whose code holds ``code`` among its nested code objects."""
-        filename = os.path.realpath(code.co_filename)
-        return [
-            function
-            for (path, _line, _name), functions in self.functions.items()
-            if path == filename
-            for function in functions
-            if _holds(function.__code__, code)
-        ]
+        return self.holders.get(id(code), [])
 
 
-def _holds(code: types.CodeType, target: types.CodeType) -> bool:
-    return any(
-        const is target or (isinstance(const, types.CodeType) and _holds(const, target))
-        for const in code.co_consts
-    )
+def _nested_codes(code: types.CodeType) -> list[types.CodeType]:
+    """The code objects nested in ``code``, at any depth."""
+    found = []
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found.append(const)
+            found += _nested_codes(const)
+    return found
 
 
 class _Target:
