@@ -13,6 +13,25 @@ from testvet.cli import main
 from testvet.errors import ExitCode
 
 BASIC = Path(__file__).parents[1] / "projects" / "run_basic"
+PYPROJECT = '[project]\nname = "pkg"\nversion = "0"\n'
+
+
+INC = "def inc(x):\n    return x + 1\n"
+TEST_INC = "from pkg import inc\n\n\ndef test_inc():\n    assert inc(1) == 2\n"
+
+
+def _project(root: Path, code: str, tests: dict[str, str], pyproject: str = "") -> Path:
+    """A project at ``root``: ``pkg/__init__.py`` holding ``code``, the ``tests/``
+    files, and a pyproject.toml (``pyproject``: what follows its ``[project]`` table)."""
+    files = {
+        "pkg/__init__.py": code,
+        **{f"tests/{name}": text for name, text in tests.items()},
+        "pyproject.toml": PYPROJECT + pyproject,
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
 
 
 def test_suite_running_another_checkout_is_a_suite_error(
@@ -104,17 +123,13 @@ def test_pytest_stopping_before_any_test_ran_is_a_suite_error_naming_the_cause(
 def test_tests_pytest_never_ran_are_listed_and_fail_the_audit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], conftest: str, test_2: str, why: str
 ) -> None:
-    root = tmp_path / "p"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg" / "__init__.py").write_text("def neg(x):\n    return -x\n")
-    (root / "tests").mkdir()
-    (root / "tests" / "conftest.py").write_text(conftest)
-    (root / "tests" / "test_a.py").write_text(
+    test_a = (
         "from pkg import neg\n\n\ndef test_1():\n    assert neg(1) == -1\n\n\n"
         + test_2
         + "\n\ndef test_3():\n    assert neg(2) == -2\n"
     )
-    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+    source = "def neg(x):\n    return -x\n"
+    root = _project(tmp_path / "p", source, {"conftest.py": conftest, "test_a.py": test_a})
     out = tmp_path / "o"
 
     code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
@@ -137,22 +152,17 @@ def test_a_coverage_plugin_only_the_project_can_import_is_left_out_of_the_analys
     """covdefaults, installed in the project's environment (filelock, platformdirs): the
     child measures with it; testvet's own interpreter, analysing the data, cannot load
     it. The analysis goes on without it, and the run says so."""
-    root = tmp_path / "p"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg" / "__init__.py").write_text("def inc(x):\n    return x + 1\n")
-    (root / "tests").mkdir()
-    (root / "tests" / "test_inc.py").write_text(
-        "from pkg import inc\n\n\ndef test_inc():\n    assert inc(1) == 2\n"
+    root = _project(
+        tmp_path / "p",
+        INC,
+        {"test_inc.py": TEST_INC},
+        '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
+        '[tool.coverage.run]\nplugins = ["covplug"]\n',
     )
     site = tmp_path / "site"  # the project's environment, not testvet's
     site.mkdir()
     (site / "covplug.py").write_text("def coverage_init(reg, options):\n    pass\n")
     monkeypatch.setenv("PYTHONPATH", str(site))
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "pkg"\nversion = "0"\n\n'
-        '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
-        '[tool.coverage.run]\nplugins = ["covplug"]\n'
-    )
     out = tmp_path / "o"
 
     code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
@@ -170,16 +180,11 @@ def test_a_coverage_plugin_nobody_can_import_is_named_with_its_setting(
 ) -> None:
     """``coverage run`` fails there too: the error names the plugin and where it is set,
     not "pytest did not start"."""
-    root = tmp_path / "p"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg" / "__init__.py").write_text("def inc(x):\n    return x + 1\n")
-    (root / "tests").mkdir()
-    (root / "tests" / "test_inc.py").write_text(
-        "from pkg import inc\n\n\ndef test_inc():\n    assert inc(1) == 2\n"
-    )
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "pkg"\nversion = "0"\n\n'
-        '[tool.coverage.run]\nplugins = ["covplug_nowhere"]\n'
+    root = _project(
+        tmp_path / "p",
+        INC,
+        {"test_inc.py": TEST_INC},
+        '\n[tool.coverage.run]\nplugins = ["covplug_nowhere"]\n',
     )
 
     code = main(["audit", str(root), "--mutation", "off", "-o", str(tmp_path / "o")])
@@ -200,18 +205,15 @@ def test_tests_using_pytests_cache_run_and_the_cache_stays_out_of_the_tree(
     """pytest's ``cache`` fixture (``config.cache``, used by plugins such as
     pytest-xprocess) works in the run and in the mutation workers; what it writes goes
     to the output directory, never to ``.pytest_cache`` in the project."""
-    root = tmp_path / "p"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg" / "__init__.py").write_text("def triple(x):\n    return 3 * x\n")
-    (root / "tests").mkdir()
-    (root / "tests" / "test_triple.py").write_text(
+    test = (
         "from pkg import triple\n\n\n"
         "def test_triple(cache):\n"
         "    cache.set('pkg/seen', 1)\n"
         "    assert cache.get('pkg/seen', 0) == 1\n"
         "    assert triple(2) == 6\n"
     )
-    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+    source = "def triple(x):\n    return 3 * x\n"
+    root = _project(tmp_path / "p", source, {"test_triple.py": test})
     out = tmp_path / "o"
 
     code = main(["audit", str(root), "--mutation", "extreme", "-f", "json", "-o", str(out)])
@@ -228,19 +230,13 @@ def test_a_test_module_skipped_while_importing_is_listed_as_skipped(tmp_path: Pa
     """``pytest.importorskip`` at the top of a test module (a backend that is not
     installed) skips the whole module while pytest collects it: its tests are not
     run, and the audit says so instead of leaving the file out."""
-    root = tmp_path / "p"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pkg" / "__init__.py").write_text("def double(x):\n    return 2 * x\n")
-    (root / "tests").mkdir()
-    (root / "tests" / "test_a.py").write_text(
-        "from pkg import double\n\n\ndef test_ok():\n    assert double(2) == 4\n"
-    )
-    (root / "tests" / "test_b.py").write_text(
-        "import pytest\n\nfrom pkg import double\n\n"
+    tests = {
+        "test_a.py": "from pkg import double\n\n\ndef test_ok():\n    assert double(2) == 4\n",
+        "test_b.py": "import pytest\n\nfrom pkg import double\n\n"
         "pytest.importorskip('no_such_backend_module')\n\n\n"
-        "def test_backend():\n    assert double(3) == 6\n"
-    )
-    (root / "pyproject.toml").write_text('[project]\nname = "pkg"\nversion = "0"\n')
+        "def test_backend():\n    assert double(3) == 6\n",
+    }
+    root = _project(tmp_path / "p", "def double(x):\n    return 2 * x\n", tests)
     out = tmp_path / "o"
 
     code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
