@@ -945,12 +945,10 @@ class _Engine:
         prepared = []
         first: dict[tuple[Any, ...], str] = {}
         for job in function["mutants"]:
-            mine = items
+            mine = items if covering else []  # one list for all: ``_ordered`` caches by it
             if "tests" in job:  # only the covering tests that execute its lines
-                mine = self._listed(job["tests"])
-                mine = mine + later if mine else mine
-            elif not covering:
-                mine = covering
+                own = self._listed(job["tests"])
+                mine = own + later if own else []
             if not mine:
                 self._result(job["id"], "no-tests", None, 0.0, "covering tests not collected")
                 continue

@@ -324,10 +324,9 @@ def _job(
         if narrowed is None or narrowed == target.tests:
             mutants.append((spec.id, spec.source, target.timeout, None))
             continue
-        tests = narrowed
-        budget_tests = _tests_run(target, narrowed)
-        budget = cfg.timeout_factor * sum(plan.durations.get(t, 0.0) for t in budget_tests)
-        mutants.append((spec.id, spec.source, budget + TIMEOUT_SLACK, tests))
+        ran = _tests_run(target, narrowed)  # the job names the later tests once
+        budget = cfg.timeout_factor * sum(plan.durations.get(t, 0.0) for t in ran)
+        mutants.append((spec.id, spec.source, budget + TIMEOUT_SLACK, narrowed))
     info = target.info
     return FunctionJob(
         id=info.id,
