@@ -53,3 +53,21 @@ def test_a_timeout_the_mutant_does_not_repeat_is_no_timeout(
     assert mutants["jitter.twice:echo#return-none"].status is MutantStatus.SURVIVED
     assert (counts / "first_a").read_text() == "xxxx"
     assert (counts / "first_b").read_text() == "xx"
+
+
+@pytest.mark.slow
+def test_a_confirming_run_keeps_the_order_of_the_first(tmp_path: Path) -> None:
+    """``return None`` loops in the first test and is killed by the second; its siblings
+    teach the engine that the second test kills. Run again in that learned order, the
+    mutant would fail the second test instead of timing out where it first did (and a
+    loop in another test would go to the generous retry, seconds per real timeout)."""
+    waits = "tests/test_jitter.py::test_waits_for_a_step"
+    two = "tests/test_jitter.py::test_step_is_two"
+    reached = {waits: ["jitter.spin:step"], two: ["jitter.spin:step"]}
+    modules = {"jitter.spin": "src/jitter/spin.py"}
+    audit = make_audit(ROOT, modules, reached, durations={waits: 0.04, two: 0.05})
+    out = stage.run(audit, context(tmp_path / "out", ROOT))
+    mutants = by_id(out)
+    assert mutants["jitter.spin:step#return-0"].killed_by == two
+    looping = mutants["jitter.spin:step#return-none"]
+    assert (looping.status, looping.killed_by) == (MutantStatus.TIMEOUT, waits)

@@ -45,3 +45,18 @@ def test_slow_first_a():
 def test_slow_first_b():
     _burn(0.5 if _runs("first_b") == 1 else 0.001)
     twice.echo(2)
+
+
+def test_waits_for_a_step():
+    # a mutant returning None loops here; any other value passes
+    from jitter.spin import step
+
+    value = step()
+    while value is None:
+        value = step()
+
+
+def test_step_is_two():
+    from jitter.spin import step
+
+    assert step() == 2

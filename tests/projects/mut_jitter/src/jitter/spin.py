@@ -1,0 +1,2 @@
+def step(base: int = 1) -> int:
+    return base + 1
