@@ -51,6 +51,20 @@ _STAGE_CODES: tuple[CodeInfo, ...] = (
         "mutation.md",
     ),
     CodeInfo(
+        "TV403",
+        Category.ORDER_DEPENDENT,
+        Severity.MEDIUM,
+        "test that passes in the suite but fails twice when run alone",
+        "rules/TV403.md",
+    ),
+    CodeInfo(
+        "TV404",
+        Category.FLAKY,
+        Severity.MEDIUM,
+        "test that failed once and then passed when run alone on the same code",
+        "rules/TV404.md",
+    ),
+    CodeInfo(
         "TV601",
         Category.UNTESTED_REQUIREMENT,
         Severity.MEDIUM,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from mutate_helpers import PROJECTS, SWAP_MODULES, SWAP_REACHED, context, make_audit
 
-from testvet.model import Audit, MutantStatus
+from testvet.model import Audit, Category, MutantStatus
 from testvet.mutate import stage
+from testvet.mutate.isolation import ORDER_DEPENDENT
 
 ROOT = PROJECTS / "mut_swap"
 
@@ -101,3 +102,35 @@ def test_mutants_killed_by_a_test_that_fails_alone_run_again_without_it(swapped:
     assert {m.status for m in mine.values()} == {MutantStatus.KILLED}
     assert {m.killed_by for m in mine.values()} == {"tests/test_order.py::test_c_double"}
     assert "swap.order.double" not in {s.function for s in swapped.mutation.skipped}
+
+
+def test_tests_that_fail_alone_twice_are_order_dependent(swapped: Audit) -> None:
+    found = {f.test: f for f in swapped.findings if f.code == ORDER_DEPENDENT}
+    order = "tests/test_order.py::"
+    assert set(found) == {order + "test_b_compute", order + "test_b_double"}
+    compute = found[order + "test_b_compute"]
+    assert (compute.category, compute.path, compute.line) == (
+        Category.ORDER_DEPENDENT,
+        "tests/test_order.py",
+        8,
+    )
+    assert compute.message == (
+        f"{order}test_b_compute passes in the suite but fails when run on its own "
+        "(RuntimeError): it depends on what a test before it leaves behind"
+    )
+
+
+def test_an_audit_that_runs_none_of_its_mutants_still_reports_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    out = tmp_path_factory.mktemp("twice")
+    mutation = {"mode": "extreme", "paths": {}}
+    audit = make_audit(ROOT, SWAP_MODULES, SWAP_REACHED, mutation)
+    stage.run(audit, context(out, ROOT))
+    again = stage.run(audit, context(out, ROOT))
+    assert again.mutation is not None
+    double = [m for m in again.mutation.mutants if m.function == "swap.order:double"]
+    assert len(double) == 3
+    assert all(m.cached for m in double)  # test_b_double did not run again
+    found = {f.test for f in again.findings if f.code == ORDER_DEPENDENT}
+    assert "tests/test_order.py::test_b_double" in found

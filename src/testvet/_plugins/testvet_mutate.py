@@ -1203,15 +1203,7 @@ class _Engine:
             return
         control = run.job.get("control")
         if control is not None:
-            if status == "survived":
-                self.passed_first.add(control)  # it passes on its own: never checked again
-            elif status == "timeout" and not run.job.get("generous"):
-                # Out of its budget is not a failure: alone in a fresh worker a test can
-                # pay for what an earlier test built in the baseline (a cache, a table).
-                self.extra.append(({**run.job, "generous": True}, None, None, run.spec[3]))
-            else:
-                why = f"{control} fails on the unmodified code when run alone ({status})"
-                self.bad_tests[control] = why
+            self._judge_control(run, control, status, final)
             return
         for mutant in (run.job["id"], *self.twins.get(run.job["id"], ())):
             self._result(mutant, status, killed_by, duration, reason)
@@ -1228,6 +1220,45 @@ class _Engine:
                 learned = self.learned.setdefault(run.job.get("function", ""), [])
                 if killed_by not in learned:
                     learned.append(killed_by)
+
+    def _judge_control(
+        self, run: _Running, control: str, status: str, final: dict[str, Any] | None
+    ) -> None:
+        """A test run alone on the unmodified code. A test that fails there runs alone
+        once more: failing again, it depends on what tests before it leave behind
+        (order-dependent); passing, it is flaky. Either way its kills do not count, and
+        the auditing process is told (``alone``)."""
+        first_error = run.job.get("failed_before")
+        if status == "survived":
+            if first_error is None:
+                self.passed_first.add(control)  # it passes on its own: never checked again
+                return
+            self.bad_tests[control] = (
+                f"{control} is flaky: run alone on the unmodified code, it failed once "
+                "and then passed"
+            )
+            _send(
+                self.out, {"t": "alone", "test": control, "outcome": "flaky", "error": first_error}
+            )
+            return
+        if status == "timeout" and not run.job.get("generous"):
+            # Out of its budget is not a failure: alone in a fresh worker a test can
+            # pay for what an earlier test built in the baseline (a cache, a table).
+            self.extra.append(({**run.job, "generous": True}, None, None, run.spec[3]))
+            return
+        error = (final or {}).get("error")
+        if status == "killed" and first_error is None:
+            again = {**run.job, "failed_before": error or "failed"}
+            self.extra.append((again, None, None, run.spec[3]))
+            return
+        self.bad_tests[control] = (
+            f"{control} fails on the unmodified code when run alone ({status})"
+        )
+        if status == "killed":
+            _send(
+                self.out,
+                {"t": "alone", "test": control, "outcome": "fails", "error": error or first_error},
+            )
 
     def _suspect(self, run: _Running, killed_by: str | None, reason: str) -> None:
         """A test ran out of its budget: a control run of the same tests on the
@@ -1404,6 +1435,7 @@ def _worker(
         ran = 0
         first_cpu = last_cpu = None
         failures: list[str] = []
+        error = None
         for index, item in enumerate(items):
             ran = index + 1
             # Which test is running, without a syscall (the call phase notes when its
@@ -1434,6 +1466,8 @@ def _worker(
                     verdict, reason = "crashed", "memory limit reached (MemoryError)"
                 else:
                     verdict = "killed"
+                    when = getattr(failed[0], "when", "call")
+                    error = text[:200] if when == "call" else f"{text[:200]} in {when}"
                 break
         _write_line(
             fd,
@@ -1441,6 +1475,7 @@ def _worker(
                 "status": verdict,
                 "killed_by": killed_by,
                 "reason": reason,
+                "error": error,
                 "ran": ran,
                 "failed": failures,
                 "first_cpu": first_cpu,

@@ -7,6 +7,9 @@ data and case files: what is there but is not a test module), the text of every
 project function the covering tests reached in the run (a helper the function calls),
 and the module-level code of those functions' modules and of the project modules they
 import (``modcode``: constants, class attributes, default values).
+Tests found to fail when run alone on the unmodified code are kept in the same file,
+keyed by their node id with the digest of their sources (``TestSources.digest``): an
+audit that runs no mutant still reports them.
 Stored as one JSON file under ``OUTPUT_DIR/mutation-cache/``, written atomically.
 """
 
@@ -169,6 +172,9 @@ class Cache:
     def __init__(self, directory: Path) -> None:
         self.path = directory / FILE
         self.entries: dict[str, dict[str, Any]] = {}
+        #: test node id -> how it did when run alone on the unmodified code, and the
+        #: digest of its sources then (``TestSources.digest``)
+        self.alone: dict[str, dict[str, Any]] = {}
         self.dirty = False
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -178,6 +184,9 @@ class Cache:
             entries = data.get("entries")
             if isinstance(entries, dict):
                 self.entries = entries
+            alone = data.get("alone")
+            if isinstance(alone, dict):
+                self.alone = alone
 
     def get(self, k: str) -> dict[str, Any] | None:
         entry = self.entries.get(k)
@@ -190,11 +199,26 @@ class Cache:
             self.entries.pop(k, None)
         self.dirty = True
 
+    def seen_alone(self, test: str, digest: str) -> tuple[str, str] | None:
+        """``(outcome, error)`` of ``test`` run alone, if seen with these sources."""
+        entry = self.alone.get(test)
+        if not isinstance(entry, dict) or entry.get("digest") != digest:
+            return None
+        outcome, error = entry.get("outcome"), entry.get("error")
+        if not isinstance(outcome, str) or not isinstance(error, str):
+            return None
+        return outcome, error
+
+    def put_alone(self, test: str, digest: str, outcome: str, error: str) -> None:
+        self.alone[test] = {"digest": digest, "outcome": outcome, "error": error}
+        self.dirty = True
+
     def save(self, keep: set[str] | None = None) -> None:
         """Write the cache; with ``keep``, drop entries of mutants that no longer exist."""
         if keep is not None:
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"engine": ENGINE_VERSION, "entries": self.entries}, sort_keys=True)
+        data = {"engine": ENGINE_VERSION, "entries": self.entries, "alone": self.alone}
+        text = json.dumps(data, sort_keys=True)
         write_atomic(self.path, text)
         self.dirty = False

@@ -60,6 +60,16 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Alone:
+    """A test run alone on the unmodified code (a control run): ``fails`` twice in a
+    row, or ``flaky`` (failed once, then passed); ``error`` is how it failed."""
+
+    test: str
+    outcome: str
+    error: str
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything the warm process reported."""
 
@@ -68,6 +78,8 @@ class Report:
     skipped: dict[str, str]
     #: Set when the warm process itself failed (collection error, crash, hang).
     failure: str | None = None
+    #: Tests that failed when run alone on the unmodified code (control runs).
+    alone: tuple[Alone, ...] = ()
 
 
 def _jobs_document(
@@ -234,6 +246,7 @@ def execute(
     # Workers are capped at 4x their CPU budget + 20 s of wall time (see the plugin).
     idle_limit = 4.0 * max(mutant_timeouts, default=0.0) + 80.0
     outcomes: list[Outcome] = []
+    alone: list[Alone] = []
     skipped: dict[str, str] = {}
     failure: str | None = None
     ready = False
@@ -275,6 +288,9 @@ def execute(
                     outcomes.append(outcome)
                     if on_outcome is not None:
                         on_outcome(outcome)
+                elif kind == "alone":
+                    error = str(message.get("error") or "failed")
+                    alone.append(Alone(message["test"], message["outcome"], error))
                 elif kind == "done":
                     done = True
     finally:
@@ -285,7 +301,7 @@ def execute(
             f"mutation worker exited with status {status} before finishing"
             f"{': ' + _tail(log_path) if _tail(log_path) else ''}"
         )
-    return Report(tuple(outcomes), skipped, failure)
+    return Report(tuple(outcomes), skipped, failure, tuple(alone))
 
 
 def _stop(proc: subprocess.Popen[bytes], at_once: bool) -> None:

@@ -22,10 +22,11 @@ from testvet.model import (
     MutationResult,
     SkippedFunction,
 )
+from testvet.model import Outcome as TestOutcome
 from testvet.mutate import findings as findings_mod
-from testvet.mutate import treewatch
+from testvet.mutate import isolation, treewatch
 from testvet.mutate.cache import Cache, ReachedCode, TestSources, key, support_digest
-from testvet.mutate.executor import FunctionJob, Outcome, WarmProcess, execute
+from testvet.mutate.executor import Alone, FunctionJob, Outcome, WarmProcess, execute
 from testvet.mutate.modcode import ModuleCode
 from testvet.mutate.operators import OPERATOR, MutantSpec
 from testvet.mutate.plan import TIMEOUT_SLACK, Plan, Target, build, worker_count
@@ -186,6 +187,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     unjudged: dict[str, str] = {}
     notes: list[str] = []
     run_began = time.perf_counter()
+    fresh: tuple[Alone, ...] = ()
     if total:
         ctx.progress("mutation", 0, total)
         saved_at = time.monotonic()
@@ -229,6 +231,9 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             test_budgets={t: cfg.timeout_factor * d for t, d in plan.durations.items()},
             on_outcome=on_outcome,
         )
+        fresh = report.alone
+        for alone in fresh:
+            cache.put_alone(alone.test, sources.digest([alone.test]), alone.outcome, alone.error)
         cache.save()
         tree_note = treewatch.note(
             treewatch.changes(tree_before, treewatch.snapshot(root, skip=[output]))
@@ -264,6 +269,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     )
     imported = audit.run.imported if audit.run is not None else frozenset()
     new_findings, unproven = findings_mod.pseudo_tested(judged_targets, mutants, imported)
+    new_findings += isolation.findings(root, _seen_alone(audit, cache, sources, fresh))
     if unproven:
         notes.append(_imported_note(unproven))
     result = MutationResult(
@@ -285,6 +291,21 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         findings=(*audit.findings, *new_findings),
         policy_checks=(*audit.policy_checks, *checks),
     )
+
+
+def _seen_alone(
+    audit: Audit, cache: Cache, sources: TestSources, fresh: tuple[Alone, ...]
+) -> list[Alone]:
+    """The tests seen failing alone: in this audit's control runs, or in an earlier
+    audit's, for passing tests whose sources have not changed since."""
+    seen = {alone.test: alone for alone in fresh}
+    assert audit.run is not None
+    passing = {r.nodeid for r in audit.run.results if r.outcome is TestOutcome.PASSED}
+    for test in sorted(set(cache.alone) & passing - set(seen)):
+        found = cache.seen_alone(test, sources.digest([test]))
+        if found is not None:
+            seen[test] = Alone(test, *found)
+    return list(seen.values())
 
 
 def _imported_note(names: list[str]) -> str:

@@ -47,6 +47,8 @@ _KNOWN: dict[str, str] = {
     "TV310": "Rotten green: assertions of a passing test never executed",
     "TV401": "Pseudo-tested function: a trivial body fails no test",
     "TV402": "Weakly-tested function: operator mutants survive",
+    "TV403": "Order-dependent test: fails when run alone",
+    "TV404": "Flaky test: failed, then passed, run alone on the same code",
 }
 
 

@@ -34,8 +34,9 @@ DETECTED = (MutantStatus.KILLED, MutantStatus.TIMEOUT, MutantStatus.CRASHED)
 CATEGORY_STAGE: dict[Category, str | None] = {
     Category.CANNOT_FAIL: "static",
     Category.NONDETERMINISTIC: "static",
-    Category.FLAKY: "run",
-    Category.ORDER_DEPENDENT: "run",
+    # the mutation engine's control runs: a test that kills a mutant runs alone
+    Category.FLAKY: "mutate",
+    Category.ORDER_DEPENDENT: "mutate",
     Category.PSEUDO_TESTED: "mutate",
     Category.WEAKLY_TESTED: "mutate",
     Category.COVERAGE_BELOW_POLICY: "run",
@@ -51,7 +52,9 @@ STAGE_PRODUCES: dict[str, str] = {
     "discover": "the test inventory and collection errors",
     "static": "the static rules (cannot-fail, nondeterministic)",
     "run": "the instrumented run (outcomes, durations, coverage, rotten-green tests)",
-    "mutate": "mutation analysis (pseudo-tested and weakly-tested code)",
+    "mutate": (
+        "mutation analysis (pseudo-tested and weakly-tested code; tests that fail when run alone)"
+    ),
     "scenarios": "missing failure and abuse scenarios",
     "policy": "the coverage policy checks and the verdict",
 }

@@ -15,28 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from testvet.model import Category, Finding, Outcome, Severity, TestResult
+from testvet.run.testdefs import Def as _Def
+from testvet.run.testdefs import find_def, methods_by_name, parse_nodeid
 
 CODE = "TV310"
 _CHECK_NAMES = {"raises", "warns", "fail", "deprecated_call", "fail_"}
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
-_Def = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-@dataclass(frozen=True)
-class _Target:
-    path: str
-    classes: tuple[str, ...]
-    function: str
-    nodeid: str
-
-
-def _parse_nodeid(nodeid: str) -> _Target | None:
-    parts = nodeid.split("::")
-    if len(parts) < 2 or not parts[0].endswith(".py"):
-        return None
-    base = nodeid.split("[", 1)[0]
-    function = parts[-1].split("[", 1)[0]
-    return _Target(parts[0], tuple(parts[1:-1]), function, base)
 
 
 def _dotted(node: ast.expr) -> str:
@@ -114,35 +98,6 @@ def assertion_lines(func: _Def, helpers: tuple[str, ...] = ()) -> list[int]:
     return [first for first, _last in assertion_spans(func, helpers)]
 
 
-def _methods_by_name(tree: ast.Module) -> dict[str, list[_Def]]:
-    """Every method of every class in ``tree``, by name (one walk of the tree)."""
-    methods: dict[str, list[_Def]] = {}
-    for cls in ast.walk(tree):
-        if isinstance(cls, ast.ClassDef):
-            for node in cls.body:
-                if isinstance(node, _Def):
-                    methods.setdefault(node.name, []).append(node)
-    return methods
-
-
-def _find(tree: ast.Module, target: _Target, methods: dict[str, list[_Def]]) -> _Def | None:
-    """``target``'s function in ``tree``; ``methods`` is ``_methods_by_name(tree)``, built
-    once per file rather than a walk of the tree for each test inherited from a base."""
-    scope: list[ast.stmt] = tree.body
-    for cls in target.classes:
-        found = next((n for n in scope if isinstance(n, ast.ClassDef) and n.name == cls), None)
-        if found is None:
-            scope = []
-            break
-        scope = found.body
-    direct = [n for n in scope if isinstance(n, _Def) and n.name == target.function]
-    if direct:
-        return direct[-1]
-    # Inherited from a base class in the same file: accept a unique match.
-    anywhere = methods.get(target.function, [])
-    return anywhere[0] if len(anywhere) == 1 else None
-
-
 @dataclass(frozen=True)
 class Checked:
     """What the run showed about one passing test function's checks."""
@@ -171,7 +126,7 @@ def evidence(
     for result in results:
         if result.outcome is not Outcome.PASSED:
             continue
-        target = _parse_nodeid(result.nodeid)
+        target = parse_nodeid(result.nodeid)
         if target is None or target.nodeid in seen or target.path not in executed:
             continue
         seen.add(target.nodeid)
@@ -179,14 +134,14 @@ def evidence(
             try:
                 text = (root / target.path).read_text(encoding="utf-8")
                 tree = ast.parse(text)
-                trees[target.path] = (tree, text.splitlines(), _methods_by_name(tree))
+                trees[target.path] = (tree, text.splitlines(), methods_by_name(tree))
             except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
                 trees[target.path] = None
         parsed = trees[target.path]
         if parsed is None:
             continue
         tree, source, methods = parsed
-        func = _find(tree, target, methods)
+        func = find_def(tree, target, methods)
         if func is None:
             continue
         ran = executed[target.path]
