@@ -130,25 +130,24 @@ class PeakMemory:
         self._thread.join()
 
     def _tree(self) -> list[int]:
-        parents: dict[int, int] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
+        """The root and its descendants, from each thread's ``children`` list (reading
+        the status of every process on the machine cost ~4 ms a sample)."""
+        tree: list[int] = []
+        todo = [self.root]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
             try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                parents[int(entry)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
                 continue
-        tree = {self.root}
-        changed = True
-        while changed:
-            changed = False
-            for pid, ppid in parents.items():
-                if ppid in tree and pid not in tree:
-                    tree.add(pid)
-                    changed = True
-        return sorted(tree)
+            for task in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                        todo += [int(child) for child in f.read().split()]
+                except (OSError, ValueError):
+                    continue
+        return sorted(set(tree))
 
     @staticmethod
     def _pss(pid: int) -> int:
