@@ -88,8 +88,10 @@ def test_the_make_demo_command_audits_the_example(tmp_path: Path, digest_tree: D
     assert (tmp_path / "report.md").is_file()
     doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     check_report(doc, example, done.returncode)
-    assert doc["summary"]["tests"] == 34
+    assert doc["summary"]["tests"] == 36
     assert "cannot-fail" in doc["summary"]["by_category"]
+    order = {f["test"] for f in doc["findings"] if f["category"] == "order-dependent"}
+    assert order == {"tests/test_ratelimit.py::test_the_shared_limiter_has_one_request_left"}
     assert "tests/test_auth.py::test_issue_round_trip" in {f["test"] for f in doc["findings"]}
     assert "taskq" in done.stdout  # the terminal report was printed
 
@@ -142,7 +144,7 @@ def test_the_example_suite_is_green_under_plain_pytest(digest_tree: Digest) -> N
         check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:]
-    assert "33 passed, 1 xfailed" in done.stdout.splitlines()[-1]
+    assert "35 passed, 1 xfailed" in done.stdout.splitlines()[-1]
     assert digest_tree(example) == before
 
 

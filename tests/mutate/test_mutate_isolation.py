@@ -11,7 +11,7 @@ from mutate_helpers import PROJECTS, audit_untouched
 
 from testvet.model import Audit, Category, MutantStatus, Severity
 from testvet.mutate.executor import Alone
-from testvet.mutate.isolation import FLAKY, findings
+from testvet.mutate.isolation import FLAKY, ORDER_DEPENDENT, findings
 
 ROOT = PROJECTS / "mut_flaky"
 TEST = "tests/test_weather.py::test_celsius"
@@ -70,3 +70,15 @@ def test_a_finding_names_the_test_where_its_def_is_not_found(tmp_path: Path) -> 
     assert finding.message.endswith(
         "fails when run on its own (KeyError): it depends on what a test before it leaves behind"
     )
+
+
+@pytest.mark.slow
+def test_a_test_needing_an_earlier_one_is_found_whatever_its_name(tmp_path: Path) -> None:
+    """Killing tests are checked together in the reverse of the suite's order, not of
+    their names; and a test a mutant lets pass (``return 1``) is still checked."""
+    audit = audit_untouched(PROJECTS / "mut_order", tmp_path / "out")
+    found = {f.test: f.code for f in audit.findings if f.category is Category.ORDER_DEPENDENT}
+    assert found == {"tests/test_tally.py::test_a_total_counts_every_bump": ORDER_DEPENDENT}
+    assert audit.mutation is not None
+    killers = {m.killed_by for m in audit.mutation.mutants if m.status is MutantStatus.KILLED}
+    assert killers == {"tests/test_tally.py::test_z_bump_counts_from_one"}

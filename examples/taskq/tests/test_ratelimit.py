@@ -42,3 +42,14 @@ def test_remaining_after_random_burst():
 def test_invalid_settings_are_refused(limit, window):
     with pytest.raises(ValueError, match="limit must be"):
         RateLimiter(limit=limit, window=window)
+
+
+SHARED = RateLimiter(limit=2, window=10)
+
+
+def test_the_shared_limiter_serves_a_request():
+    assert SHARED.allow("shared", now=0) is True
+
+
+def test_the_shared_limiter_has_one_request_left():
+    assert SHARED.remaining("shared", now=0) == 1

@@ -713,8 +713,15 @@ class _Engine:
         #: killing test -> the mutants it killed (as queued), and the largest timeout
         self.kills: dict[str, list[Any]] = {}
         self.killers: dict[str, float] = {}
-        #: tests that passed as the first test of a worker (so they pass on their own)
+        #: tests that passed as the first test of a worker (so their budget holds them
+        #: on their own)
         self.passed_first: set[str] = set()
+        #: tests seen passing on the unmodified code in a control run (a test that passed
+        #: first in a worker with a mutant in place may have passed thanks to the mutant:
+        #: one needing what an earlier test leaves behind, given it by a mutant's value)
+        self.passes_alone: set[str] = set()
+        #: the suite's run order
+        self.position = {nodeid: index for index, nodeid in enumerate(self.items)}
         #: the tests a worker ran, the last one out of CPU time -> the mutants it happened
         #: to (checked by a control run of those tests on the unmodified code)
         self.timeouts: dict[tuple[str, ...], list[Any]] = {}
@@ -853,12 +860,13 @@ class _Engine:
     def _control_jobs(self) -> list[Any]:
         """Control runs for the killing tests not known to pass on their own.
 
-        Several are checked in one worker, in reverse order (a test that only passes
-        after an earlier one then fails); those that fail there are checked alone.
+        Several are checked in one worker, in the reverse of the suite's order (a test
+        that only passes after an earlier one then fails); those that fail there are
+        checked alone.
         """
         batch = sorted(
-            (n for n in self.killers if n not in self.passed_first and n not in self.checked),
-            reverse=True,
+            (n for n in self.killers if n not in self.passes_alone and n not in self.checked),
+            key=lambda nodeid: -self.position.get(nodeid, 0),
         )
         self.checked.update(batch)
         queue: list[Any] = []
@@ -1185,6 +1193,7 @@ class _Engine:
                 # with the same budgets, and time out again if they loop.
                 if len(control_timeout) == 1:
                     self.passed_first.add(control_timeout[0])
+                    self.passes_alone.add(control_timeout[0])
                 self.budget_ok.add(control_timeout)
                 pending = self.timeouts.pop(control_timeout, [])
                 self.extra += [_confirming(s, control_timeout[-1]) for s in pending]
@@ -1200,6 +1209,7 @@ class _Engine:
                     self.extra.append(self._control_job(nodeid))
                 else:
                     self.passed_first.add(nodeid)
+                    self.passes_alone.add(nodeid)
             return
         control = run.job.get("control")
         if control is not None:
@@ -1230,8 +1240,9 @@ class _Engine:
         the auditing process is told (``alone``)."""
         first_error = run.job.get("failed_before")
         if status == "survived":
-            if first_error is None:
-                self.passed_first.add(control)  # it passes on its own: never checked again
+            if first_error is None:  # it passes on its own: never checked again
+                self.passed_first.add(control)
+                self.passes_alone.add(control)
                 return
             self.bad_tests[control] = (
                 f"{control} is flaky: run alone on the unmodified code, it failed once "
