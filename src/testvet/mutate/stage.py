@@ -24,7 +24,7 @@ from testvet.model import (
 )
 from testvet.model import Outcome as TestOutcome
 from testvet.mutate import findings as findings_mod
-from testvet.mutate import isolation, treewatch
+from testvet.mutate import isolation, plainrun, treewatch
 from testvet.mutate.cache import Cache, ReachedCode, TestSources, key, support_digest
 from testvet.mutate.executor import Alone, FunctionJob, Outcome, WarmProcess, execute
 from testvet.mutate.modcode import ModuleCode
@@ -231,7 +231,9 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             test_budgets={t: cfg.timeout_factor * d for t, d in plan.durations.items()},
             on_outcome=on_outcome,
         )
-        fresh = report.alone
+        fresh, only_here = _confirm_alone(audit, report.alone, output, plan.durations)
+        if only_here:
+            notes.append(_workers_only_note(only_here))
         for alone in fresh:
             cache.put_alone(alone.test, sources.digest([alone.test]), alone.outcome, alone.error)
         cache.save()
@@ -290,6 +292,42 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         mutation=result,
         findings=(*audit.findings, *new_findings),
         policy_checks=(*audit.policy_checks, *checks),
+    )
+
+
+def _confirm_alone(
+    audit: Audit, seen: tuple[Alone, ...], output: Path, durations: Mapping[str, float]
+) -> tuple[tuple[Alone, ...], list[str]]:
+    """The tests seen failing alone in the workers, without those that pass when run
+    alone under plain pytest (they fail only in the workers); and the names of those."""
+    kept: list[Alone] = []
+    only_here: list[str] = []
+    for alone in seen:
+        if alone.outcome == "fails":
+            failed = plainrun.fails_alone(
+                audit.project.root,
+                _python(audit),
+                alone.test,
+                output / WORK_DIR / "alone",
+                audit.config.pytest_args,
+                durations.get(alone.test, 0.0),
+            )
+            if not failed:
+                only_here.append(alone.test)
+                continue
+        kept.append(alone)
+    return tuple(kept), only_here
+
+
+def _workers_only_note(tests: list[str]) -> str:
+    one = len(tests) == 1
+    return (
+        f"{len(tests)} test{'' if one else 's'} failed twice when run alone in the mutation "
+        f"workers but {'does' if one else 'do'} not fail alone under plain pytest, so "
+        f"{'it is' if one else 'they are'} not reported as order-dependent; the mutants "
+        f"{'it' if one else 'they'} failed on were judged without {'it' if one else 'them'}: "
+        + ", ".join(tests[:5])
+        + (" …" if len(tests) > 5 else "")
     )
 
 
