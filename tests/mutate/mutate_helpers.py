@@ -198,11 +198,11 @@ SWAP_REACHED: dict[str, list[str]] = {
 SWAP_MODULES = {"swap.core": "src/swap/core.py", "swap.order": "src/swap/order.py"}
 
 
-def audit_untouched(root: Path, out: Path) -> Audit:
-    """A whole extreme-mode audit of ``root`` (two workers) that leaves its tree alone."""
+def audit_untouched(root: Path, out: Path, mode: str = "extreme") -> Audit:
+    """A whole audit of ``root`` (two workers) that leaves its tree alone."""
     from testvet.core import AuditOptions, run_audit
 
     before = tree_digest(root)
-    audit = run_audit(AuditOptions(path=root, output_dir=out, mutation="extreme", workers=2))
+    audit = run_audit(AuditOptions(path=root, output_dir=out, mutation=mode, workers=2))
     assert tree_digest(root) == before
     return audit

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mutate_helpers import PROJECTS, by_id, context, make_audit
+from mutate_helpers import PROJECTS, audit_untouched, by_id, context, make_audit
 
 from testvet.model import MutantStatus
 from testvet.mutate import stage
@@ -71,3 +71,22 @@ def test_a_confirming_run_keeps_the_order_of_the_first(tmp_path: Path) -> None:
     assert mutants["jitter.spin:step#return-0"].killed_by == two
     looping = mutants["jitter.spin:step#return-none"]
     assert (looping.status, looping.killed_by) == (MutantStatus.TIMEOUT, waits)
+
+
+@pytest.mark.slow
+def test_a_mutant_that_skips_a_tests_costly_part_does_not_vouch_for_its_budget(
+    tmp_path: Path,
+) -> None:
+    """``test_b_warm`` is fast in the audit's run, where an earlier test built a cached
+    table; first in a worker it builds the table, beyond its budget. ``return True``
+    skips that and passes: no proof the budget holds the test. Each operator mutant of
+    ``warm`` overruns once, a control run on the unmodified code overruns too, and the
+    mutants run again with generous budgets: survived, none a timeout."""
+    audit = audit_untouched(PROJECTS / "mut_firstcost", tmp_path / "out", mode="full")
+    assert audit.mutation is not None
+    warm = {
+        m.id.split("#")[1]: m.status for m in audit.mutation.mutants if m.function == "lookup:warm"
+    }
+    assert MutantStatus.TIMEOUT not in set(warm.values())
+    assert warm["arith-add-sub@20:15"] is MutantStatus.SURVIVED
+    assert warm["return-False"] is MutantStatus.KILLED

@@ -695,6 +695,8 @@ class _Running:
         #: last look at a slow worker: ((test index, CPU ticks), when); found hung
         self.sample: tuple[tuple[int, int], float] | None = None
         self.hung = False
+        #: the 1-based index of the test it was running when it ended (0: none)
+        self.ran = 0
 
 
 class _Engine:
@@ -713,8 +715,9 @@ class _Engine:
         #: killing test -> the mutants it killed (as queued), and the largest timeout
         self.kills: dict[str, list[Any]] = {}
         self.killers: dict[str, float] = {}
-        #: tests that passed as the first test of a worker (so their budget holds them
-        #: on their own)
+        #: tests whose budget held them as the first test of a worker, on the unmodified
+        #: code, with room to spare (``_tight``): a run with a mutant proves nothing here,
+        #: a mutant may skip the costly part of a test (``return True``)
         self.passed_first: set[str] = set()
         #: tests seen passing on the unmodified code in a control run (a test that passed
         #: first in a worker with a mutant in place may have passed thanks to the mutant:
@@ -876,9 +879,14 @@ class _Engine:
             timeout = sum(self.killers[n] for n in batch)
             job = {"id": "control:batch", "timeout": timeout, "controls": batch}
             queue.append((job, None, None, [self.items[n] for n in batch]))
-        for ran, retry in self.timeouts.items():
-            if (len(ran) == 1 and ran[0] in self.passed_first) or ran in self.timeout_checked:
-                continue  # its budget sufficed when it ran first elsewhere: real timeouts
+        for ran, retry in list(self.timeouts.items()):
+            if ran in self.timeout_checked:
+                continue  # its control is under way
+            if len(ran) == 1 and ran[0] in self.passed_first:
+                # a control of another run showed its budget holds it: confirm them
+                del self.timeouts[ran]
+                queue += [_confirming(spec, ran[-1]) for spec in retry]
+                continue
             self.timeout_checked.add(ran)
             control = {"id": f"control:{ran[-1]}", "timeout": retry[0][0]["timeout"]}
             control["control_timeout"] = ran
@@ -1049,11 +1057,14 @@ class _Engine:
         cpu = final.get("first_cpu")
         if first is None or cpu is None or run.job.get("generous"):
             return
-        self.first_excess.append(float(cpu) - (self.budgets.get(first) or 0.0))
+        self._observe_excess(float(cpu) - (self.budgets.get(first) or 0.0))
+
+    def _observe_excess(self, excess: float) -> None:
+        self.first_excess.append(excess)
         seen = len(self.first_excess)
         if seen >= FIRST_TEST_SAMPLES and (seen < 64 or seen % 16 == 0):
-            excess = sorted(self.first_excess)
-            wanted = 2.0 * excess[min(seen - 1, (9 * seen) // 10)]
+            ordered = sorted(self.first_excess)
+            wanted = 2.0 * ordered[min(seen - 1, (9 * seen) // 10)]
             self.first_slack = min(MAX_FIRST_TEST_SLACK, max(MIN_FIRST_TEST_SLACK, wanted))
 
     def _ordered(self, job: dict[str, Any], items: list[Any]) -> tuple[list[Any], list[Any]]:
@@ -1155,6 +1166,7 @@ class _Engine:
         items = run.spec[3] if run.spec is not None else []
         if 0 < ran <= len(items):
             run.current = items[ran - 1].nodeid
+        run.ran = ran
         if not run.concluded:
             self._conclude(run, status_word, timed_out)
         if _TRACE:
@@ -1183,6 +1195,11 @@ class _Engine:
             status, reason = "timeout", "CPU time limit"
         elif "SIGPROF" in status_word:
             status, reason = "timeout", ONE_TEST_CPU
+            if run.ran == 1 and _is_control(run.job) and not run.job.get("generous"):
+                # The unmodified code ran out in its first test: it needed the slack and
+                # more. Counted as needing the slack (a lower bound), or the slack would
+                # follow only the first tests that fit in it.
+                self._observe_excess(run.first_slack)
         else:
             status, reason = "crashed", status_word
         run.status = status
@@ -1208,8 +1225,9 @@ class _Engine:
                 if nodeid in failed:  # perhaps disturbed by another: check it alone
                     self.extra.append(self._control_job(nodeid))
                 else:
-                    self.passed_first.add(nodeid)
                     self.passes_alone.add(nodeid)
+            if final is not None and batch[0] not in failed and self._roomy_first(run, final):
+                self.passed_first.add(batch[0])  # only the first ran first
             return
         control = run.job.get("control")
         if control is not None:
@@ -1217,11 +1235,8 @@ class _Engine:
             return
         for mutant in (run.job["id"], *self.twins.get(run.job["id"], ())):
             self._result(mutant, status, killed_by, duration, reason)
-        first = run.job.get("first")
         if reason in (ONE_TEST_CPU, STALLED) and not run.job.get("generous"):
             self._suspect(run, killed_by, reason)
-        if final is not None and first and killed_by != first and int(final.get("ran") or 0):
-            self.passed_first.add(first)
         if status == "killed" and killed_by in self.items:
             timeout = max(self.killers.get(killed_by, 0.0), float(run.job["timeout"]))
             self.killers[killed_by] = timeout
@@ -1241,8 +1256,9 @@ class _Engine:
         first_error = run.job.get("failed_before")
         if status == "survived":
             if first_error is None:  # it passes on its own: never checked again
-                self.passed_first.add(control)
                 self.passes_alone.add(control)
+                if not run.job.get("generous") and self._roomy_first(run, final):
+                    self.passed_first.add(control)
                 return
             self.bad_tests[control] = (
                 f"{control} is flaky: run alone on the unmodified code, it failed once "
@@ -1295,6 +1311,13 @@ class _Engine:
         elif not known:
             self.timeouts.setdefault(ran, []).append(run.spec)
 
+    def _roomy_first(self, run: _Running, final: dict[str, Any] | None) -> bool:
+        """Whether a control run's first test stayed within ``TIGHT`` of its CPU limit."""
+        cpu = (final or {}).get("first_cpu")
+        if cpu is None or not run.budgets or run.budgets[0] is None or run.job.get("generous"):
+            return False
+        return float(cpu) <= TIGHT * (run.budgets[0] + run.first_slack)
+
     @staticmethod
     def _tight(run: _Running, final: dict[str, Any] | None) -> bool:
         """Whether a control run's last test needed more than ``TIGHT`` of its CPU limit."""
@@ -1303,6 +1326,11 @@ class _Engine:
             return False
         slack = run.first_slack if len(run.budgets) == 1 else TEST_SLACK
         return float(cpu) > TIGHT * (run.budgets[-1] + slack)
+
+
+def _is_control(job: dict[str, Any]) -> bool:
+    """A run of tests on the unmodified code."""
+    return any(key in job for key in ("control", "controls", "control_timeout"))
 
 
 def _confirming(spec: tuple[Any, ...], test: str) -> tuple[Any, ...]:
