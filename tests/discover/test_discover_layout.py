@@ -26,6 +26,11 @@ def test_name_from_project_then_poetry_then_directory(tmp_path: Path) -> None:
             {"pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["checks"]\n'},
             ("checks",),
         ),
+        # pytest 9: native TOML in [tool.pytest], pytest.toml and .pytest.toml
+        ({"pyproject.toml": '[tool.pytest]\ntestpaths = ["checks"]\n'}, ("checks",)),
+        ({"pytest.toml": '[pytest]\ntestpaths = ["spec"]\n'}, ("spec",)),
+        ({".pytest.toml": '[pytest]\ntestpaths = ["spec"]\n'}, ("spec",)),
+        ({".pytest.ini": "[pytest]\ntestpaths = checks\n"}, ("checks",)),
         ({"tox.ini": "[pytest]\ntestpaths = checks\n"}, ("checks",)),
         ({"setup.cfg": "[tool:pytest]\ntestpaths =\n    checks\n"}, ("checks",)),
         ({}, ("tests",)),
@@ -52,6 +57,36 @@ def test_pytest_ini_wins_over_pyproject(tmp_path: Path, tree_writer: TreeWriter)
         },
     )
     assert layout.test_paths(tmp_path, (), layout.read_pyproject(tmp_path), ()) == ("spec",)
+
+
+def test_pytest_toml_wins_over_every_other_file(tmp_path: Path, tree_writer: TreeWriter) -> None:
+    tree_writer(
+        tmp_path,
+        {
+            "pytest.toml": "[pytest]\n",  # empty, and still the configuration
+            "pytest.ini": "[pytest]\ntestpaths = spec\n",
+            "pyproject.toml": '[tool.pytest]\ntestpaths = ["checks"]\n',
+            "spec/test_a.py": "",
+            "checks/test_b.py": "",
+            "tests/test_c.py": "",
+        },
+    )
+    assert layout.test_paths(tmp_path, (), layout.read_pyproject(tmp_path), ()) == ("tests",)
+
+
+def test_doctests_of_the_code_follow_addopts_of_the_native_table(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
+    tree_writer(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest]\naddopts = ["-ra", "--doctest-modules"]\n',
+            "calc/__init__.py": "",
+            "tests/test_calc.py": "",
+        },
+    )
+    pyproject = layout.read_pyproject(tmp_path)
+    assert layout.test_paths(tmp_path, (), pyproject, ("calc",)) == ("tests", "calc")
 
 
 def test_configured_tests_win_and_missing_testpaths_fall_back(
@@ -281,3 +316,23 @@ def test_doctests_of_the_code_are_collected_as_plain_pytest_would(
     found = layout.discover(tmp_path)
     assert found.test_paths == expected
     assert [m.name for m in found.modules] == ["pkg", "pkg.seg"]
+
+
+def test_a_top_level_module_gets_its_doctests_from_the_root(
+    tmp_path: Path, tree_writer: TreeWriter
+) -> None:
+    """jsonpickle: ``bench.py`` named on the command line would be collected as a test
+    module (its ``bench_*`` functions as tests, with ``python_functions = bench_*``);
+    collected from the root, as plain ``pytest`` does, it gives only its doctests."""
+    tree_writer(
+        tmp_path,
+        {
+            "pytest.ini": "[pytest]\naddopts = --doctest-modules\n",
+            "pkg/__init__.py": "",
+            "bench.py": "def bench_square():\n    pass\n",
+            "tests/test_a.py": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert found.test_paths == (".",)
+    assert [m.name for m in found.modules] == ["bench", "pkg"]

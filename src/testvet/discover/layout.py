@@ -4,8 +4,8 @@ Rules, in order (the first that gives an answer wins):
 
 - name: ``[project].name``, ``[tool.poetry].name``, else the directory name;
 - source roots: ``[tool.testvet] src``; ``src/`` when it holds a package; else ``.``;
-- test paths: ``[tool.testvet] tests``; pytest's ``testpaths`` (pytest.ini,
-  pyproject.toml, tox.ini, setup.cfg: pytest's own precedence); ``tests/`` or ``test/``;
+- test paths: ``[tool.testvet] tests``; pytest's ``testpaths`` (from the file pytest
+  itself reads: ``pytestconfig``); ``tests/`` or ``test/``;
   else ``.``;
 - project modules: every ``.py`` under the packages of the source roots, minus test
   files (``test_*.py``, ``*_test.py``, ``conftest.py``), ``tests``/``test`` directories
@@ -14,14 +14,13 @@ Rules, in order (the first that gives an answer wins):
 
 from __future__ import annotations
 
-import configparser
 import os
-import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testvet import pytestconfig
 from testvet.config import read_pyproject, toml_table
 from testvet.model import ModuleInfo
 
@@ -134,50 +133,9 @@ def ini_testpaths(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, ...] |
 
 
 def ini_option(root: Path, pyproject: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
-    """A pytest ini option split into words (``testpaths``, ``addopts``), from the file
-    pytest itself would read; None when unset."""
-    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
-        path = root / name
-        if path.is_file():
-            return _from_ini(path, section, key)
-    ini_options = toml_table(pyproject, "tool", "pytest").get("ini_options")
-    if isinstance(ini_options, dict):
-        value = ini_options.get(key)
-        if isinstance(value, str):
-            return _words(value)
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        return None
-    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        path = root / name
-        if path.is_file():
-            parser = _parse_ini(path)
-            if parser is not None and parser.has_section(section):
-                return _from_ini(path, section, key)
-    return None
-
-
-def _words(text: str) -> tuple[str, ...]:
-    try:
-        return tuple(shlex.split(text))
-    except ValueError:  # an unclosed quote: pytest would fail on it too
-        return tuple(text.split())
-
-
-def _parse_ini(path: Path) -> configparser.RawConfigParser | None:
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return None
-    return parser
-
-
-def _from_ini(path: Path, section: str, key: str) -> tuple[str, ...] | None:
-    parser = _parse_ini(path)
-    if parser is None or not parser.has_option(section, key):
-        return None
-    return _words(parser.get(section, key))
+    """A pytest option that holds arguments (``testpaths``, ``addopts``) as words, from
+    the file pytest itself would read; None when unset."""
+    return pytestconfig.words(pytestconfig.options(root, pyproject).get(key))
 
 
 def test_paths(
@@ -204,8 +162,13 @@ def test_paths(
         if (root / name).is_dir():
             # Plain ``pytest`` collects from the root: under ``--doctest-modules`` that
             # includes the doctests of the code.
-            doctests = "--doctest-modules" in (ini_option(root, pyproject, "addopts") or ())
-            return (name, *(c for c in code if doctests and (root / c).exists()))
+            if "--doctest-modules" not in (ini_option(root, pyproject, "addopts") or ()):
+                return (name,)
+            if any((root / c).is_file() for c in code):
+                # A module file named on pytest's command line is collected as a test
+                # module whatever its name; from the root it gives only its doctests.
+                return (".",)
+            return (name, *(c for c in code if (root / c).exists()))
     return (".",)
 
 

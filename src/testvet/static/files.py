@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import configparser
 import fnmatch
 import os
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from testvet import globs
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from testvet import globs, pytestconfig
 
 #: Directory names never descended into.
 SKIP_DIRS = frozenset(
@@ -134,45 +127,10 @@ def _strict(options: Mapping[str, Any]) -> bool:
     return False
 
 
-def _ini_options(path: Path, section: str) -> dict[str, Any] | None:
-    """The pytest section of an ini file, None when the file has none."""
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, configparser.Error):
-        return None
-    if not parser.has_section(section):
-        return None
-    return dict(parser.items(section))
-
-
 def pytest_options(root: Path) -> dict[str, Any]:
-    """The project's pytest configuration (empty when it has none).
-
-    Follows pytest's order: pytest.ini, pyproject.toml, tox.ini, setup.cfg; the first file
-    holding a pytest section is the config. Values are as written (TOML types, ini text).
-    """
-    ini = root / "pytest.ini"
-    if ini.is_file():
-        return _ini_options(ini, "pytest") or {}
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            data = {}
-        tool = data.get("tool", {})
-        table = tool.get("pytest") if isinstance(tool, dict) else None
-        if isinstance(table, dict):
-            options = table.get("ini_options")
-            return dict(options if isinstance(options, dict) else table)
-    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        path = root / name
-        if path.is_file():
-            found = _ini_options(path, section)
-            if found is not None:
-                return found
-    return {}
+    """The project's pytest configuration (empty when it has none), from the file pytest
+    itself reads; values as written (TOML types, ini text)."""
+    return pytestconfig.options(root)
 
 
 def xfail_strict(root: Path) -> bool:
