@@ -384,6 +384,9 @@ class MutantStatus(str, Enum):
     TIMEOUT = "timeout"
     CRASHED = "crashed"
     NO_TESTS = "no-tests"
+    #: It survived, but its function ran while a module was imported: what it built then
+    #: was built by the original code, so the survival proves nothing (counts in no score).
+    UNPROVEN = "unproven"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from testvet.model import Category, Finding, Mutant, MutantStatus, PolicyCheck, Severity
 from testvet.mutate.operators import EXTREME, OPERATOR, VALUE_OPERATORS
@@ -28,19 +29,14 @@ def _mutation_words(mutants: Sequence[Mutant]) -> str:
     return ", ".join(f"`{w}`" for w in words)
 
 
-def pseudo_tested(
-    targets: Iterable[Target], mutants: Sequence[Mutant], imported: Collection[str] = ()
-) -> tuple[list[Finding], list[str]]:
-    """One finding per function whose extreme mutants (all, or some) survive; and the
-    dotted names of the functions in ``imported`` (they ran while a module was imported)
-    with survivors, which get no finding: what they built at import, no in-memory mutant
-    changed, so a survivor there proves nothing."""
+def pseudo_tested(targets: Iterable[Target], mutants: Sequence[Mutant]) -> list[Finding]:
+    """One finding per function whose extreme mutants (all, or some) survive (``unproven``
+    ones, of code that ran at import, are no survivors: ``unproven``)."""
     by_function: dict[str, list[Mutant]] = defaultdict(list)
     for m in mutants:
         if m.kind == EXTREME:
             by_function[m.function].append(m)
     findings = []
-    unproven: list[str] = []
     for target in targets:
         own = by_function.get(target.info.id, [])
         value = [m for m in own if m.operator in VALUE_OPERATORS and m.status in JUDGED]
@@ -49,9 +45,6 @@ def pseudo_tested(
         survivors = [m for m in value if m.status is MutantStatus.SURVIVED]
         raised = [m for m in own if m.operator == "raise" and m.status is MutantStatus.SURVIVED]
         if not survivors:
-            continue
-        if target.info.id in imported:
-            unproven.append(target.info.dotted)
             continue
         fully = len(survivors) == len(value)
         name = target.info.dotted
@@ -95,7 +88,19 @@ def pseudo_tested(
                 },
             )
         )
-    return findings, unproven
+    return findings
+
+
+def unproven(mutants: Sequence[Mutant], imported: Collection[str]) -> list[Mutant]:
+    """``mutants`` with the survivors of functions in ``imported`` (they ran while a
+    module was imported) marked ``unproven``: what they built then, no in-memory mutant
+    changed, so a survivor there proves nothing (kills stand)."""
+    return [
+        replace(m, status=MutantStatus.UNPROVEN)
+        if m.status is MutantStatus.SURVIVED and m.function in imported
+        else m
+        for m in mutants
+    ]
 
 
 def weakly_tested(

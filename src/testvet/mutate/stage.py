@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -262,18 +263,22 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             ctx.progress("mutation", total, total)
     run_seconds = time.perf_counter() - run_began if total else 0.0
 
-    mutants = tuple(sorted(done.values(), key=lambda m: (m.path, m.line, m.id)))
+    imported = audit.run.imported if audit.run is not None else frozenset()
+    ordered = sorted(done.values(), key=lambda m: (m.path, m.line, m.id))
+    mutants = tuple(findings_mod.unproven(ordered, imported))
     judged_targets = [t for t in plan.targets if any(s.id in done for s in t.mutants)]
     floor = sum(
         cost_floor(m, _tests_run(specs[m.id][1], reach.get(m.id)), plan.durations)
         for m in mutants
         if not m.cached and m.id not in unexecuted
     )
-    imported = audit.run.imported if audit.run is not None else frozenset()
-    new_findings, unproven = findings_mod.pseudo_tested(judged_targets, mutants, imported)
+    new_findings = findings_mod.pseudo_tested(judged_targets, mutants)
     new_findings += isolation.findings(root, _seen_alone(audit, cache, sources, fresh))
+    unproven = Counter(m.function for m in mutants if m.status is MutantStatus.UNPROVEN)
     if unproven:
-        notes.append(_imported_note(unproven))
+        dotted = {t.info.id: t.info.dotted for t in plan.targets}
+        names = sorted(dotted.get(f, f) for f in unproven)
+        notes.append(_imported_note(names, unproven.total()))
     result = MutationResult(
         mode=mode,
         mutants=mutants,
@@ -346,14 +351,15 @@ def _seen_alone(
     return list(seen.values())
 
 
-def _imported_note(names: list[str]) -> str:
+def _imported_note(names: list[str], mutants: int) -> str:
     shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
     one = len(names) == 1
     return (
         f"{len(names)} function{'' if one else 's'} with surviving mutants ran while a "
         "module was imported (a decorator, a module-level object): what "
         f"{'it' if one else 'they'} built then was built before any mutant was swapped in, "
-        f"so {'its' if one else 'their'} survivors are not reported as pseudo-tested: {shown}"
+        f"so {'its' if one else 'their'} {mutants} surviving mutant{'' if mutants == 1 else 's'} "
+        f"prove nothing: `unproven`, in no score and no pseudo-tested finding: {shown}"
     )
 
 

@@ -1,0 +1,15 @@
+"""A cache of zones a test module fills at import (as pytz's tests do)."""
+
+_cache: dict[str, str] = {}
+
+
+def load(name: str) -> str:
+    if name not in _cache:
+        _cache[name] = _build(name)
+    return _cache[name]
+
+
+def _build(name: str) -> str:
+    if name == "utc":
+        return "UTC+0"
+    return name.upper()
