@@ -186,6 +186,36 @@ def test_rotten_needs_a_passing_test_and_a_never_run_check(tmp_path: Path) -> No
     assert rotten.evidence(results[2:], tmp_path, executed) == {}
 
 
+def test_a_check_for_another_python_or_platform_is_not_rotten(tmp_path: Path) -> None:
+    """Deprecated, furl, soupsieve: the branch for another interpreter cannot run here,
+    by design; its sibling checked. Other branches still count."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_v.py").write_text(
+        textwrap.dedent(
+            """\
+            import platform
+            import sys
+
+            def test_v(x):
+                if sys.version_info < (3, 9):
+                    assert x == "old"
+                else:
+                    assert x == "new"
+                if platform.system() == "Windows":
+                    assert x.endswith("\\r")
+                if PY2:
+                    assert isinstance(x, unicode)
+                if x:
+                    assert x == "never"
+            """
+        )
+    )
+    results = [TestResult("tests/test_v.py::test_v", Outcome.PASSED, 0.1)]
+    executed = {"tests/test_v.py": frozenset({1, 2, 4, 5, 7, 8, 9, 11, 13})}
+    checked = rotten.evidence(results, tmp_path, executed)
+    assert checked["tests/test_v.py::test_v"].never == (14,)
+
+
 def test_static_guesses_are_confirmed_or_overruled_by_the_run() -> None:
     checked = {
         "t.py::test_rotten": rotten.Checked("t.py", (4,), (4,), ()),

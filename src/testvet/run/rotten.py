@@ -70,6 +70,40 @@ def _fails_when_reached(stmt: ast.stmt) -> bool:
     return False
 
 
+#: What tells the interpreter or the platform apart in a test's ``if``.
+_CONTEXT_ATTRS = ("sys.version_info", "sys.platform", "sys.implementation", "sys.maxsize")
+_CONTEXT_PREFIXES = ("platform.", "os.name", "sys.version_info", "sys.implementation")
+#: Module constants compatibility layers name them with (six, compat modules).
+_CONTEXT_NAMES = frozenset(
+    {"PY2", "PY3", "PY2K", "PY3K", "PYPY", "IS_PYPY", "CPYTHON", "JYTHON", "WINDOWS",
+     "IS_WINDOWS", "ON_WINDOWS", "IS_WIN", "WIN32", "MACOS", "IS_MACOS", "DARWIN", "LINUX",
+     "IS_LINUX"}
+)  # fmt: skip
+
+
+def _about_context(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and node.id.upper() in _CONTEXT_NAMES:
+            return True
+        if isinstance(node, ast.Attribute | ast.Call):
+            dotted = _dotted(node)
+            if dotted in _CONTEXT_ATTRS or dotted.startswith(_CONTEXT_PREFIXES):
+                return True
+    return False
+
+
+def context_lines(func: _Def) -> set[int]:
+    """Lines of ``func`` in a branch of an ``if`` on the Python version or the platform
+    (``sys.version_info``, ``sys.platform``, ``platform.system()``, ``os.name``, ``PY2``):
+    a check there runs on some interpreters only, by design."""
+    lines: set[int] = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.If) and _about_context(node.test):
+            for stmt in (*node.body, *node.orelse):
+                lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
+
+
 def assertion_spans(func: _Def, helpers: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """``(first, last)`` lines of the checks in ``func``'s own body (nested defs excluded).
 
@@ -150,7 +184,12 @@ def evidence(
             continue  # not measured after all
         spans = assertion_spans(func, helpers)
         checks = [first for first, _last in spans]
-        never = [a for a, b in spans if not any(line in ran for line in range(a, b + 1))]
+        elsewhere = context_lines(func)
+        never = [
+            a
+            for a, b in spans
+            if a not in elsewhere and not any(line in ran for line in range(a, b + 1))
+        ]
         found[target.nodeid] = Checked(target.path, tuple(checks), tuple(never), tuple(source))
     return found
 
