@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from testvet._plugins.testvet_collect import _last_error_line
 from testvet.discover import diagnose
 from testvet.discover.collect import CollectResult
@@ -23,6 +25,27 @@ def test_unimportable_project_package_and_missing_dependency() -> None:
     assert own.startswith("the project's package `pkg` is not importable")
     dep = diagnose.hint_for({"path": "tests/t.py", "missing_module": "yaml.loader"}, CTX)
     assert dep.startswith("`yaml` is not installed in /env/bin/python")
+
+
+def test_a_submodule_missing_from_the_tree_is_named(tmp_path: Path) -> None:
+    """Cerberus 1.3.4's sdist lacks ``cerberus/benchmarks/schemas``: the package imports,
+    one of its submodules is not there."""
+    (tmp_path / "src" / "pkg" / "bench").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "src" / "pkg" / "bench" / "__init__.py").write_text("")
+    ctx = diagnose.Context("/env/bin/python", ("pkg",), ("src",), FACTS.get, tmp_path)
+    error = {"path": "tests/t.py", "missing_module": "pkg.bench.schemas.one"}
+    assert diagnose.hint_for(error, ctx) == (
+        "`pkg.bench.schemas` does not exist in the project: there is no "
+        "src/pkg/bench/schemas.py nor a src/pkg/bench/schemas/ package (a file left out of "
+        "the tree or of the sdist)"
+    )
+    # a module right under the package
+    gone = {"path": "tests/t.py", "missing_module": "pkg.sub"}
+    assert diagnose.hint_for(gone, ctx).startswith("`pkg.sub` does not exist")
+    # the package not in a source root on disk: the importability hint, as before
+    elsewhere = diagnose.Context("/env/bin/python", ("pkg",), ("lib",), FACTS.get, tmp_path)
+    assert diagnose.hint_for(gone, elsewhere).startswith("the project's package `pkg` is not")
 
 
 def test_syntax_errors_warnings_and_mismatches() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from testvet.discover.collect import CollectResult
@@ -48,6 +49,8 @@ class Context:
     source_roots: tuple[str, ...]
     #: Facts of test files by relative path (to see ``src.pkg`` imports).
     facts: Callable[[str], FileFacts | None]
+    #: The project's root, to look for the missing part of a dotted module on disk.
+    root: Path | None = None
 
 
 def _finding(
@@ -102,6 +105,9 @@ def hint_for(error: Mapping[str, Any], ctx: Context) -> str:
             f"`{prefix}.` prefix and make the package importable: {_pythonpath_hint(ctx)}"
         )
     if missing and top in ctx.packages:
+        absent = _absent_submodule(missing, ctx)
+        if absent:
+            return absent
         return f"the project's package `{top}` is not importable: {_pythonpath_hint(ctx)}"
     if missing:
         return (
@@ -123,6 +129,30 @@ def hint_for(error: Mapping[str, Any], ctx: Context) -> str:
             "rename one, or set `--import-mode=importlib` in addopts"
         )
     return f"run `pytest --collect-only {path}` in the project to see the full traceback"
+
+
+def _absent_submodule(missing: str, ctx: Context) -> str | None:
+    """For ``pkg.sub.mod`` when ``pkg`` is on disk: the first part of the name with no
+    module or package there (a file not in the tree, or not shipped in an sdist)."""
+    if ctx.root is None or "." not in missing:
+        return None
+    parts = missing.split(".")
+    for source in ctx.source_roots:
+        base = ctx.root / source
+        if not (base / parts[0]).is_dir():
+            continue
+        for depth in range(2, len(parts) + 1):
+            where = base.joinpath(*parts[:depth])
+            if where.is_dir() or where.with_suffix(".py").is_file():
+                continue
+            name = ".".join(parts[:depth])
+            rel = where.relative_to(ctx.root).as_posix()
+            return (
+                f"`{name}` does not exist in the project: there is no {rel}.py nor a "
+                f"{rel}/ package (a file left out of the tree or of the sdist)"
+            )
+        return None
+    return None
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -168,7 +168,7 @@ def run(audit: Audit, ctx: StageContext) -> Audit:
     workdir = Path(ctx.options.output_dir).resolve() / "discover"
     result = collect.collect(root, python, lay.test_paths, workdir, timeout=collect_timeout())
     facts = _Facts(root)
-    dctx = diagnose.Context(python, lay.packages, lay.source_roots, facts)
+    dctx = diagnose.Context(python, lay.packages, lay.source_roots, facts, root)
     findings: list[Finding]
     if result.status == "ok":
         findings = diagnose.for_errors(result, dctx)
