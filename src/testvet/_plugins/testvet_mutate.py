@@ -1508,6 +1508,17 @@ def _worker(
                     when = getattr(failed[0], "when", "call")
                     error = text[:200] if when == "call" else f"{text[:200]} in {when}"
                 break
+        torn_down = False
+        if verdict == "survived" and not run_all and ran:
+            # Python's exit waits for non-daemon threads and processes: a mutant that
+            # leaves one running makes plain pytest hang after its last test.
+            with contextlib.suppress(BaseException):
+                session._setupstate.teardown_exact(None)
+            torn_down = True
+            left = _left_running()
+            if left:
+                verdict, killed_by = "timeout", items[ran - 1].nodeid
+                reason = f"{left} still running after the tests: the interpreter would not exit"
         _write_line(
             fd,
             {
@@ -1521,12 +1532,39 @@ def _worker(
                 "last_cpu": last_cpu,
             },
         )
-        with contextlib.suppress(BaseException):
-            session._setupstate.teardown_exact(None)
+        if not torn_down:
+            with contextlib.suppress(BaseException):
+                session._setupstate.teardown_exact(None)
     except BaseException:
         status = 70
     finally:
         os._exit(status)
+
+
+#: Wall seconds a thread or process a worker's tests left running gets to end by itself.
+LEFT_RUNNING_GRACE = 1.0
+
+
+def _left_running() -> str | None:
+    """What the tests left running that Python's exit would wait for forever: non-daemon
+    threads, and non-daemon ``multiprocessing`` children (given ``LEFT_RUNNING_GRACE``
+    to end); None when nothing."""
+    import threading
+
+    deadline = time.monotonic() + LEFT_RUNNING_GRACE
+    main = threading.main_thread()
+    threads = [t for t in threading.enumerate() if t is not main and not t.daemon]
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    names = [f"thread {t.name}" for t in threads if t.is_alive()]
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None:
+        with contextlib.suppress(Exception):
+            children = [p for p in multiprocessing.active_children() if not p.daemon]
+            for child in children:
+                child.join(max(0.0, deadline - time.monotonic()))
+            names += [f"process {p.name}" for p in children if p.is_alive()]
+    return ", ".join(names) if names else None
 
 
 def _warm_freezegun() -> None:
