@@ -374,6 +374,10 @@ class RunResult:
     #: collecting the suite, or a test importing one (decorators, module-level objects):
     #: what they built then, no in-memory mutant can change.
     imported: frozenset[str] = frozenset()
+    #: Paths in the project's tree that changed while the suite ran (files its tests
+    #: wrote there; ``dir/`` when entries came and went): tests that share files there
+    #: would disturb each other when run at the same time.
+    wrote: tuple[str, ...] = ()
 
 
 class MutantStatus(str, Enum):

@@ -187,6 +187,13 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     executed: dict[str, Mutant] = {}
     unjudged: dict[str, str] = {}
     notes: list[str] = []
+    wrote = audit.run.wrote
+    if wrote and workers > 1 and total:
+        if cfg.workers:  # the user asked for them
+            notes.append(_shared_tree_note(wrote, workers))
+        else:
+            workers = 1
+            notes.append(_shared_tree_note(wrote, 1))
     run_began = time.perf_counter()
     fresh: tuple[Alone, ...] = ()
     if total:
@@ -349,6 +356,20 @@ def _seen_alone(
         if found is not None:
             seen[test] = Alone(test, *found)
     return list(seen.values())
+
+
+def _shared_tree_note(wrote: tuple[str, ...], workers: int) -> str:
+    shown = ", ".join(wrote[:5]) + (" …" if len(wrote) > 5 else "")
+    where = f"the suite writes into the project's tree while it runs ({shown})"
+    if workers == 1:
+        return (
+            f"{where}: mutants ran one at a time, as tests running at once in several "
+            "workers could disturb each other there (set workers to run more at once)"
+        )
+    return (
+        f"{where}, and {workers} workers ran mutants at once: tests of different workers "
+        "may disturb each other there, and a kill may come from that"
+    )
 
 
 def _imported_note(names: list[str], mutants: int) -> str:

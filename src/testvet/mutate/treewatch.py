@@ -52,6 +52,27 @@ def snapshot(root: Path, skip: Iterable[Path] = ()) -> Snapshot:
     return found
 
 
+def entries(root: Path, skip: Iterable[Path] = ()) -> Snapshot:
+    """:func:`snapshot`, and the mtime of every directory it walks (as ``dir/``): a file
+    created and removed again in between still changes its directory's mtime."""
+    base = root.resolve()
+    found = dict(snapshot(base, skip))
+    parents = {str(Path(rel).parent) for rel in found} | {"."}
+    for rel in parents:
+        while True:
+            key = "./" if rel == "." else f"{rel}/"
+            if key in found:
+                break
+            try:
+                found[key] = (0, (base / rel).lstat().st_mtime_ns)
+            except OSError:
+                break
+            if rel == ".":
+                break
+            rel = str(Path(rel).parent)
+    return found
+
+
 def changes(before: Snapshot, after: Snapshot) -> list[str]:
     """``created x``, ``modified y``, ``deleted z``, sorted by path."""
     out = []

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from testvet import subproc
 from testvet.errors import SuiteError
 from testvet.model import Audit, CoverageData, Finding, PolicyCheck, RunResult
+from testvet.mutate import treewatch
 from testvet.run import covdata, floors, functions, mapping, rotten
 from testvet.run.child import ChildSpec, SuiteRun, run_suite
 from testvet.run.scope import Scope, scope_of
@@ -206,7 +207,10 @@ def execute(
     run_dir = Path(ctx.options.output_dir) / "run"
     _clean(run_dir)
     spec, imported = _spec(audit, ctx, scope, run_dir, measure_coverage)
+    output = Path(ctx.options.output_dir).resolve()
+    tree_before = treewatch.entries(scope.root, skip=[output])
     suite = run_suite(spec, run_dir, lambda done, total: ctx.progress("run", done, total or None))
+    wrote = treewatch.changes(tree_before, treewatch.entries(scope.root, skip=[output]))
     ran = len(suite.results)
     ctx.progress("run", ran, ran)  # done, also when there was nothing to run (0 of 0)
     analysis = _coverage(audit, ctx, scope, run_dir, suite, imported)
@@ -224,6 +228,7 @@ def execute(
         notes=tuple(dict.fromkeys([*suite.warnings, *(analysis.notes if analysis else ())])),
         stopped=suite.stopped,
         imported=frozenset(suite.imported),
+        wrote=tuple(change.split(" ", 1)[1] for change in wrote),
     )
     return result, analysis, scope
 

@@ -1,0 +1,39 @@
+"""Tests that share files in the project's tree (python-box's fixed scratch directory)
+disturb each other when two workers run them at once: a test fails because another
+worker's fixture removed its file, and the mutant is called killed. The run sees the
+suite write into the tree; the mutants then run one at a time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from mutate_helpers import PROJECTS, tree_digest
+
+from testvet.core import AuditOptions, run_audit
+from testvet.model import MutantStatus
+
+ROOT = PROJECTS / "mut_shared"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one worker anyway")
+def test_a_suite_that_writes_into_its_tree_gets_one_worker(tmp_path: Path) -> None:
+    before = tree_digest(ROOT)
+    audit = run_audit(AuditOptions(path=ROOT, output_dir=tmp_path / "out", mutation="extreme"))
+    assert tree_digest(ROOT) == before  # the tests' scratch directory is gone again
+    assert audit.run is not None
+    assert audit.run.wrote == ("tests/",)
+    assert audit.mutation is not None
+    assert audit.mutation.workers == 1
+    assert audit.mutation.notes == (
+        "the suite writes into the project's tree while it runs (tests/): mutants ran one "
+        "at a time, as tests running at once in several workers could disturb each other "
+        "there (set workers to run more at once)",
+    )
+    statuses = {m.id: m.status for m in audit.mutation.mutants}
+    # nothing checks what count_words returns: with two workers, other workers' fixtures
+    # made its mutants fail now and then
+    assert statuses["wordfile:count_words#return-none"] is MutantStatus.SURVIVED
+    assert [f.function for f in audit.findings if f.code == "TV401"] == ["wordfile.count_words"]
