@@ -57,7 +57,8 @@ self-audit: $(STAMP)
 
 ## self-audit-full: the same with the instrumented run and extreme mutation (~6 min)
 self-audit-full: $(STAMP) system-deps
-	$(BIN)/testvet audit . --mutation extreme --output-dir .testvet/self-full
+	TESTVET_TEST_ARTIFACTS=$(CURDIR)/.testvet/self-full-artifacts \
+	  $(BIN)/testvet audit . --mutation extreme --output-dir .testvet/self-full
 
 clean:
 	rm -rf $(VENV) .testvet .mypy_cache .ruff_cache .pytest_cache

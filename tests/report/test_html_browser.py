@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -18,8 +19,13 @@ from testvet.report import html
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-#: Screenshots land here (gitignored) for people and CI to look at.
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: Screenshots land here (gitignored) for people and CI to look at; the self-audit puts
+#: them in its output directory (a suite that writes into its tree runs its mutants one
+#: at a time).
+ARTIFACTS = Path(
+    os.environ.get("TESTVET_TEST_ARTIFACTS")
+    or Path(__file__).resolve().parents[2] / "test-artifacts"
+)
 
 pytestmark = [
     pytest.mark.browser,
