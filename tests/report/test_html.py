@@ -18,7 +18,14 @@ from testvet.model import Audit, Category, Finding, Project, Severity
 from testvet.report import FORMATS, html, write_reports
 from testvet.report.html_source import SourceReader
 from testvet.report.html_treemap import squarify
-from testvet.report.html_view import ACTIONS, MAX_DETAILED, module_risks, suites
+from testvet.report.html_view import (
+    ACTIONS,
+    MAX_DETAILED,
+    lowest_coverage,
+    module_risks,
+    slowest,
+    suites,
+)
 
 #: An audit of a project that does not exist on disk (no excerpts), with nothing found.
 EMPTY = Audit(
@@ -135,6 +142,43 @@ def test_risk_map_orders_modules_by_risk(tmp_path: Path) -> None:
     assert store.risk == pytest.approx(1 - (1 - 0.286) * (1 - 4 / 6))
     assert init.risk is None  # nothing measured
     assert (store.findings, store.high) == (2, 1)
+    # red for the worst, green for none, grey when nothing was measured
+    assert (auth.color, store.color, init.color) == (
+        "hsl(22 68% 68%)",
+        "hsl(31 68% 68%)",
+        "#cfd4da",
+    )
+    assert replace(init, risk=0.0).color == "hsl(130 68% 68%)"
+
+
+def test_slowest_tests_and_least_covered_files_come_first(tmp_path: Path) -> None:
+    audit = sample_audit(tmp_path)
+    assert slowest(audit, 2) == (
+        ("tests/test_store.py::test_put", "0.300 s"),
+        ("tests/test_auth.py::test_verify", "0.020 s"),
+    )
+    assert lowest_coverage(audit, 1) == (("src/shop/store.py", "71.4%", 2),)
+    assert lowest_coverage(audit) == (
+        ("src/shop/store.py", "71.4%", 2),
+        ("src/shop/auth.py", "100.0%", 0),
+    )
+
+
+def test_the_treemap_lays_out_the_papers_example_as_the_paper_does() -> None:
+    """Bruls, Huizing and van Wijk's figure: 6 and 6 stacked in a column of width 3,
+    then 4 and 3 side by side, then 2, 2 and 1 (a row is closed when adding the next
+    rectangle would make its worst aspect ratio worse)."""
+    rects = squarify([6, 6, 4, 3, 2, 2, 1], 6, 4)
+    laid = [(r.index, round(r.x, 2), round(r.y, 2), round(r.w, 2), round(r.h, 2)) for r in rects]
+    assert laid == [
+        (0, 0.0, 0.0, 3.0, 2.0),
+        (1, 0.0, 2.0, 3.0, 2.0),
+        (2, 3.0, 0.0, 1.71, 2.33),
+        (3, 4.71, 0.0, 1.29, 2.33),
+        (4, 3.0, 2.33, 1.2, 1.67),
+        (5, 4.2, 2.33, 1.2, 1.67),
+        (6, 5.4, 2.33, 0.6, 1.67),
+    ]
 
 
 def test_audit_without_run_mutation_scenarios_or_verdict(tmp_path: Path) -> None:
