@@ -6,6 +6,7 @@ suite write into the tree; the mutants then run one at a time."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,13 @@ ROOT = PROJECTS / "mut_shared"
 @pytest.mark.slow
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one worker anyway")
 def test_a_suite_that_writes_into_its_tree_gets_one_worker(tmp_path: Path) -> None:
-    before = tree_digest(ROOT)
-    audit = run_audit(AuditOptions(path=ROOT, output_dir=tmp_path / "out", mutation="extreme"))
-    assert tree_digest(ROOT) == before  # the tests' scratch directory is gone again
+    # a copy: its tests write into their tree (testvet's self-audit would see its own
+    # tree change, and run its mutants one at a time)
+    root = tmp_path / "mut_shared"
+    shutil.copytree(ROOT, root)
+    before = tree_digest(root)
+    audit = run_audit(AuditOptions(path=root, output_dir=tmp_path / "out", mutation="extreme"))
+    assert tree_digest(root) == before  # the tests' scratch directory is gone again
     assert audit.run is not None
     assert audit.run.wrote == ("tests/",)
     assert audit.mutation is not None
