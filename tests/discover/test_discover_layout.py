@@ -321,9 +321,10 @@ def test_doctests_of_the_code_are_collected_as_plain_pytest_would(
 def test_a_top_level_module_gets_its_doctests_from_the_root(
     tmp_path: Path, tree_writer: TreeWriter
 ) -> None:
-    """jsonpickle: ``bench.py`` named on the command line would be collected as a test
-    module (its ``bench_*`` functions as tests, with ``python_functions = bench_*``);
-    collected from the root, as plain ``pytest`` does, it gives only its doctests."""
+    """jsonpickle: a top-level module named on the command line is collected as a test
+    module whatever its name (its ``simple_*`` benchmarks ran as tests, with
+    ``python_functions = simple_*``); from the root, as plain ``pytest`` collects, it gives
+    only its doctests."""
     tree_writer(
         tmp_path,
         {

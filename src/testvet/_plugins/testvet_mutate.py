@@ -1311,7 +1311,8 @@ class _Engine:
         elif not known:
             self.timeouts.setdefault(ran, []).append(run.spec)
 
-    def _roomy_first(self, run: _Running, final: dict[str, Any] | None) -> bool:
+    @staticmethod
+    def _roomy_first(run: _Running, final: dict[str, Any] | None) -> bool:
         """Whether a control run's first test stayed within ``TIGHT`` of its CPU limit."""
         cpu = (final or {}).get("first_cpu")
         if cpu is None or not run.budgets or run.budgets[0] is None or run.job.get("generous"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,11 +189,9 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     notes: list[str] = []
     wrote = audit.run.wrote
     if wrote and workers > 1 and total:
-        if cfg.workers:  # the user asked for them
-            notes.append(_shared_tree_note(wrote, workers))
-        else:
+        if not cfg.workers:  # unless the user asked for them
             workers = 1
-            notes.append(_shared_tree_note(wrote, 1))
+        notes.append(_shared_tree_note(wrote, workers))
     run_began = time.perf_counter()
     fresh: tuple[Alone, ...] = ()
     if total:
@@ -338,8 +336,7 @@ def _workers_only_note(tests: list[str]) -> str:
         f"workers but {'does' if one else 'do'} not fail alone under plain pytest, so "
         f"{'it is' if one else 'they are'} not reported as order-dependent; the mutants "
         f"{'it' if one else 'they'} failed on were judged without {'it' if one else 'them'}: "
-        + ", ".join(tests[:5])
-        + (" …" if len(tests) > 5 else "")
+        + _shown(tests)
     )
 
 
@@ -358,9 +355,13 @@ def _seen_alone(
     return list(seen.values())
 
 
+def _shown(names: Sequence[str]) -> str:
+    """The first five of ``names`` for a note."""
+    return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+
+
 def _shared_tree_note(wrote: tuple[str, ...], workers: int) -> str:
-    shown = ", ".join(wrote[:5]) + (" …" if len(wrote) > 5 else "")
-    where = f"the suite writes into the project's tree while it runs ({shown})"
+    where = f"the suite writes into the project's tree while it runs ({_shown(wrote)})"
     if workers == 1:
         return (
             f"{where}: mutants ran one at a time, as tests running at once in several "
@@ -373,7 +374,7 @@ def _shared_tree_note(wrote: tuple[str, ...], workers: int) -> str:
 
 
 def _imported_note(names: list[str], mutants: int) -> str:
-    shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+    shown = _shown(names)
     one = len(names) == 1
     return (
         f"{len(names)} function{'' if one else 's'} with surviving mutants ran while a "

@@ -57,19 +57,16 @@ def entries(root: Path, skip: Iterable[Path] = ()) -> Snapshot:
     created and removed again in between still changes its directory's mtime."""
     base = root.resolve()
     found = dict(snapshot(base, skip))
-    parents = {str(Path(rel).parent) for rel in found} | {"."}
-    for rel in parents:
-        while True:
-            key = "./" if rel == "." else f"{rel}/"
-            if key in found:
-                break
-            try:
-                found[key] = (0, (base / rel).lstat().st_mtime_ns)
-            except OSError:
-                break
-            if rel == ".":
-                break
-            rel = str(Path(rel).parent)
+    directories = {Path(".")}
+    for rel in list(found):
+        parent = Path(rel).parent
+        directories.update((parent, *parent.parents))
+    for directory in directories:
+        try:
+            mtime = (base / directory).lstat().st_mtime_ns
+        except OSError:
+            continue
+        found[f"{directory.as_posix()}/"] = (0, mtime)
     return found
 
 
