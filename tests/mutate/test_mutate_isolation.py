@@ -88,15 +88,24 @@ def test_a_test_needing_an_earlier_one_is_found_whatever_its_name(tmp_path: Path
 def test_a_test_failing_alone_only_in_the_workers_is_a_note(tmp_path: Path) -> None:
     """A worker adopts the orphans its tests leave (it is a child subreaper), so a test
     that counts its process's children fails in every worker; alone under plain pytest
-    it passes. Not order-dependent: a note, and its kills do not count."""
-    audit = audit_untouched(PROJECTS / "mut_reaper", tmp_path / "out")
-    assert not [f for f in audit.findings if f.category is Category.ORDER_DEPENDENT]
-    assert audit.mutation is not None
-    assert audit.mutation.notes == (
+    it passes. Not order-dependent: a note, and its kills do not count. The cache keeps
+    it: a second audit that runs no mutant shows the same note."""
+    note = (
         "1 test failed twice when run alone in the mutation workers but does not fail "
         "alone under plain pytest, so it is not reported as order-dependent; the mutants "
         "it failed on were judged without it: "
-        "tests/test_bgrun.py::test_the_background_command_is_not_our_child",
+        "tests/test_bgrun.py::test_the_background_command_is_not_our_child"
     )
-    statuses = {m.id: m.status for m in audit.mutation.mutants}
-    assert statuses["bgrun:run_in_background#return-none"] is MutantStatus.NO_TESTS
+    for audit_number in (1, 2):
+        audit = audit_untouched(PROJECTS / "mut_reaper", tmp_path / "out")
+        assert not [f for f in audit.findings if f.category is Category.ORDER_DEPENDENT]
+        assert audit.mutation is not None
+        assert audit.mutation.notes == (note,)
+        judged = {m.id: (m.status, m.killed_by, m.cached) for m in audit.mutation.mutants}
+        slower = "tests/test_bgrun.py::test_a_command_succeeds_in_a_slower_test"
+        again = audit_number == 2
+        assert judged == {
+            "bgrun:run_in_background#return-0": (MutantStatus.SURVIVED, None, again),
+            "bgrun:run_in_background#return-1": (MutantStatus.KILLED, slower, again),
+            "bgrun:run_in_background#return-none": (MutantStatus.KILLED, slower, again),
+        }

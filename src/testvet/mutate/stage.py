@@ -194,6 +194,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         notes.append(_shared_tree_note(wrote, workers))
     run_began = time.perf_counter()
     fresh: tuple[Alone, ...] = ()
+    only_here: list[str] = []
     if total:
         ctx.progress("mutation", 0, total)
         saved_at = time.monotonic()
@@ -238,10 +239,10 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             on_outcome=on_outcome,
         )
         fresh, only_here = _confirm_alone(audit, report.alone, output, plan.durations)
-        if only_here:
-            notes.append(_workers_only_note(only_here))
         for alone in fresh:
             cache.put_alone(alone.test, sources.digest([alone.test]), alone.outcome, alone.error)
+        for test in only_here:  # a later audit that runs no mutant keeps the note
+            cache.put_alone(test, sources.digest([test]), WORKERS_ONLY, "")
         cache.save()
         tree_note = treewatch.note(
             treewatch.changes(tree_before, treewatch.snapshot(root, skip=[output]))
@@ -278,7 +279,13 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         if not m.cached and m.id not in unexecuted
     )
     new_findings = findings_mod.pseudo_tested(judged_targets, mutants)
-    new_findings += isolation.findings(root, _seen_alone(audit, cache, sources, fresh))
+    seen_alone = _seen_alone(audit, cache, sources, fresh, only_here)
+    new_findings += isolation.findings(
+        root, [alone for alone in seen_alone if alone.outcome != WORKERS_ONLY]
+    )
+    only_in_workers = sorted(a.test for a in seen_alone if a.outcome == WORKERS_ONLY)
+    if only_in_workers:
+        notes.append(_workers_only_note(only_in_workers))
     unproven = Counter(m.function for m in mutants if m.status is MutantStatus.UNPROVEN)
     if unproven:
         dotted = {t.info.id: t.info.dotted for t in plan.targets}
@@ -303,6 +310,10 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         findings=(*audit.findings, *new_findings),
         policy_checks=(*audit.policy_checks, *checks),
     )
+
+
+#: how the cache keeps a test that failed alone only in the workers (a note, no finding)
+WORKERS_ONLY = "workers-only"
 
 
 def _confirm_alone(
@@ -341,11 +352,17 @@ def _workers_only_note(tests: list[str]) -> str:
 
 
 def _seen_alone(
-    audit: Audit, cache: Cache, sources: TestSources, fresh: tuple[Alone, ...]
+    audit: Audit,
+    cache: Cache,
+    sources: TestSources,
+    fresh: tuple[Alone, ...],
+    only_here: Sequence[str] = (),
 ) -> list[Alone]:
-    """The tests seen failing alone: in this audit's control runs, or in an earlier
-    audit's, for passing tests whose sources have not changed since."""
+    """The tests seen failing alone: in this audit's control runs (``only_here``: those
+    that failed only in the workers), or in an earlier audit's, for passing tests whose
+    sources have not changed since."""
     seen = {alone.test: alone for alone in fresh}
+    seen.update((test, Alone(test, WORKERS_ONLY, "")) for test in only_here)
     assert audit.run is not None
     passing = {r.nodeid for r in audit.run.results if r.outcome is TestOutcome.PASSED}
     for test in sorted(set(cache.alone) & passing - set(seen)):

@@ -24,3 +24,9 @@ def test_the_background_command_is_not_our_child():
     assert run_in_background("sleep 0.05") == 0
     time.sleep(0.3)  # the background command has ended; its orphan went to init
     assert children() == before
+
+
+def test_a_command_succeeds_in_a_slower_test():
+    """Slower than the test above, so the workers run that one first."""
+    time.sleep(0.5)
+    assert run_in_background("true") == 0
