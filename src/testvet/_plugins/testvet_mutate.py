@@ -1553,6 +1553,7 @@ def _left_running() -> str | None:
     import threading
 
     deadline = time.monotonic() + LEFT_RUNNING_GRACE
+    _exit_hooks_of_threading(deadline)
     main = threading.main_thread()
     threads = [t for t in threading.enumerate() if t is not main and not t.daemon]
     for thread in threads:
@@ -1566,6 +1567,26 @@ def _left_running() -> str | None:
                 child.join(max(0.0, deadline - time.monotonic()))
             names += [f"process {p.name}" for p in children if p.is_alive()]
     return ", ".join(names) if names else None
+
+
+def _exit_hooks_of_threading(deadline: float) -> None:
+    """Run what Python's exit runs before it waits for non-daemon threads (the hooks of
+    ``threading._register_atexit``: ``concurrent.futures`` stops its executors' idle
+    threads there), in a daemon thread, until ``deadline`` at most."""
+    import threading
+
+    hooks = list(getattr(threading, "_threading_atexits", ()))
+    if not hooks:
+        return
+
+    def run() -> None:
+        for hook in reversed(hooks):
+            with contextlib.suppress(Exception):
+                hook()
+
+    helper = threading.Thread(target=run, name="testvet-exit-hooks", daemon=True)
+    helper.start()
+    helper.join(max(0.0, deadline - time.monotonic()))
 
 
 def _warm_freezegun() -> None:
