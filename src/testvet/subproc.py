@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from testvet import pytestconfig
 from testvet.errors import SuiteError
 
 #: Directory of the standalone plugin modules injected into the child.
@@ -88,6 +89,42 @@ def fresh_cache_dir(work_dir: Path) -> Path:
     cache = work_dir / CACHE_DIR
     shutil.rmtree(cache, ignore_errors=True)
     return cache
+
+
+#: Options of pytest and of common plugins that write a file where the project's
+#: configuration says (the project's tree, as a rule), and the option that sends that
+#: file into testvet's work directory instead (under the name given).
+_WRITES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("--junitxml", "--junit-xml"), "--junitxml", "junit.xml"),
+    (("--basetemp",), "--basetemp", "tmp"),
+    (("--html",), "--html", "report.html"),  # pytest-html
+    (("--report-log",), "--report-log", "report-log.jsonl"),  # pytest-reportlog
+    (("--json-report", "--json-report-file"), "--json-report-file", "report.json"),
+    (("--benchmark-json",), "--benchmark-json", "benchmark.json"),  # pytest-benchmark
+    (("--benchmark-autosave", "--benchmark-save"), "--benchmark-storage", "benchmarks"),
+)
+
+
+def keep_out(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[str]:
+    """Arguments that keep the files the project's own pytest options write (a JUnit XML
+    report, pytest-cov's data and reports, a ``--basetemp`` in the tree...) out of its
+    tree: each goes to ``work_dir``. They come after the project's options (its
+    ``addopts`` and ``pytest_args``), so they win; none is added for an option the
+    project does not use (a plugin's option exists only where the plugin is)."""
+    words = [*(pytestconfig.words(pytestconfig.options(root).get("addopts")) or ()), *pytest_args]
+
+    def used(option: str) -> bool:
+        return any(word == option or word.startswith(f"{option}=") for word in words)
+
+    args: list[str] = []
+    for given, option, name in _WRITES:
+        if any(used(o) for o in given):
+            target = work_dir / name
+            value = f"file://{target}" if option == "--benchmark-storage" else str(target)
+            args.append(f"{option}={value}")
+    if any(word.startswith("--cov") for word in words):
+        args.append("--no-cov")  # pytest-cov: its data file and reports
+    return args
 
 
 def pytest_command(

@@ -102,3 +102,27 @@ def test_collecting_a_hypothesis_test_writes_nothing_into_the_project(
     assert digest_tree(root) == before
     assert not (root / ".hypothesis").exists()
     assert (tmp_path / "out" / "discover" / "hypothesis").is_dir()
+
+
+def test_keep_out_sends_what_the_projects_options_write_to_the_work_dir(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = --junit-xml junit.xml --cov=pkg --basetemp=.scratch\n",
+        encoding="utf-8",
+    )
+    work = tmp_path / "out" / "run"
+    args = subproc.keep_out(tmp_path, ["--html=report.html", "--benchmark-autosave"], work)
+    assert args == [
+        f"--junitxml={work / 'junit.xml'}",
+        f"--basetemp={work / 'tmp'}",
+        f"--html={work / 'report.html'}",
+        f"--benchmark-storage=file://{work / 'benchmarks'}",
+        "--no-cov",
+    ]
+
+
+def test_keep_out_adds_nothing_for_options_the_project_does_not_use(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "-ra --strict-markers"\n', encoding="utf-8"
+    )
+    # a plugin's option exists only where the plugin is installed: never added blindly
+    assert subproc.keep_out(tmp_path, ["-p", "no:randomly"], tmp_path / "work") == []

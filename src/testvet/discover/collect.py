@@ -84,7 +84,13 @@ def command(python: str, test_paths: Sequence[str], root: Path, workdir: Path) -
     return subproc.pytest_command(
         python,
         ["testvet_collect"],
-        ["--collect-only", "-q", f"--rootdir={root}", *test_paths],
+        [
+            "--collect-only",
+            "-q",
+            f"--rootdir={root}",
+            *subproc.keep_out(root, (), workdir),
+            *test_paths,
+        ],
         cache_dir=subproc.fresh_cache_dir(workdir),
     )
 

@@ -149,6 +149,7 @@ def _spec(
         args += ["-n", "0"]  # one process: the per-test map lives in it
     if found.get("pytest_cov"):
         args += ["--no-cov"]  # testvet measures coverage itself
+    args += subproc.keep_out(scope.root, audit.config.pytest_args, run_dir)
     settings = {
         "root": str(scope.root),
         "project_paths": [str(p) for p in scope.project_paths],
