@@ -8,6 +8,7 @@ root so the project's own pytest configuration (addopts, markers, conftest) appl
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -105,12 +106,15 @@ _WRITES: tuple[tuple[tuple[str, ...], str, str], ...] = (
 )
 
 
-def keep_out(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[str]:
-    """Arguments that keep the files the project's own pytest options write (a JUnit XML
-    report, pytest-cov's data and reports, a ``--basetemp`` in the tree...) out of its
-    tree: each goes to ``work_dir``. They come after the project's options (its
-    ``addopts`` and ``pytest_args``), so they win; none is added for an option the
-    project does not use (a plugin's option exists only where the plugin is)."""
+def overrides(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[str]:
+    """Arguments that undo what the project's own pytest options (its ``addopts`` and
+    ``pytest_args``) would do that a pytest testvet starts must not: write files into its
+    tree (a JUnit XML report, a ``--basetemp`` there...: each goes to ``work_dir``),
+    measure coverage with pytest-cov (testvet measures it), or spread the tests over
+    processes with pytest-xdist (the per-test map, the warm process and its workers live
+    in one). They come after the project's options, so they win. Only options the
+    project uses are answered: a plugin's options exist only where the plugin is loaded
+    (installed, and plugins not kept from loading by ``PYTEST_DISABLE_PLUGIN_AUTOLOAD``)."""
     words = [*(pytestconfig.words(pytestconfig.options(root).get("addopts")) or ()), *pytest_args]
 
     def used(option: str) -> bool:
@@ -123,8 +127,14 @@ def keep_out(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[str
             value = f"file://{target}" if option == "--benchmark-storage" else str(target)
             args.append(f"{option}={value}")
     if any(word.startswith("--cov") for word in words):
-        args.append("--no-cov")  # pytest-cov: its data file and reports
+        args.append("--no-cov")
+    if any(_DISTRIBUTES.match(word) for word in words):
+        args += ["-n", "0"]
     return args
+
+
+#: pytest-xdist's options that make it spread the tests over processes
+_DISTRIBUTES = re.compile(r"-n(\d+|auto|logical)?$|--numprocesses\b|--dist\b|--tx\b")
 
 
 def pytest_command(

@@ -104,25 +104,33 @@ def test_collecting_a_hypothesis_test_writes_nothing_into_the_project(
     assert (tmp_path / "out" / "discover" / "hypothesis").is_dir()
 
 
-def test_keep_out_sends_what_the_projects_options_write_to_the_work_dir(tmp_path: Path) -> None:
+def test_overrides_send_what_the_projects_options_write_to_the_work_dir(tmp_path: Path) -> None:
     (tmp_path / "pytest.ini").write_text(
-        "[pytest]\naddopts = --junit-xml junit.xml --cov=pkg --basetemp=.scratch\n",
+        "[pytest]\naddopts = --junit-xml junit.xml --cov=pkg --basetemp=.scratch -nauto\n",
         encoding="utf-8",
     )
     work = tmp_path / "out" / "run"
-    args = subproc.keep_out(tmp_path, ["--html=report.html", "--benchmark-autosave"], work)
+    args = subproc.overrides(tmp_path, ["--html=report.html", "--benchmark-autosave"], work)
     assert args == [
         f"--junitxml={work / 'junit.xml'}",
         f"--basetemp={work / 'tmp'}",
         f"--html={work / 'report.html'}",
         f"--benchmark-storage=file://{work / 'benchmarks'}",
         "--no-cov",
+        "-n",
+        "0",
     ]
 
 
-def test_keep_out_adds_nothing_for_options_the_project_does_not_use(tmp_path: Path) -> None:
+@pytest.mark.parametrize("words", [["-n", "4"], ["--numprocesses=2"], ["--dist", "load"]])
+def test_overrides_keep_the_tests_in_one_process(tmp_path: Path, words: list[str]) -> None:
+    assert subproc.overrides(tmp_path, words, tmp_path / "work") == ["-n", "0"]
+
+
+def test_overrides_add_nothing_for_options_the_project_does_not_use(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\naddopts = "-ra --strict-markers"\n', encoding="utf-8"
+        '[tool.pytest.ini_options]\naddopts = "-ra --strict-markers --no-header"\n',
+        encoding="utf-8",
     )
-    # a plugin's option exists only where the plugin is installed: never added blindly
-    assert subproc.keep_out(tmp_path, ["-p", "no:randomly"], tmp_path / "work") == []
+    # a plugin's option exists only where the plugin is loaded: never added blindly
+    assert subproc.overrides(tmp_path, ["-p", "no:randomly"], tmp_path / "work") == []

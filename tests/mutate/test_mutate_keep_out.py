@@ -1,8 +1,9 @@
 """The project's own pytest options may write into its tree: under plain pytest,
 ``run_reportfiles`` writes ``junit.xml``, pytest-cov's ``.coverage`` and
-``coverage.xml``, and its ``--basetemp`` directory ``.scratch/``. No stage of an audit
-does (collection, the instrumented run, the warm process and its workers): each file
-goes to the output directory."""
+``coverage.xml``, and its ``--basetemp`` directory ``.scratch/`` (and runs its tests in
+two xdist workers). No stage of an audit does (collection, the instrumented run, the
+warm process and its workers): each file goes to the output directory, and the tests
+run in one process."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def command(python: str, test_paths: Sequence[str], root: Path, workdir: Path) -
             "--collect-only",
             "-q",
             f"--rootdir={root}",
-            *subproc.keep_out(root, (), workdir),
+            *subproc.overrides(root, (), workdir),
             *test_paths,
         ],
         cache_dir=subproc.fresh_cache_dir(workdir),

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from testvet.output import write_atomic
-from testvet.subproc import child_env, fresh_cache_dir, keep_out, pytest_command
+from testvet.subproc import child_env, fresh_cache_dir, overrides, pytest_command
 
 PLUGIN = "testvet_mutate"
 
@@ -171,7 +171,7 @@ class WarmProcess:
             "--basetemp",
             str(work_dir / "tmp"),
             *pytest_args,
-            *keep_out(root, pytest_args, work_dir),
+            *overrides(root, pytest_args, work_dir),
             *test_args,
         ]
         with open(self.log_path, "wb") as log:

@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from testvet.subproc import child_env, fresh_cache_dir, keep_out, pytest_command
+from testvet.subproc import child_env, fresh_cache_dir, overrides, pytest_command
 
 #: Seconds the plain run may take beyond ten times the test's time in the audit's run.
 SLACK = 60.0
@@ -36,7 +36,7 @@ def fails_alone(
         "--basetemp",
         str(work_dir / "tmp"),
         *pytest_args,
-        *keep_out(root, pytest_args, work_dir),
+        *overrides(root, pytest_args, work_dir),
         nodeid,
     ]
     command = pytest_command(python, [], args, cache_dir=fresh_cache_dir(work_dir))

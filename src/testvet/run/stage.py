@@ -39,12 +39,12 @@ MECHANISM_ENV = "TESTVET_MAP_MECHANISM"
 _PROBE = (
     "import importlib.util as u, json, sys; "
     "print(json.dumps(dict(version=list(sys.version_info[:3]), "
-    "**{m: u.find_spec(m) is not None for m in ('pytest', 'coverage', 'xdist', 'pytest_cov')})))"
+    "**{m: u.find_spec(m) is not None for m in ('pytest', 'coverage')})))"
 )
 
 
 def probe(python: str) -> dict[str, Any]:
-    """What the project's interpreter has: its version, pytest, coverage, xdist, pytest-cov."""
+    """What the project's interpreter has: its version, pytest and coverage."""
     try:
         done = subprocess.run(
             [python, "-c", _PROBE],
@@ -145,11 +145,8 @@ def _spec(
         )
     timeout = ctx.options.test_timeout or audit.config.test_timeout
     args = [*scope.test_args, *audit.config.pytest_args, "--continue-on-collection-errors"]
-    if found.get("xdist"):
-        args += ["-n", "0"]  # one process: the per-test map lives in it
-    if found.get("pytest_cov"):
-        args += ["--no-cov"]  # testvet measures coverage itself
-    args += subproc.keep_out(scope.root, audit.config.pytest_args, run_dir)
+    # one process, no pytest-cov, nothing written into the tree
+    args += subproc.overrides(scope.root, audit.config.pytest_args, run_dir)
     settings = {
         "root": str(scope.root),
         "project_paths": [str(p) for p in scope.project_paths],
