@@ -47,11 +47,11 @@ def test_a_decorator_is_not_called_pseudo_tested(audited: Audit) -> None:
     # before the fork (to swap ``triple``): then its survivor proves nothing either
     assert [f.function for f in audited.findings if f.code == "TV401"] == []
     (note,) = [n for n in audited.mutation.notes if "while a module was imported" in n]
-    assert note.startswith("3 functions with surviving mutants ran while a module was")
+    assert note.startswith("4 functions with surviving mutants ran while a module was")
     assert note.endswith(
-        "their 5 surviving mutants prove nothing: `unproven`, in no score and no "
+        "their 9 surviving mutants prove nothing: `unproven`, in no score and no "
         "pseudo-tested finding: early_built.checked, early_built.marks.marked, "
-        "early_built.zones._build"
+        "early_built.zones._build, early_built.zones.offset"
     )
 
 
@@ -66,7 +66,30 @@ def test_operator_survivors_of_code_that_ran_at_import_count_in_no_score(
     assert statuses["early_built.zones:_build#const-str-empty@13:15"] is MutantStatus.UNPROVEN
     assert statuses["early_built.zones:_build#cmp-eq-noteq@13:7"] is MutantStatus.KILLED
     (check,) = [c for c in audited.policy_checks if c.kind == "mutation"]
-    assert check.actual == 100.0  # every judged one is killed; the 3 unproven are not judged
+    assert check.actual == 75.0  # 6 of 8 judged killed (below); the 7 unproven not judged
+
+
+@pytest.mark.slow
+def test_an_operator_mutant_of_a_line_that_did_not_run_at_import_is_judged(
+    audited: Audit,
+) -> None:
+    """``offset("utc")`` runs at import through its first branch only: what the import
+    built is the same with a mutant of the last line, so its survival counts."""
+    assert audited.mutation is not None
+    statuses = {m.id: m.status for m in audited.mutation.mutants if ":offset#" in m.id}
+    assert statuses == {
+        "early_built.zones:offset#cmp-eq-noteq@19:7": MutantStatus.KILLED,
+        "early_built.zones:offset#const-str-empty@19:15": MutantStatus.UNPROVEN,
+        "early_built.zones:offset#const-int@20:15": MutantStatus.UNPROVEN,
+        "early_built.zones:offset#return-value-none@20:15": MutantStatus.UNPROVEN,
+        "early_built.zones:offset#arith-add-sub@21:11": MutantStatus.SURVIVED,
+        "early_built.zones:offset#const-int@21:23": MutantStatus.SURVIVED,
+        "early_built.zones:offset#return-value-none@21:11": MutantStatus.KILLED,
+        # extreme mutants replace the lines that ran at import too
+        "early_built.zones:offset#return-0": MutantStatus.KILLED,
+        "early_built.zones:offset#return-1": MutantStatus.UNPROVEN,
+        "early_built.zones:offset#return-none": MutantStatus.KILLED,
+    }
 
 
 @pytest.mark.slow

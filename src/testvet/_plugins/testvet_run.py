@@ -224,6 +224,8 @@ class TestvetRunPlugin:
         self.events.write(ev="start", nodeid=nodeid)
         self.watchdog.arm(nodeid)
         self.set_up_now = set()
+        if self.contexts:
+            self.recorder.tests_begin()
         if self.map is not None:
             if not self.imported_sent:
                 # What ran before the first test: the suite's imports (decorators,
@@ -258,7 +260,7 @@ class TestvetRunPlugin:
             # The test's own lines (its call) under its node id; fixtures and imports stay
             # in "". Switched here, between the phases, so no test's duration includes it.
             called = report.when == "setup" and report.passed
-            self.cov.switch_context(self.nodeid if called else "")
+            self.recorder.switch_context(self.nodeid if called else "")
 
     def pytest_sessionfinish(self, session: Any, exitstatus: int) -> None:
         self.exitstatus = int(exitstatus)

@@ -45,6 +45,13 @@ from typing import Any
 
 TIMEOUT_EXIT = 86
 HITS_NAME = "__testvet_hits__"
+#: coverage.py context of the lines that run while pytest imports and collects the suite,
+#: and while a test imports a project module (when the run records per-test contexts):
+#: the mutation stage tells from it which lines ran at import time
+#: (``testvet.mutate.reach`` spells it the same way).
+IMPORT_CONTEXT = "testvet:import"
+#: Called with True before and False after a project module is executed (its import).
+_AROUND_IMPORT: list[Any] = []
 _CO_OPTIMIZED = 0x1
 
 
@@ -221,9 +228,13 @@ class _Loader(importlib.machinery.SourceFileLoader):
             return
         during: dict[int, int] = {}
         setattr(builtins, HITS_NAME, during)
+        for around in _AROUND_IMPORT:
+            around(True)
         try:
             super().exec_module(module)
         finally:
+            for around in _AROUND_IMPORT:
+                around(False)
             setattr(builtins, HITS_NAME, hits)
             hits.update(during)
             self.imported.update(during)
@@ -509,6 +520,10 @@ class Recorder:
         self.cov: Any = None
         self.last_save = time.monotonic()
         self.save_every = float(settings.get("save_every", 2.0))
+        #: the coverage.py context of the test phase under way, and how many project
+        #: modules are being imported (their lines go to ``IMPORT_CONTEXT`` meanwhile)
+        self.context = ""
+        self.importing = 0
         self._start_coverage()
         self.map = _make_map(settings.get("mechanism", "auto"), self.scope, self.registry)
         self.watchdog = _Watchdog(float(settings["timeout"]), self._timed_out)
@@ -564,6 +579,29 @@ class Recorder:
         for warning in caught:
             self.events.write(ev="warning", message=f"coverage.py: {warning.message}")
         self.cov = cov
+        if options.get("contexts"):
+            # Until the first test starts, pytest imports and collects the suite: what
+            # runs then (test modules' module-level code too) ran "at import".
+            self.switch_context(IMPORT_CONTEXT)
+            _AROUND_IMPORT[:] = [self._around_import]
+
+    def switch_context(self, name: str) -> None:
+        """The coverage.py context of the test phase that starts (its node id, or "")."""
+        self.context = name
+        if self.cov is not None and not self.importing:
+            self.cov.switch_context(name)
+
+    def tests_begin(self) -> None:
+        """A test starts: the suite's import and collection are over."""
+        if self.context == IMPORT_CONTEXT:
+            self.switch_context("")
+
+    def _around_import(self, entering: bool) -> None:
+        self.importing += 1 if entering else -1
+        if entering and self.importing == 1:
+            self.cov.switch_context(IMPORT_CONTEXT)
+        elif not entering and self.importing == 0:
+            self.cov.switch_context(self.context)
 
     def save_coverage(self) -> None:
         if self.cov is not None:

@@ -91,13 +91,16 @@ def pseudo_tested(targets: Iterable[Target], mutants: Sequence[Mutant]) -> list[
     return findings
 
 
-def unproven(mutants: Sequence[Mutant], imported: Collection[str]) -> list[Mutant]:
+def unproven(
+    mutants: Sequence[Mutant], imported: Collection[str], clear: Collection[str] = ()
+) -> list[Mutant]:
     """``mutants`` with the survivors of functions in ``imported`` (they ran while a
     module was imported) marked ``unproven``: what they built then, no in-memory mutant
-    changed, so a survivor there proves nothing (kills stand)."""
+    changed, so a survivor there proves nothing (kills stand). Mutants in ``clear``
+    changed no line that ran at import time: they keep their verdict."""
     return [
         replace(m, status=MutantStatus.UNPROVEN)
-        if m.status is MutantStatus.SURVIVED and m.function in imported
+        if m.status is MutantStatus.SURVIVED and m.function in imported and m.id not in clear
         else m
         for m in mutants
     ]

@@ -11,7 +11,7 @@ list: state built there may reach every later test.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import coverage
@@ -19,6 +19,10 @@ import coverage
 from testvet.model import RunResult
 from testvet.mutate.operators import OPERATOR
 from testvet.mutate.plan import Target
+
+#: The context of the lines that ran while a project module was imported (the run's
+#: ``testvet_trace.IMPORT_CONTEXT``).
+IMPORT_CONTEXT = "testvet:import"
 
 
 def _line_contexts(data_file: Path) -> tuple[coverage.CoverageData, set[str]] | None:
@@ -73,7 +77,40 @@ def narrow(root: Path, run: RunResult, targets: list[Target]) -> Mapping[str, tu
             seen: set[str] = set()
             for line in range(spec.line, max(spec.line, spec.end_line) + 1):
                 seen.update(lines.get(line, ()))
-            if "" in seen:
+            if "" in seen or IMPORT_CONTEXT in seen:
                 continue  # executed outside a test's call: state may reach any test
             narrowed[spec.id] = tuple(t for t in target.tests if t in seen or t in unknown)
     return narrowed
+
+
+def clear_of_import(
+    root: Path, run: RunResult, targets: list[Target], imported: Collection[str]
+) -> frozenset[str]:
+    """Operator mutants of functions that ran at import time (``imported``) none of whose
+    lines ran then: what the import built is the same with them, so they are judged like
+    any other. Empty when the run recorded no import context (no per-test contexts, or
+    no project module imported through the run's hook): every such mutant stays in doubt.
+    """
+    cov = run.coverage
+    if not imported or cov is None or cov.source != "measured" or not cov.data_file:
+        return frozenset()
+    loaded = _line_contexts(Path(cov.data_file))
+    if loaded is None or IMPORT_CONTEXT not in loaded[1]:
+        return frozenset()
+    data = loaded[0]
+    clear: set[str] = set()
+    for target in targets:
+        if target.info.id not in imported:
+            continue
+        operator = [s for s in target.mutants if s.kind == OPERATOR]
+        if not operator:
+            continue
+        try:
+            lines = data.contexts_by_lineno(str(root / target.info.path))
+        except Exception:
+            continue
+        for spec in operator:
+            span = range(spec.line, max(spec.line, spec.end_line) + 1)
+            if not any(IMPORT_CONTEXT in lines.get(line, ()) for line in span):
+                clear.add(spec.id)
+    return frozenset(clear)

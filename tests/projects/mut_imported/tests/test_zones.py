@@ -1,6 +1,7 @@
-from early_built.zones import load
+from early_built.zones import load, offset
 
 UTC = load("utc")  # built while pytest imports this module, before any mutant
+UTC_OFFSET = offset("utc")  # its first branch only
 
 
 def test_utc():
@@ -9,3 +10,7 @@ def test_utc():
 
 def test_other():
     assert load("cet") == "CET"
+
+
+def test_offset():
+    assert offset("cet") > 0  # weak: the line that did not run at import is not checked

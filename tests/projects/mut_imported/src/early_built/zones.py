@@ -13,3 +13,9 @@ def _build(name: str) -> str:
     if name == "utc":
         return "UTC+0"
     return name.upper()
+
+
+def offset(name: str) -> int:
+    if name == "utc":
+        return 0
+    return len(name) + 1
