@@ -37,10 +37,17 @@ def _keep_hook_first(recorder: testvet_trace.Recorder) -> None:
     setattr(_pytest.assertion, "install_importhook", install_behind)  # noqa: B010
 
 
-recorder = testvet_trace.start()
+def main() -> int:
+    recorder = testvet_trace.start()
 
-import pytest  # noqa: E402  (after the recording started, on purpose)
+    import pytest  # after the recording started, on purpose
 
-if recorder is not None:
-    _keep_hook_first(recorder)
-raise SystemExit(pytest.main())
+    if recorder is not None:
+        _keep_hook_first(recorder)
+    return int(pytest.main())
+
+
+# A ``spawn`` or ``forkserver`` process a test starts imports this module again (the
+# parent's main module, as ``__mp_main__``): it must neither record nor run the suite.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1640,6 +1640,13 @@ class _MutatedModule(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         text = "".join([*lines[: first - 1], self.source.rstrip("\n") + "\n", *lines[last:]])
         exec(compile(text, self.path, "exec", dont_inherit=True), module.__dict__)
 
+    # Counted as importlib's frame by ``warnings`` (as the run's import hook is:
+    # ``testvet_trace.IMPORT_FRAME``): an import-time ``warn(..., stacklevel=2)`` of the
+    # module points at its importer.
+    exec_module.__code__ = exec_module.__code__.replace(
+        co_filename="<testvet: an importlib._bootstrap frame>"
+    )
+
 
 #: ids of the items that need pytest's per-test warning filters set up (``_warm_items``).
 _OWN_WARNING_FILTERS: set[int] = set()

@@ -207,6 +207,19 @@ class _Injector:
         body.insert(first, stmt)
 
 
+#: The file name given to the code of testvet's own frames in an import: ``warnings``
+#: skips frames whose file name holds "importlib" and "_bootstrap" when it counts a
+#: ``stacklevel`` (importlib's own frames), so a module's import-time
+#: ``warn(..., stacklevel=2)`` still points at the module that imports it.
+IMPORT_FRAME = "<testvet: an importlib._bootstrap frame>"
+
+
+def _import_frame(function: Any) -> Any:
+    """``function``, its frames counted as importlib's by ``warnings`` (``IMPORT_FRAME``)."""
+    function.__code__ = function.__code__.replace(co_filename=IMPORT_FRAME)
+    return function
+
+
 class _Loader(importlib.machinery.SourceFileLoader):
     """Compiles a project module from source with hit statements; never reads or writes pyc.
 
@@ -221,6 +234,7 @@ class _Loader(importlib.machinery.SourceFileLoader):
     #: import: decorators, module-level objects), also when a test imports it.
     imported: set[int]
 
+    @_import_frame
     def exec_module(self, module: Any) -> None:
         hits = getattr(builtins, HITS_NAME, None)
         if not isinstance(hits, dict):
