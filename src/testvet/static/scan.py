@@ -230,6 +230,10 @@ class TestScan:
             for sub in (stmt.exc, stmt.cause):
                 if sub is not None:
                     self.expr(sub, st)
+            if not _raises_assertion(stmt):
+                # `raise ValueError(...)` in a try builds the exception its handler is
+                # there for (to log or describe it): not a check the handler swallows.
+                st = replace(st, swallow=None)
             counted = self.record(stmt, st, "raise")
             return Flow(checks=counted, fails=True)
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -669,3 +673,15 @@ class TestScan:
                     "fixed or not, so this test cannot fail the build.",
                 )
                 return
+
+
+def _raises_assertion(stmt: ast.Raise) -> bool:
+    """Whether ``stmt`` raises a test failure: ``AssertionError`` (unittest's
+    ``self.failureException`` too), or re-raises what it caught."""
+    exc = stmt.exc
+    if exc is None:
+        return True
+    if isinstance(exc, ast.Call):
+        exc = exc.func
+    name = exc.id if isinstance(exc, ast.Name) else getattr(exc, "attr", None)
+    return name in ("AssertionError", "failureException")

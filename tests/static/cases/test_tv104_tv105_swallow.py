@@ -1,4 +1,5 @@
 import contextlib
+import sys
 
 import pytest
 
@@ -106,3 +107,20 @@ def test_specific_outcome_exception_with_pass():
     except pytest.exit.Exception:
         pass
     assert connect.attempts == 1
+
+
+def test_an_exception_raised_to_be_described():
+    # python-json-logger: raised on purpose so the handler can log it with exc_info
+    try:
+        raise ValueError("boom")
+    except BaseException:
+        text = repr(sys.exc_info()[1])
+    assert text == "ValueError('boom')"
+
+
+def test_a_failure_raised_by_hand_and_swallowed():
+    try:  # expect: TV105
+        if parse("a") != "b":
+            raise AssertionError("parse changed")  # expect: TV104
+    except BaseException:
+        pass
