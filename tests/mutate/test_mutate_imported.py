@@ -97,3 +97,14 @@ def test_kills_of_code_that_also_ran_at_import_stand(audited: Audit) -> None:
     assert audited.mutation is not None
     statuses = {m.id: m.status for m in audited.mutation.mutants}
     assert statuses["early_built:Parser.__init__#empty-body"] is MutantStatus.KILLED
+
+
+def test_the_note_agrees_with_one_mutant() -> None:
+    from testvet.mutate.stage import _imported_note
+
+    assert _imported_note(["pkg.parse"], 1) == (
+        "1 function with surviving mutants ran while a module was imported (a decorator, "
+        "a module-level object): what it built then was built before any mutant was "
+        "swapped in, so its 1 surviving mutant proves nothing: `unproven`, in no score and "
+        "no pseudo-tested finding: pkg.parse"
+    )

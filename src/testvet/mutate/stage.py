@@ -398,8 +398,9 @@ def _imported_note(names: list[str], mutants: int) -> str:
         f"{len(names)} function{'' if one else 's'} with surviving mutants ran while a "
         "module was imported (a decorator, a module-level object): what "
         f"{'it' if one else 'they'} built then was built before any mutant was swapped in, "
-        f"so {'its' if one else 'their'} {mutants} surviving mutant{'' if mutants == 1 else 's'} "
-        f"prove nothing: `unproven`, in no score and no pseudo-tested finding: {shown}"
+        f"so {'its' if one else 'their'} {mutants} surviving "
+        f"{'mutant proves' if mutants == 1 else 'mutants prove'} nothing: `unproven`, in no "
+        f"score and no pseudo-tested finding: {shown}"
     )
 
 
