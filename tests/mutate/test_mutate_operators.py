@@ -229,9 +229,24 @@ def test_only_passing_tests_cover_and_fastest_come_first() -> None:
         TestResult("t::fast", Outcome.PASSED, 0.1, frozenset({"m:f", "m:g"})),
         TestResult("t::broken", Outcome.FAILED, 0.01, frozenset({"m:f", "m:h"})),
     )
-    tests, durations = covering_tests(run)
+    tests, durations, skipping = covering_tests(run)
     assert tests == {"m:f": ("t::fast", "t::slow"), "m:g": ("t::fast",)}
     assert durations == {"t::slow": 0.5, "t::fast": 0.1}
+    assert skipping == frozenset()
+
+
+def test_a_test_that_skipped_after_reaching_a_function_also_covers_it() -> None:
+    """defusedxml: checks, then ``self.skipTest(...)`` in the body. Under a mutant plain
+    pytest fails it; alone, skipping tests judge nothing."""
+    run = _run(
+        TestResult("t::passes", Outcome.PASSED, 0.5, frozenset({"m:f"})),
+        TestResult("t::checks_then_skips", Outcome.SKIPPED, 0.1, frozenset({"m:f", "m:g"})),
+        TestResult("t::marked_skip", Outcome.SKIPPED, 0.0, frozenset()),
+    )
+    tests, durations, skipping = covering_tests(run)
+    assert tests == {"m:f": ("t::checks_then_skips", "t::passes")}
+    assert durations == {"t::passes": 0.5, "t::checks_then_skips": 0.1}
+    assert skipping == frozenset({"t::checks_then_skips"})
 
 
 def test_a_tests_cost_includes_the_shared_set_up_a_worker_pays_when_it_runs_first() -> None:
@@ -240,7 +255,7 @@ def test_a_tests_cost_includes_the_shared_set_up_a_worker_pays_when_it_runs_firs
         TestResult("t.py::second", Outcome.PASSED, 0.01, frozenset({"m:f"}), shared_setup=0.49),
         TestResult("t.py::third", Outcome.PASSED, 0.02, frozenset({"m:f"})),
     )
-    tests, durations = covering_tests(run)
+    tests, durations, _ = covering_tests(run)
     assert durations == {"t.py::first": 0.5, "t.py::second": 0.5, "t.py::third": 0.02}
     assert tests["m:f"] == ("t.py::third", "t.py::first", "t.py::second")
 

@@ -48,7 +48,7 @@ def pseudo_tested(targets: Iterable[Target], mutants: Sequence[Mutant]) -> list[
             continue
         fully = len(survivors) == len(value)
         name = target.info.dotted
-        n = len(target.tests)
+        n = len(target.tests) - len(target.skipping)
         tests = f"{n} passing test{'s reach' if n != 1 else ' reaches'}"
         if fully:
             message = (

@@ -46,6 +46,10 @@ class Target:
     #: Tests that never reached it but may use what it built (``_ModuleTests.later``); its
     #: mutants run them after ``tests``.
     later: tuple[str, ...] = ()
+    #: Those of ``tests`` that skipped themselves at run time after reaching it (a
+    #: ``skip`` in the test's body): a failure under a mutant is a kill, a skip tells
+    #: nothing. Not counted as the passing tests that reach it.
+    skipping: frozenset[str] = frozenset()
 
     @property
     def run_tests(self) -> tuple[str, ...]:
@@ -62,26 +66,40 @@ class Plan:
     durations: dict[str, float] = field(default_factory=dict)
 
 
-def covering_tests(run: RunResult) -> tuple[dict[str, tuple[str, ...]], dict[str, float]]:
-    """function id -> passing tests that reach it, fastest first; and nodeid -> duration.
+def covering_tests(
+    run: RunResult,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, float], frozenset[str]]:
+    """function id -> the tests that reach it, fastest first; nodeid -> duration; and
+    which of those tests skipped themselves at run time.
 
-    A test's duration here is what it costs in a fresh worker: its own, plus the set-up of
-    the wider-scoped fixtures it uses that an earlier test paid for in the run.
+    The tests are the passing ones, and for a function a passing test reaches, also those
+    that reached it and then skipped (a ``skip`` in the middle of a test, after checks
+    that exercised it: defusedxml). A test's duration here is what it costs in a fresh
+    worker: its own, plus the set-up of the wider-scoped fixtures it uses that an
+    earlier test paid for in the run.
     """
-    durations = {
-        r.nodeid: r.duration + r.shared_setup for r in run.results if r.outcome is Outcome.PASSED
-    }
+    usable = [
+        r
+        for r in run.results
+        if r.outcome is Outcome.PASSED or (r.outcome is Outcome.SKIPPED and r.reached)
+    ]
+    durations = {r.nodeid: r.duration + r.shared_setup for r in usable}
     by_function: dict[str, list[str]] = defaultdict(list)
-    for result in run.results:
-        if result.outcome is not Outcome.PASSED:
-            continue
-        for fid in result.reached:
-            by_function[fid].append(result.nodeid)
+    for result in usable:
+        if result.outcome is Outcome.PASSED:
+            for fid in result.reached:
+                by_function[fid].append(result.nodeid)
+    skipping = frozenset(r.nodeid for r in usable if r.outcome is Outcome.SKIPPED)
+    for result in usable:
+        if result.outcome is Outcome.SKIPPED:
+            for fid in result.reached:
+                if fid in by_function:  # alone, skipping tests judge nothing
+                    by_function[fid].append(result.nodeid)
     ordered = {
         fid: tuple(sorted(set(tests), key=lambda n: (durations[n], n)))
         for fid, tests in by_function.items()
     }
-    return ordered, durations
+    return ordered, durations, skipping
 
 
 class _ModuleTests:
@@ -115,7 +133,7 @@ class _ModuleTests:
 
 def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan:
     """Select targets and generate their mutants (``mode`` is ``extreme`` or ``full``)."""
-    tests_of, durations = covering_tests(run)
+    tests_of, durations, skipping = covering_tests(run)
     module_tests = _ModuleTests(run)
     plan = Plan(durations=durations)
     modules: dict[str, ModuleSource | str] = {}
@@ -158,7 +176,11 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
         later = module_tests.later(info, tests)
         total = sum(durations[t] for t in (*tests, *later))
         timeout = config.timeout_factor * total + TIMEOUT_SLACK
-        plan.targets.append(Target(info, fn, tests, timeout, tuple(mutants), critical, later))
+        plan.targets.append(
+            Target(
+                info, fn, tests, timeout, tuple(mutants), critical, later, skipping & set(tests)
+            )
+        )
     return plan
 
 
