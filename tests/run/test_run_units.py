@@ -216,6 +216,48 @@ def test_a_check_for_another_python_or_platform_is_not_rotten(tmp_path: Path) ->
     assert checked["tests/test_v.py::test_v"].never == (14,)
 
 
+def test_a_caught_failure_reported_in_an_if_is_a_failure_path(tmp_path: Path) -> None:
+    """portion: the doctest runner is the check; the ``if failure:`` branch only runs when
+    the test fails anyway. A check under ``if`` on anything else still counts."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_d.py").write_text(
+        textwrap.dedent(
+            """\
+            import doctest
+
+            def test_readme(x):
+                failure = None
+                try:
+                    doctest.testfile("README.md", raise_on_error=True)
+                except doctest.DocTestFailure as e:
+                    failure = e.example.want, e.got
+                if failure:
+                    want, got = failure
+                    assert want == got
+                if x:
+                    assert x == "never"
+            """
+        )
+    )
+    results = [TestResult("tests/test_d.py::test_readme", Outcome.PASSED, 0.1)]
+    executed = {"tests/test_d.py": frozenset({1, 3, 4, 5, 6, 9, 12})}
+    checked = rotten.evidence(results, tmp_path, executed)
+    assert checked["tests/test_d.py::test_readme"].checks == (6, 11, 13)
+    assert checked["tests/test_d.py::test_readme"].never == (13,)
+
+
+def test_a_test_timed_by_pytest_benchmark_is_not_judged(tmp_path: Path) -> None:
+    """base58: pytest-benchmark switches tracing off while it times the code, and the
+    test's own frame is not traced again: coverage.py misses the check after it."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_b.py").write_text(
+        "def test_b(benchmark):\n    result = benchmark(len, 'ab')\n    assert result == 2\n"
+    )
+    results = [TestResult("tests/test_b.py::test_b", Outcome.PASSED, 0.1)]
+    executed = {"tests/test_b.py": frozenset({1, 2})}
+    assert rotten.evidence(results, tmp_path, executed) == {}
+
+
 def test_static_guesses_are_confirmed_or_overruled_by_the_run() -> None:
     checked = {
         "t.py::test_rotten": rotten.Checked("t.py", (4,), (4,), ()),

@@ -177,9 +177,7 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
         total = sum(durations[t] for t in (*tests, *later))
         timeout = config.timeout_factor * total + TIMEOUT_SLACK
         plan.targets.append(
-            Target(
-                info, fn, tests, timeout, tuple(mutants), critical, later, skipping & set(tests)
-            )
+            Target(info, fn, tests, timeout, tuple(mutants), critical, later, skipping & set(tests))
         )
     return plan
 

@@ -20,6 +20,8 @@ from testvet.run.testdefs import find_def, methods_by_name, parse_nodeid
 
 CODE = "TV310"
 _CHECK_NAMES = {"raises", "warns", "fail", "deprecated_call", "fail_"}
+#: doctest's runners fail the test (``raise_on_error=True``) or report failures it checks
+_DOCTEST_RUNNERS = {"testmod", "testfile", "run_docstring_examples"}
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
 
 
@@ -40,6 +42,8 @@ def _is_check_call(node: ast.AST, helpers: tuple[str, ...]) -> bool:
         name = _dotted(sub.func)
         last = name.rsplit(".", 1)[-1]
         if last.startswith("assert") or last in _CHECK_NAMES:
+            return True
+        if last in _DOCTEST_RUNNERS and name in (last, f"doctest.{last}"):
             return True
         if any(fnmatch.fnmatchcase(name, h) or fnmatch.fnmatchcase(last, h) for h in helpers):
             return True
@@ -102,6 +106,56 @@ def context_lines(func: _Def) -> set[int]:
             for stmt in (*node.body, *node.orelse):
                 lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
     return lines
+
+
+def failure_lines(func: _Def) -> set[int]:
+    """Lines of ``func`` in an ``if`` on a name only an ``except`` handler sets (``failure
+    = e.example.want, e.got`` ... ``if failure: assert ...``): a failure the test caught to
+    report it, a path a passing test never takes (portion's README doctest)."""
+    caught: set[str] = set()
+    assigned_elsewhere: set[str] = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.ExceptHandler):
+            for stmt in _statements(node.body):
+                if isinstance(stmt, ast.Assign):
+                    caught.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    for stmt in _statements(func.body):
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                value = stmt.value
+                nothing = isinstance(value, ast.Constant) and value.value in (None, False, "")
+                if isinstance(target, ast.Name) and not nothing and not _in_handler(func, stmt):
+                    assigned_elsewhere.add(target.id)
+    failures = caught - assigned_elsewhere
+    lines: set[int] = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.If) and _tests_only(node.test, failures):
+            for stmt in node.body:
+                lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
+
+
+def _in_handler(func: _Def, target: ast.stmt) -> bool:
+    return any(
+        target in list(_statements(node.body))
+        for node in ast.walk(func)
+        if isinstance(node, ast.ExceptHandler)
+    )
+
+
+def _tests_only(test: ast.expr, names: set[str]) -> bool:
+    """``if NAME`` or ``if NAME is not None`` with ``NAME`` in ``names``."""
+    if isinstance(test, ast.Name):
+        return test.id in names
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in names
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
 
 
 def assertion_spans(func: _Def, helpers: tuple[str, ...] = ()) -> list[tuple[int, int]]:
@@ -182,9 +236,13 @@ def evidence(
         body = range(func.body[0].lineno, (func.end_lineno or func.lineno) + 1)
         if not any(line in ran for line in body):
             continue  # not measured after all
+        if "benchmark" in {a.arg for a in func.args.args}:
+            # pytest-benchmark turns tracing off while it times the code, and the test's
+            # own frame is not traced again: coverage.py misses the lines after it
+            continue
         spans = assertion_spans(func, helpers)
         checks = [first for first, _last in spans]
-        elsewhere = context_lines(func)
+        elsewhere = context_lines(func) | failure_lines(func)
         never = [
             a
             for a, b in spans
