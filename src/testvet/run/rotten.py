@@ -20,7 +20,7 @@ from testvet.run.testdefs import find_def, methods_by_name, parse_nodeid
 
 CODE = "TV310"
 _CHECK_NAMES = {"raises", "warns", "fail", "deprecated_call", "fail_"}
-#: doctest's runners fail the test (``raise_on_error=True``) or report failures it checks
+#: doctest's runners, which fail the test with ``raise_on_error=True``
 _DOCTEST_RUNNERS = {"testmod", "testfile", "run_docstring_examples"}
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
 
@@ -43,8 +43,10 @@ def _is_check_call(node: ast.AST, helpers: tuple[str, ...]) -> bool:
         last = name.rsplit(".", 1)[-1]
         if last.startswith("assert") or last in _CHECK_NAMES:
             return True
-        if last in _DOCTEST_RUNNERS and name in (last, f"doctest.{last}"):
-            return True
+        raising = [k.value for k in sub.keywords if k.arg == "raise_on_error"]
+        doctest = last in _DOCTEST_RUNNERS and name in (last, f"doctest.{last}")
+        if doctest and raising and isinstance(raising[0], ast.Constant) and raising[0].value:
+            return True  # the first failing example raises
         if any(fnmatch.fnmatchcase(name, h) or fnmatch.fnmatchcase(last, h) for h in helpers):
             return True
     return False

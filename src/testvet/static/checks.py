@@ -85,6 +85,12 @@ _CHECK_METHODS = frozenset(
 )
 
 
+#: doctest's runners, which fail the test with ``raise_on_error=True``
+_DOCTEST_RUNNERS = frozenset(
+    f"doctest.{n}" for n in ("testmod", "testfile", "run_docstring_examples")
+)
+
+
 def base_kind(call: ast.Call, aliases: Mapping[str, str]) -> Kind | None:
     """The check kind of ``call`` judged from its name alone (no helper lookup)."""
     func = call.func
@@ -119,6 +125,9 @@ def base_kind(call: ast.Call, aliases: Mapping[str, str]) -> Kind | None:
     if last == "run" and name and name.startswith("subprocess."):
         check = keyword(call, "check")
         return Kind.ASSERT if check is not None and const_truthy(check) else None
+    if name in _DOCTEST_RUNNERS:  # the first failing example raises
+        raising = keyword(call, "raise_on_error")
+        return Kind.ASSERT if raising is not None and const_truthy(raising) else None
     return Kind.ASSERT if _rooted_at_expect(func) else None
 
 

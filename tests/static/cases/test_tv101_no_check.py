@@ -1,3 +1,4 @@
+import doctest
 import unittest
 
 import pytest
@@ -106,3 +107,11 @@ def test_raising_skip_test_is_not_a_check(network):  # expect: TV101
     if not network:
         raise unittest.SkipTest("offline")
     render(parse("1 + 2"))
+
+
+def test_the_readme_examples_raise_at_the_first_failure():
+    doctest.testfile("README.md", raise_on_error=True)
+
+
+def test_the_readme_examples_only_print_failures():  # expect: TV101:low
+    doctest.testfile("README.md")
