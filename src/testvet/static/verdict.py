@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from testvet.static import mocks
 from testvet.static.astutil import decorator_names, walk
+from testvet.static.checks import is_skip_call, is_skip_raise
 from testvet.static.shapes import def_anchor, pytestmark_names, unused_result
 
 if TYPE_CHECKING:
@@ -150,4 +151,22 @@ def exempt(scan: TestScan, decorators: list[str]) -> bool:
         last = name.rsplit(".", 1)[-1]
         if last in ("given", "raises", "expectedFailure", "skip", "xfail", "benchmark"):
             return True
-    return "benchmark" in scan.fixtures
+    return "benchmark" in scan.fixtures or _skips_at_once(scan)
+
+
+def _skips_at_once(scan: TestScan) -> bool:
+    """A body that starts by skipping (``pytest.skip(...)``, ``self.skipTest(...)``,
+    ``raise SkipTest``): a skip mark written as code (parsimonious)."""
+    body = scan.test.node.body
+    first = body[1] if len(body) > 1 and _docstring(body[0]) else body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Call):
+        return is_skip_call(first.value, scan.aliases)
+    return isinstance(first, ast.Raise) and is_skip_raise(first, scan.aliases)
+
+
+def _docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )

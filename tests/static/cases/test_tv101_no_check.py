@@ -115,3 +115,15 @@ def test_the_readme_examples_raise_at_the_first_failure():
 
 def test_the_readme_examples_only_print_failures():  # expect: TV101:low
     doctest.testfile("README.md")
+
+
+def test_not_written_yet():
+    pytest.skip("the grammar compiler does not detect this yet")
+    parse("a = a")
+
+
+class TestNotYet(unittest.TestCase):
+    def test_not_written_yet(self):
+        """Left for later."""
+        self.skipTest("not implemented yet")
+        parse("a = a")
