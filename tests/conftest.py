@@ -14,12 +14,13 @@ PROJECTS = TESTS / "projects"
 
 
 def tree_digest(root: Path) -> str:
-    """A content hash of every file under ``root`` (names, modes and bytes)."""
+    """A content hash of everything under ``root``: every file's and directory's name and
+    mode, and every file's bytes (an empty directory made there changes it too)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
+    for path in sorted(root.rglob("*")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(oct(path.lstat().st_mode).encode())
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

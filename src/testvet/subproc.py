@@ -20,6 +20,9 @@ from testvet.errors import SuiteError
 #: Directory of the standalone plugin modules injected into the child.
 PLUGIN_DIR = Path(__file__).parent / "_plugins"
 
+#: The plugin every pytest testvet starts gets (``_plugins/testvet_keepout.py``).
+KEEPOUT_PLUGIN = "testvet_keepout"
+
 #: Where a child keeps pytest's cache (``cache_dir``), inside its work directory: never
 #: ``.pytest_cache`` in the project.
 CACHE_DIR = "pytest-cache"
@@ -76,6 +79,7 @@ def child_env(
     env["NO_COLOR"] = "1"
     if work_dir is not None:
         env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(work_dir / "hypothesis")
+        env["TESTVET_WORK_DIR"] = str(work_dir)  # for the ``testvet_keepout`` plugin
     if extra:
         env.update(extra)
     return env
@@ -102,7 +106,6 @@ _WRITES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("--report-log",), "--report-log", "report-log.jsonl"),  # pytest-reportlog
     (("--json-report", "--json-report-file"), "--json-report-file", "report.json"),
     (("--benchmark-json",), "--benchmark-json", "benchmark.json"),  # pytest-benchmark
-    (("--benchmark-autosave", "--benchmark-save"), "--benchmark-storage", "benchmarks"),
 )
 
 
@@ -123,9 +126,7 @@ def overrides(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[st
     args: list[str] = []
     for given, option, name in _WRITES:
         if any(used(o) for o in given):
-            target = work_dir / name
-            value = f"file://{target}" if option == "--benchmark-storage" else str(target)
-            args.append(f"{option}={value}")
+            args.append(f"{option}={work_dir / name}")
     if any(word.startswith("--cov") for word in words):
         args.append("--no-cov")
     if any(_DISTRIBUTES.match(word) for word in words):
@@ -147,6 +148,6 @@ def pytest_command(
     """``python -m pytest -o cache_dir=CACHE_DIR -p PLUGIN... ARGS``; ``launcher``: another
     module that runs pytest (``testvet_boot``)."""
     cmd = [python, "-m", launcher, "-o", f"cache_dir={cache_dir}"]
-    for plugin in plugins:
+    for plugin in (KEEPOUT_PLUGIN, *plugins):
         cmd += ["-p", plugin]
     return [*cmd, *args]

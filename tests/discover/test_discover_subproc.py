@@ -69,6 +69,8 @@ def test_pytest_command_keeps_the_cache_out_of_the_project(tmp_path: Path) -> No
         "-o",
         f"cache_dir={cache}",
         "-p",
+        "testvet_keepout",
+        "-p",
         "testvet_collect",
         "--collect-only",
     ]
@@ -110,12 +112,12 @@ def test_overrides_send_what_the_projects_options_write_to_the_work_dir(tmp_path
         encoding="utf-8",
     )
     work = tmp_path / "out" / "run"
-    args = subproc.overrides(tmp_path, ["--html=report.html", "--benchmark-autosave"], work)
+    args = subproc.overrides(tmp_path, ["--html=report.html", "--benchmark-json=b.json"], work)
     assert args == [
         f"--junitxml={work / 'junit.xml'}",
         f"--basetemp={work / 'tmp'}",
         f"--html={work / 'report.html'}",
-        f"--benchmark-storage=file://{work / 'benchmarks'}",
+        f"--benchmark-json={work / 'benchmark.json'}",
         "--no-cov",
         "-n",
         "0",

@@ -425,7 +425,7 @@ def test_testvets_own_run_time_modules_are_never_project_code() -> None:
     )
     assert scope(str(subproc.PLUGIN_DIR.parent / "cli.py"))
     assert scope(str(subproc.PLUGIN_DIR / "testvet_mutate.py"))  # its tests import it
-    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py"):
+    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py", "testvet_keepout.py"):
         assert not scope(str(subproc.PLUGIN_DIR / name))
 
 

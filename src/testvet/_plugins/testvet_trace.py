@@ -69,7 +69,7 @@ class _Events:
 #: ``__main__``): never the project's code, even when the project is testvet.
 _RECORDING_FILES = frozenset(
     os.path.normcase(os.path.join(os.path.dirname(os.path.abspath(__file__)), name))
-    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py")
+    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py", "testvet_keepout.py")
 )
 
 
