@@ -29,3 +29,17 @@ def test_spawned_processes_and_import_warnings_behave_as_under_plain_pytest(
     # the worker imports kids.legacy afresh with the mutant in it: the warning still
     # points at the test, so only the unchecked result could tell, and none does
     assert statuses["kids.legacy:old_square#return-0"] is MutantStatus.SURVIVED
+
+
+@pytest.mark.slow
+def test_what_a_forked_child_runs_counts_for_the_test_that_forked_it(tmp_path: Path) -> None:
+    """fasteners: the check is on what a ``multiprocessing`` worker (a fork of the test
+    process, which inherits the mutant) computed."""
+    audit = audit_untouched(PROJECTS / "run_forked", tmp_path / "out")
+    assert audit.run is not None
+    assert audit.mutation is not None
+    forked = "tests/test_scaled.py::test_a_forked_worker_scales"
+    assert {r.nodeid: r.reached for r in audit.run.results}[forked] == {"scaled:scale"}
+    judged = {m.id: (m.status, m.killed_by) for m in audit.mutation.mutants}
+    assert judged["scaled:scale#return-none"] == (MutantStatus.KILLED, forked)
+    assert not [f for f in audit.findings if f.code == "TV401"]

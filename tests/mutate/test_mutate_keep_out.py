@@ -2,9 +2,9 @@
 ``run_reportfiles`` writes ``junit.xml``, pytest-cov's ``.coverage`` and
 ``coverage.xml``, its ``--basetemp`` directory ``.scratch/``, and the ``.benchmarks/``
 directory a plugin makes at every session (its conftest stands in for pytest-benchmark);
-and it runs its tests in two xdist workers. No stage of an audit does (collection, the instrumented run, the
-warm process and its workers): each file goes to the output directory, and the tests
-run in one process."""
+and it runs its tests in two xdist workers. No stage of an audit does (collection, the
+instrumented run, the warm process and its workers): each file goes to the output
+directory, and the tests run in one process."""
 
 from __future__ import annotations
 

@@ -226,6 +226,7 @@ class TestvetRunPlugin:
         self.set_up_now = set()
         if self.contexts:
             self.recorder.tests_begin()
+        self.recorder.test = nodeid
         if self.map is not None:
             if not self.imported_sent:
                 # What ran before the first test: the suite's imports (decorators,
@@ -234,6 +235,7 @@ class TestvetRunPlugin:
                 self.events.write(ev="imported", fns=sorted(getattr(self.map, "hits", ())))
             self.map.begin()
         yield
+        self.recorder.test = None
         reached = self.map.end() if self.map is not None else []
         reached, shared = self._shared(item, reached)
         self.watchdog.disarm()

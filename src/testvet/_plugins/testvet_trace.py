@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import importlib.machinery
 import json
 import os
@@ -320,6 +321,24 @@ class _HitMap:
         return found
 
 
+class _ChildHits(dict):
+    """The hits of a process a test forked (``multiprocessing``'s default on Linux): each
+    function it runs first is told on the events stream (``child-hit``), for the test
+    that forked it, since the child's own memory dies with it. Only functions the test
+    process knew at the fork: the child's own registry indices mean nothing outside."""
+
+    def __init__(self, events: _Events, nodeid: str, known: int) -> None:
+        super().__init__()
+        self.events, self.nodeid, self.known = events, nodeid, known
+
+    def __setitem__(self, key: int, value: int) -> None:
+        if key not in self:
+            dict.__setitem__(self, key, value)
+            if key < self.known:
+                with contextlib.suppress(OSError):
+                    self.events.write(ev="child-hit", nodeid=self.nodeid, fn=key)
+
+
 class _HookMap(_HitMap):
     name = "hook"
 
@@ -540,6 +559,10 @@ class Recorder:
         self.importing = 0
         self._start_coverage()
         self.map = _make_map(settings.get("mechanism", "auto"), self.scope, self.registry)
+        #: the test under way (``testvet_run``): what a process it forks runs is its reach
+        self.test: str | None = None
+        if isinstance(self.map, _HookMap) and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._forked)
         self.watchdog = _Watchdog(float(settings["timeout"]), self._timed_out)
         self.watchdog.start()
 
@@ -598,6 +621,15 @@ class Recorder:
             # runs then (test modules' module-level code too) ran "at import".
             self.switch_context(IMPORT_CONTEXT)
             _AROUND_IMPORT[:] = [self._around_import]
+
+    def _forked(self) -> None:
+        """In a process a test forked: its hits go to the test's reach."""
+        self.registry.lock = threading.Lock()  # another thread may have held it
+        if self.test is None or not isinstance(self.map, _HookMap):
+            return
+        hits = _ChildHits(self.events, self.test, len(self.registry.entries))
+        self.map.hits = hits
+        setattr(builtins, HITS_NAME, hits)
 
     def switch_context(self, name: str) -> None:
         """The coverage.py context of the test phase that starts (its node id, or "")."""

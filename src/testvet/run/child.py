@@ -344,7 +344,9 @@ def _functions(log: ChildLog) -> dict[str, tuple[str, int, int]]:
 
 def _result(event: dict[str, Any], log: ChildLog) -> TestResult:
     ids = log.ids
-    reached = frozenset(ids[int(i)] for i in event.get("fns") or () if int(i) in ids)
+    indices = {int(i) for i in event.get("fns") or ()}
+    indices |= log.child_hits.get(str(event["nodeid"]), set())  # in processes it forked
+    reached = frozenset(ids[i] for i in indices if i in ids)
     try:
         outcome = Outcome(str(event.get("outcome")))
     except ValueError:

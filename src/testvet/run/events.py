@@ -51,6 +51,8 @@ class ChildLog:
     #: Registry indices of the functions that ran while a module was imported (before
     #: the first test: collection; later: a project module a test imported).
     imported: set[int] = field(default_factory=set)
+    #: Test node id -> registry indices of functions a process it forked ran.
+    child_hits: dict[str, set[int]] = field(default_factory=dict)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -94,6 +96,8 @@ class ChildLog:
 
             elif kind == "imported":
                 self.imported.update(int(i) for i in event.get("fns") or ())
+            elif kind == "child-hit":
+                self.child_hits.setdefault(str(event["nodeid"]), set()).add(int(event["fn"]))
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))
             elif kind == "result":
