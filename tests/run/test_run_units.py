@@ -236,14 +236,21 @@ def test_a_caught_failure_reported_in_an_if_is_a_failure_path(tmp_path: Path) ->
                     assert want == got
                 if x:
                     assert x == "never"
+                try:
+                    found = x.find("y")
+                except AttributeError:
+                    found = -1
+                if found:
+                    assert found == 99
             """
         )
     )
     results = [TestResult("tests/test_d.py::test_readme", Outcome.PASSED, 0.1)]
-    executed = {"tests/test_d.py": frozenset({1, 3, 4, 5, 6, 9, 12})}
+    executed = {"tests/test_d.py": frozenset({1, 3, 4, 5, 6, 9, 12, 14, 15, 18})}
     checked = rotten.evidence(results, tmp_path, executed)
-    assert checked["tests/test_d.py::test_readme"].checks == (6, 11, 13)
-    assert checked["tests/test_d.py::test_readme"].never == (13,)
+    assert checked["tests/test_d.py::test_readme"].checks == (6, 11, 13, 19)
+    # ``found`` is also set outside the handler: its branch is an ordinary check
+    assert checked["tests/test_d.py::test_readme"].never == (13, 19)
 
 
 def test_a_test_timed_by_pytest_benchmark_is_not_judged(tmp_path: Path) -> None:
