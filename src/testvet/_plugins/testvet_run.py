@@ -14,6 +14,7 @@ coverage data was saved).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -91,6 +92,65 @@ def _nodeid(item: Any, root: str) -> str:
     return rel.replace(os.sep, "/") + (sep + tail if sep else "")
 
 
+#: The type of ``functools.lru_cache`` and ``functools.cache`` wrappers.
+_CACHE_WRAPPER = type(functools.lru_cache(maxsize=None)(lambda: None))
+
+
+class _Memoized:
+    """The project's ``lru_cache``/``cache`` wrappers (module and class attributes), with
+    their functions' registry indices. A test that gets a cached result runs no line of
+    the function (the hit is answered in C), yet depends on it: a mutant's result, cached
+    in a worker by the test, fails it (asttokens' ``fstring_positions_work``). A test
+    during which a wrapper was called reaches its function."""
+
+    def __init__(self, scope: Any, registry: Any) -> None:
+        index = {(e[0], e[1]): i for i, e in enumerate(registry.entries)}
+        self.wrappers: list[tuple[Any, int]] = []
+        for module in list(sys.modules.values()):
+            name = getattr(module, "__name__", None)
+            file = getattr(module, "__file__", None)
+            if not isinstance(file, str) or not scope(file):
+                continue
+            for value in _members(module, name):
+                if isinstance(value, _CACHE_WRAPPER):
+                    wrapped = getattr(value, "__wrapped__", None)
+                    key = (
+                        getattr(wrapped, "__module__", None),
+                        getattr(wrapped, "__qualname__", None),
+                    )
+                    if key in index:
+                        self.wrappers.append((value, index[key]))
+
+    def calls(self) -> list[int]:
+        """Hits and misses so far, per wrapper."""
+        found = []
+        for wrapper, _ in self.wrappers:
+            try:
+                info = wrapper.cache_info()
+                found.append(info.hits + info.misses)
+            except Exception:
+                found.append(-1)
+        return found
+
+    def called(self, before: list[int]) -> set[int]:
+        """Indices of the functions whose wrapper was called since ``before``."""
+        after = self.calls()
+        return {i for k, (_, i) in enumerate(self.wrappers) if after[k] != before[k]}
+
+
+def _members(module: Any, name: Any) -> list[Any]:
+    """A module's attributes, and those of the classes it defines."""
+    try:
+        values = list(vars(module).values())
+    except TypeError:
+        return []
+    for value in list(values):
+        if isinstance(value, type) and getattr(value, "__module__", None) == name:
+            for member in vars(value).values():  # a staticmethod holds the wrapper
+                values.append(getattr(member, "__func__", member))
+    return values
+
+
 class TestvetRunPlugin:
     """Records outcomes, durations and the per-test map; arms the watchdog."""
 
@@ -116,6 +176,8 @@ class TestvetRunPlugin:
         self.exitstatus: int | None = None
         #: the functions that ran while pytest imported and collected were reported
         self.imported_sent = False
+        #: the project's cached functions, found once the suite is collected
+        self.memoized: _Memoized | None = None
         recorder.to_front()
         self.events.write(
             ev="hello",
@@ -233,10 +295,14 @@ class TestvetRunPlugin:
                 # module-level objects), built before any mutant can be swapped in.
                 self.imported_sent = True
                 self.events.write(ev="imported", fns=sorted(getattr(self.map, "hits", ())))
+                self.memoized = _Memoized(self.recorder.scope, self.registry)
             self.map.begin()
+        calls = self.memoized.calls() if self.memoized is not None else []
         yield
         self.recorder.test = None
         reached = self.map.end() if self.map is not None else []
+        if self.memoized is not None and self.memoized.wrappers:
+            reached = sorted(self.memoized.called(calls).union(reached))
         reached, shared = self._shared(item, reached)
         self.watchdog.disarm()
         outcome, message = _outcome(self.reports)
