@@ -114,35 +114,31 @@ def failure_lines(func: _Def) -> set[int]:
     """Lines of ``func`` in an ``if`` on a name only an ``except`` handler sets (``failure
     = e.example.want, e.got`` ... ``if failure: assert ...``): a failure the test caught to
     report it, a path a passing test never takes (portion's README doctest)."""
-    caught: set[str] = set()
-    assigned_elsewhere: set[str] = set()
-    for node in ast.walk(func):
-        if isinstance(node, ast.ExceptHandler):
-            for stmt in _statements(node.body):
-                if isinstance(stmt, ast.Assign):
-                    caught.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    handled = [
+        stmt
+        for node in ast.walk(func)
+        if isinstance(node, ast.ExceptHandler)
+        for stmt in _statements(node.body)
+    ]
+    in_handler = {id(stmt) for stmt in handled}
+    caught = {
+        t.id
+        for s in handled
+        if isinstance(s, ast.Assign)
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    }
     for stmt in _statements(func.body):
-        if isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                value = stmt.value
-                nothing = isinstance(value, ast.Constant) and value.value in (None, False, "")
-                if isinstance(target, ast.Name) and not nothing and not _in_handler(func, stmt):
-                    assigned_elsewhere.add(target.id)
-    failures = caught - assigned_elsewhere
+        if isinstance(stmt, ast.Assign) and id(stmt) not in in_handler:
+            value = stmt.value
+            if not (isinstance(value, ast.Constant) and value.value in (None, False, "")):
+                caught -= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
     lines: set[int] = set()
     for node in ast.walk(func):
-        if isinstance(node, ast.If) and _tests_only(node.test, failures):
+        if isinstance(node, ast.If) and _tests_only(node.test, caught):
             for stmt in node.body:
                 lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
     return lines
-
-
-def _in_handler(func: _Def, target: ast.stmt) -> bool:
-    return any(
-        target in list(_statements(node.body))
-        for node in ast.walk(func)
-        if isinstance(node, ast.ExceptHandler)
-    )
 
 
 def _tests_only(test: ast.expr, names: set[str]) -> bool:
