@@ -108,6 +108,9 @@ _WRITES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("--benchmark-json",), "--benchmark-json", "benchmark.json"),  # pytest-benchmark
 )
 
+#: pytest-xdist's options that make it spread the tests over processes
+_DISTRIBUTES = re.compile(r"-n(\d+|auto|logical)?$|--numprocesses\b|--dist\b|--tx\b")
+
 
 def overrides(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[str]:
     """Arguments that undo what the project's own pytest options (its ``addopts`` and
@@ -132,10 +135,6 @@ def overrides(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[st
     if any(_DISTRIBUTES.match(word) for word in words):
         args += ["-n", "0"]
     return args
-
-
-#: pytest-xdist's options that make it spread the tests over processes
-_DISTRIBUTES = re.compile(r"-n(\d+|auto|logical)?$|--numprocesses\b|--dist\b|--tx\b")
 
 
 def pytest_command(

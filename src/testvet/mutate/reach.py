@@ -39,19 +39,29 @@ def _line_contexts(data_file: Path) -> tuple[coverage.CoverageData, set[str]] | 
     return data, contexts
 
 
-def narrow(root: Path, run: RunResult, targets: list[Target]) -> Mapping[str, tuple[str, ...]]:
-    """Operator mutant id -> the covering tests (in order) that execute its lines.
+def narrow(
+    root: Path, run: RunResult, targets: list[Target], imported: Collection[str] = ()
+) -> tuple[Mapping[str, tuple[str, ...]], frozenset[str]]:
+    """Operator mutant id -> the covering tests (in order) that execute its lines; and
+    the operator mutants of functions that ran at import time (``imported``) none of
+    whose lines ran then.
 
-    Mutants missing from the answer run the function's whole list of covering tests.
+    Mutants missing from the first answer run the function's whole list of covering
+    tests. Those in the second are judged like any other: what the import built is the
+    same with them. It is empty when the run recorded no import context (no per-test
+    contexts, or no project module imported through the run's hook): every such mutant
+    stays in doubt.
     """
     cov = run.coverage
     if cov is None or cov.source != "measured" or not cov.data_file:
-        return {}
+        return {}, frozenset()
     loaded = _line_contexts(Path(cov.data_file))
     if loaded is None:
-        return {}
+        return {}, frozenset()
     data, contexts = loaded
+    at_import = IMPORT_CONTEXT in contexts
     narrowed: dict[str, tuple[str, ...]] = {}
+    clear: set[str] = set()
     # One file's line -> contexts map at a time: on a large suite each line lists
     # thousands of tests (packaging 24.1: holding every file's map took the auditing
     # process from 349 to 568 MB).
@@ -68,8 +78,7 @@ def narrow(root: Path, run: RunResult, targets: list[Target]) -> Mapping[str, tu
                 lines = data.contexts_by_lineno(str(root / path))
             except Exception:
                 lines = {}
-        if not lines:
-            continue
+        judged_at_import = at_import and target.info.id in imported
         # A covering test with no context at all (its data was lost, e.g. the run's
         # process died before saving) may reach anything: it is always kept.
         unknown = {t for t in target.tests if t not in contexts}
@@ -77,40 +86,9 @@ def narrow(root: Path, run: RunResult, targets: list[Target]) -> Mapping[str, tu
             seen: set[str] = set()
             for line in range(spec.line, max(spec.line, spec.end_line) + 1):
                 seen.update(lines.get(line, ()))
-            if "" in seen or IMPORT_CONTEXT in seen:
+            if judged_at_import and IMPORT_CONTEXT not in seen:
+                clear.add(spec.id)
+            if not lines or "" in seen or IMPORT_CONTEXT in seen:
                 continue  # executed outside a test's call: state may reach any test
             narrowed[spec.id] = tuple(t for t in target.tests if t in seen or t in unknown)
-    return narrowed
-
-
-def clear_of_import(
-    root: Path, run: RunResult, targets: list[Target], imported: Collection[str]
-) -> frozenset[str]:
-    """Operator mutants of functions that ran at import time (``imported``) none of whose
-    lines ran then: what the import built is the same with them, so they are judged like
-    any other. Empty when the run recorded no import context (no per-test contexts, or
-    no project module imported through the run's hook): every such mutant stays in doubt.
-    """
-    cov = run.coverage
-    if not imported or cov is None or cov.source != "measured" or not cov.data_file:
-        return frozenset()
-    loaded = _line_contexts(Path(cov.data_file))
-    if loaded is None or IMPORT_CONTEXT not in loaded[1]:
-        return frozenset()
-    data = loaded[0]
-    clear: set[str] = set()
-    for target in targets:
-        if target.info.id not in imported:
-            continue
-        operator = [s for s in target.mutants if s.kind == OPERATOR]
-        if not operator:
-            continue
-        try:
-            lines = data.contexts_by_lineno(str(root / target.info.path))
-        except Exception:
-            continue
-        for spec in operator:
-            span = range(spec.line, max(spec.line, spec.end_line) + 1)
-            if not any(IMPORT_CONTEXT in lines.get(line, ()) for line in span):
-                clear.add(spec.id)
-    return frozenset(clear)
+    return narrowed, frozenset(clear)

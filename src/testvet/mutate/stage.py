@@ -31,7 +31,7 @@ from testvet.mutate.executor import Alone, FunctionJob, Outcome, WarmProcess, ex
 from testvet.mutate.modcode import ModuleCode
 from testvet.mutate.operators import OPERATOR, MutantSpec
 from testvet.mutate.plan import TIMEOUT_SLACK, Plan, Target, build, worker_count
-from testvet.mutate.reach import clear_of_import, narrow
+from testvet.mutate.reach import narrow
 from testvet.run.scope import scope_of
 from testvet.subproc import find_python
 
@@ -153,7 +153,7 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     done: dict[str, Mutant] = {}
     to_run: list[Target] = []
     not_run = _missing_lines(audit)
-    reach = narrow(root, audit.run, plan.targets)
+    reach, clear = narrow(root, audit.run, plan.targets, audit.run.imported)
     unexecuted: set[str] = set()
     for target in plan.targets:
         tests_digest = sources.digest(target.run_tests)
@@ -271,7 +271,6 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
 
     imported = audit.run.imported if audit.run is not None else frozenset()
     ordered = sorted(done.values(), key=lambda m: (m.path, m.line, m.id))
-    clear = clear_of_import(root, audit.run, plan.targets, imported) if audit.run else ()
     mutants = tuple(findings_mod.unproven(ordered, imported, clear))
     judged_targets = [t for t in plan.targets if any(s.id in done for s in t.mutants)]
     floor = sum(

@@ -17,11 +17,10 @@ from pathlib import Path
 from testvet.model import Category, Finding, Outcome, Severity, TestResult
 from testvet.run.testdefs import Def as _Def
 from testvet.run.testdefs import find_def, methods_by_name, parse_nodeid
+from testvet.static.checks import DOCTEST_RUNNERS
 
 CODE = "TV310"
 _CHECK_NAMES = {"raises", "warns", "fail", "deprecated_call", "fail_"}
-#: doctest's runners, which fail the test with ``raise_on_error=True``
-_DOCTEST_RUNNERS = {"testmod", "testfile", "run_docstring_examples"}
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
 
 
@@ -44,7 +43,7 @@ def _is_check_call(node: ast.AST, helpers: tuple[str, ...]) -> bool:
         if last.startswith("assert") or last in _CHECK_NAMES:
             return True
         raising = [k.value for k in sub.keywords if k.arg == "raise_on_error"]
-        doctest = last in _DOCTEST_RUNNERS and name in (last, f"doctest.{last}")
+        doctest = last in DOCTEST_RUNNERS and name in (last, f"doctest.{last}")
         if doctest and raising and isinstance(raising[0], ast.Constant) and raising[0].value:
             return True  # the first failing example raises
         if any(fnmatch.fnmatchcase(name, h) or fnmatch.fnmatchcase(last, h) for h in helpers):
