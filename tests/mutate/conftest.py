@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 import types
 from pathlib import Path
 
@@ -30,5 +31,9 @@ def plugin() -> types.ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(PLUGIN_DIR))  # for its parts: ``import testvet_worker``
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(PLUGIN_DIR))
     return module

@@ -17,7 +17,7 @@ def test_a_suite_that_freezes_time_gets_freezeguns_cache_filled_and_time_thawed(
     plugin: types.ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(freezegun.api, "_GLOBAL_MODULES_CACHE", {})
-    plugin._warm_freezegun()
+    plugin.warmup.warm_freezegun()
     assert __name__ in freezegun.api._GLOBAL_MODULES_CACHE  # this module was looked at
     # thawed: the real clock and classes again
     assert datetime.datetime.now().year >= 2026
@@ -30,5 +30,5 @@ def test_a_suite_that_does_not_use_freezegun_does_not_import_it(
 ) -> None:
     for name in [n for n in sys.modules if n == "freezegun" or n.startswith("freezegun.")]:
         monkeypatch.delitem(sys.modules, name)
-    plugin._warm_freezegun()
+    plugin.warmup.warm_freezegun()
     assert "freezegun" not in sys.modules

@@ -431,7 +431,8 @@ def test_testvets_own_run_time_modules_are_never_project_code() -> None:
         {"project_paths": [src], "exclude_paths": [], "import_roots": [src]}
     )
     assert scope(str(subproc.PLUGIN_DIR.parent / "cli.py"))
-    assert scope(str(subproc.PLUGIN_DIR / "testvet_mutate.py"))  # its tests import it
+    for name in ("testvet_mutate.py", "testvet_swap.py", "testvet_worker.py", "testvet_procs.py"):
+        assert scope(str(subproc.PLUGIN_DIR / name))  # their tests import them
     for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py", "testvet_keepout.py"):
         assert not scope(str(subproc.PLUGIN_DIR / name))
 

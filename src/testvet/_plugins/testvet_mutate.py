@@ -4,7 +4,10 @@ It imports the project and collects the tests once (a normal pytest session), th
 replaces pytest's test loop: for every mutant it forks a warm worker that swaps the
 target function's ``__code__`` in memory, runs the already-collected covering items
 (fastest first, stopping at the first failure) and reports over a pipe. Nothing is
-written anywhere but the result pipe. Standalone: stdlib and pytest only.
+written anywhere but the result pipe. Standalone: stdlib and pytest only. This module
+holds the hooks and the engine that schedules and judges the workers; its parts are
+``testvet_swap`` (finding a function, swapping its code), ``testvet_worker`` (the
+forked process), ``testvet_procs`` (killing, reaping, orphans) and ``testvet_warmup``.
 
 Input: the JSON job file named by ``TESTVET_MUTATE_JOBS``, read once a ``go`` line
 arrives on the file descriptor ``TESTVET_MUTATE_GO`` (the process may be started while
@@ -14,30 +17,31 @@ Output: JSON lines on the file descriptor ``TESTVET_MUTATE_FD`` (``ready``, ``sk
 """
 
 from __future__ import annotations
-import __future__
 
-import ast
 import contextlib
-import errno
-import functools
-import importlib
-import importlib.abc
-import importlib.util
-import inspect
 import json
 import mmap
-import operator
 import os
 import resource  # the engine forks: POSIX only
 import select
 import signal
-import struct
 import sys
 import time
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:  # the same modules, as mypy finds them
+    from testvet._plugins import testvet_procs as procs
+    from testvet._plugins import testvet_swap as swap
+    from testvet._plugins import testvet_warmup as warmup
+    from testvet._plugins import testvet_worker as worker
+else:
+    import testvet_procs as procs
+    import testvet_swap as swap
+    import testvet_warmup as warmup
+    import testvet_worker as worker
 
 #: CPU seconds one test may use beyond its budget. A worker's first test also pays for
 #: the fixtures of wider scope and for copying the pages pytest touches: its slack starts
@@ -53,7 +57,6 @@ MIN_FIRST_TEST_SLACK = 0.01
 MAX_FIRST_TEST_SLACK = 2.0
 #: First tests seen completing before their slack follows them.
 FIRST_TEST_SAMPLES = 3
-TEST_SLACK = 0.02
 #: A worker whose test body has run past its CPU budget plus ``STALL_GRACE`` seconds of
 #: wall time, asleep and without using any CPU for ``STALL_WINDOW`` seconds, is hung (a
 #: deadlock, a wait that never ends or ends only at the test's own long timeout): a
@@ -74,21 +77,6 @@ TIGHT = 0.5
 GENEROUS_SCALE = 4.0
 GENEROUS_SLACK = 2.0
 
-#: ``TESTVET_MUTATE_TRACE=1``: one line per mutant in the worker log (for debugging).
-_TRACE = bool(os.environ.get("TESTVET_MUTATE_TRACE"))
-
-#: Every ``from __future__`` compiler flag.
-_FUTURE_FLAGS: int = functools.reduce(
-    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
-)
-
-_FLAGS = (
-    inspect.CO_GENERATOR
-    | inspect.CO_COROUTINE
-    | inspect.CO_ASYNC_GENERATOR
-    | inspect.CO_ITERABLE_COROUTINE
-)
-
 
 # --------------------------------------------------------------------------- pytest hooks
 
@@ -107,37 +95,21 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         config.option.no_cov = True
 
 
-#: In a worker: its shared slot (see ``_SLOT``); empty in the warm process.
-_WORKER_SLOT: list[mmap.mmap] = []
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
     """A worker's test body begins: from now on a hang is the test's, not a fixture's."""
-    _mark_phase(call=True)
+    worker.mark_phase(call=True)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    _mark_phase(call=False)
-
-
-#: In a worker: failed reports pytest logged while a test ran (subtests: ``subTest`` and
-#: the ``subtests`` fixture report each failure this way; the test's own call may pass).
-_LOGGED_FAILURES: list[Any] = []
+    worker.mark_phase(call=False)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     # A worker runs each test with ``log=False``: only subtests' reports get here.
-    if _WORKER_SLOT and report.failed:
-        _LOGGED_FAILURES.append(report)
-
-
-def _mark_phase(call: bool) -> None:
-    if _WORKER_SLOT:
-        slot = _WORKER_SLOT[0]
-        index, _began = _SLOT.unpack_from(slot)
-        _SLOT.pack_into(slot, 0, index, time.monotonic() if call else 0.0)
+    if worker.WORKER_SLOT and report.failed:
+        worker.LOGGED_FAILURES.append(report)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -146,7 +118,7 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     jobs_path = os.environ.get("TESTVET_MUTATE_JOBS")
     if not jobs_path:
         return None
-    _set_parent_death_signal()
+    procs.set_parent_death_signal()
     go = os.environ.get("TESTVET_MUTATE_GO")
     if go and not _await_go(int(go)):
         return True  # started early, and the audit turned out not to need it
@@ -193,480 +165,11 @@ def _await_go(fd: int) -> bool:
     return data.startswith(b"go")
 
 
-_PRCTL: list[Any] = []
+#: When the plugin was loaded (``TESTVET_MUTATE_TRACE`` times workers from here).
 _T0 = time.monotonic()
 
 
-def _set_parent_death_signal() -> None:
-    """Linux: die with the parent, so a killed audit leaves no worker behind."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        if not _PRCTL:  # loaded once in the warm process, inherited by every worker
-            import ctypes
-
-            _PRCTL.append(ctypes.CDLL(None, use_errno=True).prctl)
-        _PRCTL[0](1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-
-
-def _subreaper() -> bool:
-    """Linux: become the process that orphaned descendants are re-parented to."""
-    if not sys.platform.startswith("linux") or not _PRCTL:
-        return False
-    try:
-        return bool(_PRCTL[0](36, 1) == 0)  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        return False
-
-
-class _Orphans:
-    """Linux: what a worker's tests started and left behind ends with it.
-
-    Workers and the warm process are child subreapers. While a worker runs, a process
-    its tests started whose parent goes away (a daemon a script forked) becomes the
-    worker's child, and lives on for the tests that use it. When the worker ends, what
-    is left (a service a mutant of the code that stops it left running in a session of
-    its own, or one of a worker killed mid-test) becomes the warm process's child instead
-    of init's, and is killed: after each worker ends, and when the mutants are done.
-    Children the warm process had before are left alone."""
-
-    def __init__(self) -> None:
-        self.enabled = _subreaper()
-        self.own: set[int] = set(_children()) if self.enabled else set()
-
-    def sweep(self, workers: Any = ()) -> bool:
-        """Kill and reap the orphans; whether any were found."""
-        if not self.enabled:
-            return False
-        keep = self.own | set(workers)
-        found = False
-        for pid in _children():
-            if pid in keep:
-                continue
-            found = True
-            _kill(pid)
-            with contextlib.suppress(ChildProcessError, InterruptedError):
-                os.waitpid(pid, os.WNOHANG)  # reaped here if already dead, else next time
-        return found
-
-    def finish(self, limit: float = 3.0) -> None:
-        """Sweep until no orphan is left (their own children come up one level each
-        time) or ``limit`` seconds pass."""
-        deadline = time.monotonic() + limit
-        while self.sweep() and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-
-def _children() -> list[int]:
-    """Pids of this process's children (all its threads')."""
-    pids: list[int] = []
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
-        return pids
-    for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/children", encoding="ascii") as handle:
-                pids += [int(p) for p in handle.read().split()]
-        except (OSError, ValueError):
-            continue
-    return pids
-
-
-def _data_bytes() -> int:
-    """Linux: the size of this process's data (writable private memory: what
-    ``RLIMIT_DATA`` limits); 0 elsewhere."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[5])
-        return pages * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-# --------------------------------------------------------------------------- locating
-
-
-class SwapError(Exception):
-    """The function cannot be swapped in memory; the message says why."""
-
-
-def _code_matches(code: types.CodeType, filename: str, lines: set[int], name: str) -> bool:
-    return (
-        code.co_name == name
-        and code.co_firstlineno in lines
-        and os.path.realpath(code.co_filename) == filename
-    )
-
-
-def _candidates(obj: Any, depth: int = 0) -> list[Any]:
-    """``obj`` and what decorators keep inside it (wrapped function, accessors, cells)."""
-    found = [obj]
-    if depth > 4:
-        return found
-    inner: list[Any] = []
-    for attr in ("__func__", "fget", "fset", "fdel", "func", "__wrapped__"):
-        try:
-            value = getattr(obj, attr, None)
-        except Exception:
-            continue
-        if value is not None and value is not obj:
-            inner.append(value)
-    closure = getattr(obj, "__closure__", None) if isinstance(obj, types.FunctionType) else None
-    for cell in closure or ():
-        with contextlib.suppress(ValueError):
-            if callable(cell.cell_contents):
-                inner.append(cell.cell_contents)
-    if not isinstance(obj, (type, types.ModuleType, types.FunctionType)):
-        # A decorator's object that keeps the function as an attribute of its own
-        # (click's ``Command.callback``).
-        with contextlib.suppress(Exception):
-            attrs = object.__getattribute__(obj, "__dict__")
-            inner += [v for v in attrs.values() if isinstance(v, types.FunctionType)]
-    for value in inner:
-        found += _candidates(value, depth + 1)
-    return found
-
-
-def _find_nested(code: types.CodeType, filename: str, lines: set[int], name: str) -> bool:
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType) and (
-            _code_matches(const, filename, lines, name)
-            or _find_nested(const, filename, lines, name)
-        ):
-            return True
-    return False
-
-
-def _code_named(code: types.CodeType, name: str, depth: int) -> types.CodeType | None:
-    """The code object called ``name`` among ``code``'s constants, ``depth`` levels deep."""
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            if const.co_name == name and const.co_name != "__testvet_outer__":
-                return const
-            if depth > 0:
-                inner = _code_named(const, name, depth - 1)
-                if inner is not None:
-                    return inner
-    return None
-
-
-def _replace_nested(code: types.CodeType, target: types.CodeType, new: types.CodeType) -> Any:
-    consts = []
-    changed = False
-    for const in code.co_consts:
-        if const is target:
-            consts.append(new)
-            changed = True
-        elif isinstance(const, types.CodeType):
-            replaced = _replace_nested(const, target, new)
-            changed = changed or replaced is not const
-            consts.append(replaced)
-        else:
-            consts.append(const)
-    return code.replace(co_consts=tuple(consts)) if changed else code
-
-
-class _NotFound(SwapError):
-    """A name on the way to the target is not there."""
-
-
-class _Index:
-    """Every live Python function by (file, first line, name) of its code, built once."""
-
-    def __init__(self) -> None:
-        import gc
-
-        self.functions: dict[tuple[str, int, str], list[types.FunctionType]] = {}
-        #: id of a nested code object -> the live functions whose code holds it (built
-        #: here, before any fork: looking it up later touches no function)
-        self.holders: dict[int, list[types.FunctionType]] = {}
-        paths: dict[str, str] = {}
-        for obj in gc.get_objects():
-            if isinstance(obj, types.FunctionType):
-                code = obj.__code__
-                name = code.co_filename
-                if name not in paths:
-                    paths[name] = os.path.realpath(name)
-                key = (paths[name], code.co_firstlineno, code.co_name)
-                self.functions.setdefault(key, []).append(obj)
-                for nested in _nested_codes(code):
-                    self.holders.setdefault(id(nested), []).append(obj)
-
-    def find(self, filename: str, lines: set[int], name: str) -> list[types.FunctionType]:
-        found: list[types.FunctionType] = []
-        for line in sorted(lines):
-            found += self.functions.get((filename, line, name), [])
-        return found
-
-    def holding(self, code: types.CodeType) -> list[types.FunctionType]:
-        """Live functions whose code holds ``code`` among its nested code objects."""
-        return self.holders.get(id(code), [])
-
-
-def _nested_codes(code: types.CodeType) -> list[types.CodeType]:
-    """The code objects nested in ``code``, at any depth."""
-    found = []
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            found.append(const)
-            found += _nested_codes(const)
-    return found
-
-
-class _Target:
-    """A function found in memory and how to put a new code object in place."""
-
-    def __init__(self, spec: dict[str, Any], index: _Index) -> None:
-        self.filename = os.path.realpath(spec["path"])
-        self.lines = {int(spec["line"]), int(spec["def_line"])}
-        self.qualname: str = spec["qualname"]
-        self.mangle: str | None = spec.get("mangle")
-        self.module_name: str = spec["module"]
-        self.def_line = int(spec["def_line"])
-        self.end_line = int(spec.get("end_line") or 0)
-        self.name = self.qualname.rsplit(".", 1)[-1]
-        module = importlib.import_module(spec["module"])
-        module_file = getattr(module, "__file__", None)
-        if module_file and os.path.realpath(module_file) != self.filename:
-            raise SwapError(
-                f"the interpreter imports {spec['module']} from {module_file}, not from the "
-                "project's source (an installed copy?)"
-            )
-        #: Outer function whose code holds the target's code (nested targets).
-        self.holder: types.FunctionType | None = None
-        #: Live function objects running the target's code.
-        self.live: list[types.FunctionType] = []
-        self.original: types.CodeType
-        parts = self.qualname.split(".")
-        try:
-            if "<locals>" in parts:
-                self._locate_nested(module, parts)
-            else:
-                self._locate(module, parts)
-        except _NotFound:
-            # Deleted where it was defined but alive under other names
-            # (``__setitem__ = _refuse; del _refuse`` in a class body), or defined in a
-            # function deleted after it ran (a class a factory built, as dateutil's gettz).
-            if not self._adopt(index.find(self.filename, self.lines, self.name)):
-                raise
-        originals = {id(self.original)}
-        self.live = [
-            f
-            for f in index.find(self.filename, self.lines, self.name)
-            if id(f.__code__) in originals
-        ] or self.live
-        #: Nested targets: the live functions of the levels between the holder and the
-        #: target (a closure built at import, ``plus_one = make_adder(1)``, holds the
-        #: target's code it was made with).
-        self.holders = self._closures(index)
-
-    def _closures(self, index: _Index) -> list[types.FunctionType]:
-        if self.holder is None:
-            return []
-        return [f for f in index.holding(self.original) if f is not self.holder]
-
-    def _walk(self, module: Any, parts: list[str]) -> Any:
-        obj: Any = module
-        for part in parts:
-            names = [part]
-            if isinstance(obj, type) and part.startswith("__") and not part.endswith("__"):
-                names.insert(0, f"_{obj.__name__.lstrip('_')}{part}")  # a private method
-            for name in names:
-                try:
-                    obj = inspect.getattr_static(obj, name)
-                    break
-                except AttributeError:
-                    continue
-            else:
-                raise _NotFound(f"{part!r} not found when importing the module")
-        return obj
-
-    def _adopt(self, found: list[types.FunctionType]) -> bool:
-        """Take ``found`` (the live functions with the target's code) as the target,
-        when they all run one code object."""
-        codes = {id(f.__code__) for f in found}
-        if len(codes) != 1:
-            return False
-        self.live = found
-        self.original = found[0].__code__
-        return True
-
-    def _locate(self, module: Any, parts: list[str]) -> None:
-        obj = self._walk(module, parts)
-        candidates = _candidates(obj)
-        for candidate in candidates:
-            if isinstance(candidate, types.FunctionType) and _code_matches(
-                candidate.__code__, self.filename, self.lines, self.name
-            ):
-                self.live = [candidate]
-                self.original = candidate.__code__
-                return
-        if not any(isinstance(c, types.FunctionType) for c in candidates):
-            owner = getattr(obj, "__module__", None)
-            if isinstance(obj, types.BuiltinFunctionType) and owner != self.module_name:
-                # ``from os import getuid`` in the other branch of ``if sys.platform ==``:
-                # the run reached the def in a module a test imported again.
-                raise SwapError(
-                    f"the name is bound to {owner}.{obj.__name__} in memory, not to this "
-                    "def: it did not run when the module was imported (a branch not "
-                    "taken, or the name bound again later)"
-                )
-            raise SwapError(
-                f"not a Python function in memory ({type(obj).__name__}: C extension, "
-                "builtin or a decorator that hides it)"
-            )
-        raise SwapError(
-            "a decorator replaced it and does not expose the original (no __wrapped__, "
-            "not in the wrapper's closure)"
-        )
-
-    def _locate_nested(self, module: Any, parts: list[str]) -> None:
-        cut = parts.index("<locals>")
-        outer = self._walk(module, parts[:cut])
-        for candidate in _candidates(outer):
-            if isinstance(candidate, types.FunctionType) and _find_nested(
-                candidate.__code__, self.filename, self.lines, self.name
-            ):
-                self.holder = candidate
-                self.original = self._nested_code(candidate.__code__)
-                return
-        raise SwapError("nested function whose enclosing function cannot be found in memory")
-
-    def _nested_code(self, code: types.CodeType) -> types.CodeType:
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                if _code_matches(const, self.filename, self.lines, self.name):
-                    return const
-                with contextlib.suppress(SwapError):
-                    return self._nested_code(const)
-        raise SwapError("nested code object not found")
-
-    def compile(self, source: str, def_line: int) -> types.CodeType:
-        """Compile the mutated ``def`` (original indentation) into a compatible code object."""
-        code = self._compile_text(source, def_line) or self._compile_ast(source, def_line)
-        kind, wanted = code.co_flags & _FLAGS, self.original.co_flags & _FLAGS
-        if kind | inspect.CO_ITERABLE_COROUTINE == wanted:
-            # ``@types.coroutine`` marked the generator's code in memory; the source
-            # does not say so: the mutant gets the same mark.
-            code = code.replace(co_flags=code.co_flags | inspect.CO_ITERABLE_COROUTINE)
-        elif kind != wanted:
-            raise SwapError("the mutant changes the generator/coroutine kind")
-        return code
-
-    def _compile_text(self, source: str, def_line: int) -> types.CodeType | None:
-        """The fast way: the source as it is, behind a few header lines (the wrapper of
-        ``_compile_ast``) and blank lines so the ``def`` keeps its line. None when it does
-        not apply (tabs, too little indentation or room, the closure differs)."""
-        freevars = self.original.co_freevars
-        indent = len(source) - len(source.lstrip(" "))
-        if source[indent : indent + 1] == "\t":
-            return None
-        header: list[str] = []
-        if freevars or self.mangle:
-            if indent < 2:
-                return None
-            header.append("def __testvet_outer__():")
-            if self.mangle and self.mangle not in freevars:
-                header.append(f" global {self.mangle}")
-            if freevars:
-                header.append(" " + " = ".join(freevars) + " = None")
-            if self.mangle:
-                header.append(f" class {self.mangle}:")
-        elif indent:
-            header.append("if 1:")
-        pad = def_line - 1 - len(header)
-        if pad < 0:
-            return None
-        text = "".join(line + "\n" for line in header) + "\n" * pad + source
-        try:
-            module = compile(text, self.original.co_filename, "exec", self._future, True)
-        except (SyntaxError, ValueError):
-            return None  # the slow way reports it
-        found = _code_named(module, self.original.co_name, depth=3)
-        if found is None or found.co_freevars != freevars or found.co_firstlineno != def_line:
-            return None
-        return found
-
-    @property
-    def _future(self) -> int:
-        """The original module's ``from __future__`` flags (not this plugin's)."""
-        return int(self.original.co_flags) & _FUTURE_FLAGS
-
-    def _compile_ast(self, source: str, def_line: int) -> types.CodeType:
-        tree = ast.parse("if 1:\n" + source if source[:1] in " \t" else source)
-        node = tree.body[0]
-        if isinstance(node, ast.If):
-            node = node.body[0]
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            raise SwapError("mutated source is not a function definition")
-        node.decorator_list = []
-        ast.increment_lineno(node, def_line - node.lineno)
-        freevars = self.original.co_freevars
-        code = self._compile_wrapped(node, freevars)
-        if set(code.co_freevars) - set(freevars):
-            raise SwapError("the mutant needs variables the closure does not have")
-        if code.co_freevars != freevars:
-            ref = ast.parse(f"if 0:\n    ({', '.join(freevars)},)").body[0]
-            ast.increment_lineno(ref, node.end_lineno or def_line)
-            node.body.append(ref)
-            code = self._compile_wrapped(node, freevars)
-        if code.co_freevars != freevars:
-            raise SwapError(f"closure cells differ: {code.co_freevars} != {freevars}")
-        return code
-
-    def _compile_wrapped(self, node: ast.stmt, freevars: tuple[str, ...]) -> types.CodeType:
-        body: list[ast.stmt] = []
-        if self.mangle and self.mangle not in freevars:
-            # The class statement below must not turn the class's name into a closure
-            # variable of the method: in the original it is a global (``Cache.attr``).
-            body.append(ast.Global(names=[self.mangle]))
-        for name in freevars:
-            assign = ast.Assign(targets=[ast.Name(name, ast.Store())], value=ast.Constant(None))
-            body.append(assign)
-        if self.mangle:
-            # Compiled inside a class of the same name, so private names mangle as before.
-            node = ast.ClassDef(
-                name=self.mangle, bases=[], keywords=[], body=[node], decorator_list=[]
-            )
-        body.append(node)
-        outer = ast.FunctionDef(
-            name="__testvet_outer__",
-            args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=body,
-            decorator_list=[],
-            returns=None,
-        )
-        module = ast.Module(body=[outer], type_ignores=[])
-        for item in ast.walk(module):
-            if "lineno" in item._attributes and not hasattr(item, "lineno"):
-                item.lineno = 1  # type: ignore[attr-defined]
-        ast.fix_missing_locations(module)
-        code = compile(module, self.original.co_filename, "exec", self._future, True)
-        found = _code_named(code, self.original.co_name, depth=3)
-        if found is None:
-            raise SwapError("the compiled mutant holds no function code")
-        return found
-
-    def install(self, code: types.CodeType) -> None:
-        for holder in (self.holder, *self.holders):
-            if holder is not None:
-                holder.__code__ = _replace_nested(holder.__code__, self.original, code)
-        for function in self.live:
-            function.__code__ = code
-
-
 # --------------------------------------------------------------------------- engine
-
-
-#: ``TESTVET_MUTATE_TRACE``: CPU seconds and minor page faults of the last reaped worker.
-_USAGE: list[Any] = []
-
-#: The shared slot's layout: the 1-based index of the test the worker is running, and
-#: when its body began (``time.monotonic``; 0 during setup and teardown).
-_SLOT = struct.Struct("<id")
 
 
 class _Running:
@@ -754,7 +257,7 @@ class _Engine:
         self.first_excess: list[float] = []
         self.first_slack = FIRST_TEST_SLACK
         #: what workers leave running is ended (Linux)
-        self.orphans = _Orphans()
+        self.orphans = procs.Orphans()
         #: RLIMIT_DATA of a worker: the warm process's data + ``memory_mb`` (set in ``run``).
         self.data_limit = 0
 
@@ -762,7 +265,7 @@ class _Engine:
         marks = [("go", time.process_time(), time.monotonic())]
         self._warm_tmp()
         _send(self.out, {"t": "ready", "items": len(self.items)})
-        self.index = _Index()
+        self.index = swap.Index()
         scouts: list[Any] = []
         later: list[Any] = []
         for function in self.jobs["functions"]:
@@ -779,7 +282,7 @@ class _Engine:
         later.sort(key=lambda lazy: -float(lazy.job["timeout"]))
         running: dict[int, _Running] = {}
         self._warm_items()
-        base = _data_bytes()
+        base = procs.data_bytes()
         self.data_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
         _freeze(collect=True)
         marks.append(("prepared", time.process_time(), time.monotonic()))
@@ -788,7 +291,7 @@ class _Engine:
         self._controls(running)
         self.orphans.finish()
         marks.append(("controls", time.process_time(), time.monotonic()))
-        if _TRACE:
+        if procs.TRACE:
             excess = sorted(self.first_excess) or [0.0]
             print(
                 f"first-test slack {self.first_slack:.4f}s (CPU beyond budget: median "
@@ -918,15 +421,15 @@ class _Engine:
         for item in self.items.values():
             with contextlib.suppress(Exception):
                 _ = item.location
-            _cheap_failure_reports(item)
-            if _needs_own_warning_filters(item):
-                _OWN_WARNING_FILTERS.add(id(item))
+            warmup.cheap_failure_reports(item)
+            if worker.needs_own_warning_filters(item):
+                worker.OWN_WARNING_FILTERS.add(id(item))
             for node in item.listchain():
                 if isinstance(node, pytest.Package):
                     packages[id(node)] = node
         for package in packages.values():
-            _skip_empty_package_setup(package)
-        _warm_freezegun()
+            warmup.skip_empty_package_setup(package)
+        warmup.warm_freezegun()
         # Every worker would set these the same way.
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPROF):
             with contextlib.suppress(ValueError, OSError):
@@ -941,10 +444,10 @@ class _Engine:
 
     def _prepare(
         self, function: dict[str, Any]
-    ) -> list[tuple[dict[str, Any], _Target, types.CodeType, list[Any]]]:
+    ) -> list[tuple[dict[str, Any], swap.Target, types.CodeType, list[Any]]]:
         try:
-            target = _Target(function, self.index)
-        except SwapError as exc:
+            target = swap.Target(function, self.index)
+        except swap.SwapError as exc:
             self._skip(function["id"], str(exc))
             return []
         except Exception as exc:  # importing the module failed
@@ -970,10 +473,10 @@ class _Engine:
                 continue
             try:
                 code = target.compile(job["source"], int(function["def_line"]))
-            except (SwapError, SyntaxError, ValueError) as exc:
+            except (swap.SwapError, SyntaxError, ValueError) as exc:
                 self._result(job["id"], "invalid", None, 0.0, str(exc)[:300])
                 continue
-            key = _behaviour_key(code)
+            key = swap.behaviour_key(code)
             if key in first:
                 # The same bytecode as an earlier mutant of this function (e.g. ``return
                 # None`` both as the extreme and as the return-value mutant): run once.
@@ -1014,7 +517,7 @@ class _Engine:
     def _spawn(
         self,
         job: dict[str, Any],
-        target: _Target | None,
+        target: swap.Target | None,
         code: types.CodeType | None,
         items: list[Any],
         running: dict[int, _Running],
@@ -1034,7 +537,7 @@ class _Engine:
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
             run_all = "controls" in job
-            _worker(
+            worker.run_worker(
                 write_fd, slot, target, code, items, budgets, self.session, self.data_limit, cpu,
                 run_all, first_slack, job.get("source"),
             )  # fmt: skip
@@ -1109,27 +612,27 @@ class _Engine:
         now = time.monotonic()
         for run in list(running.values()):
             if run.deadline <= now:
-                _kill(run.pid)
+                procs.kill(run.pid)
                 self._finish(run, running, timed_out=True)
             elif run in slow and not run.concluded and self._hung(run, now):
                 run.hung = True
-                _kill(run.pid)
+                procs.kill(run.pid)
                 self._finish(run, running, timed_out=False)
 
     @staticmethod
     def _hung(run: _Running, now: float) -> bool:
         """Whether a worker sleeps past its test's budget without using the CPU
         (``STALL_GRACE``): waiting for something that does not come."""
-        index, began = _SLOT.unpack_from(run.slot)
+        index, began = worker.SLOT.unpack_from(run.slot)
         if began <= 0.0 or not 0 < index <= len(run.budgets):
             return False  # not in a test's body: fixtures of wider scope may sleep
         budget = run.budgets[index - 1]
         if budget is None:
             return False
-        slack = run.first_slack if index == 1 else TEST_SLACK
+        slack = run.first_slack if index == 1 else worker.TEST_SLACK
         if now < began + budget + slack + STALL_GRACE:
             return False
-        state, ticks = _cpu_ticks(run.pid)
+        state, ticks = procs.cpu_ticks(run.pid)
         sample = (index, ticks)
         if state != "S" or run.sample is None or run.sample[0] != sample:
             run.sample = (sample, now)  # running, or used CPU since the last look
@@ -1159,9 +662,9 @@ class _Engine:
     def _finish(self, run: _Running, running: dict[int, _Running], timed_out: bool) -> None:
         del running[run.pid]
         os.close(run.fd)
-        status_word = _reap(run.pid)
+        status_word = procs.reap(run.pid)
         self.orphans.sweep(running)
-        ran, _began = _SLOT.unpack_from(run.slot)
+        ran, _began = worker.SLOT.unpack_from(run.slot)
         run.slot.close()
         items = run.spec[3] if run.spec is not None else []
         if 0 < ran <= len(items):
@@ -1169,8 +672,8 @@ class _Engine:
         run.ran = ran
         if not run.concluded:
             self._conclude(run, status_word, timed_out)
-        if _TRACE:
-            cpu, faults = _USAGE or [0.0, 0]
+        if procs.TRACE:
+            cpu, faults = procs.USAGE or [0.0, 0]
             print(
                 f"mutant {run.job['id']} {run.status} ran={(run.final or {}).get('ran')} "
                 f"{run.duration:.4f}s cpu={cpu:.4f}s faults={faults} "
@@ -1325,7 +828,7 @@ class _Engine:
         cpu = (final or {}).get("last_cpu")
         if cpu is None or not run.budgets or run.budgets[-1] is None:
             return False
-        slack = run.first_slack if len(run.budgets) == 1 else TEST_SLACK
+        slack = run.first_slack if len(run.budgets) == 1 else worker.TEST_SLACK
         return float(cpu) > TIGHT * (run.budgets[-1] + slack)
 
 
@@ -1366,24 +869,6 @@ def _freeze(collect: bool = False) -> None:
         gc.freeze()
 
 
-def _behaviour_key(code: types.CodeType) -> tuple[Any, ...]:
-    """What decides a code object's behaviour, line numbers aside (nested code objects
-    compare by identity through ``repr``, so functions holding them never match)."""
-    return (
-        code.co_code,
-        repr(code.co_consts),
-        code.co_names,
-        code.co_varnames,
-        code.co_freevars,
-        code.co_cellvars,
-        code.co_flags,
-        code.co_argcount,
-        code.co_posonlyargcount,
-        code.co_kwonlyargcount,
-        code.co_exceptiontable if hasattr(code, "co_exceptiontable") else b"",
-    )
-
-
 def _wall_limit(cpu_seconds: float) -> float:
     """Wall-clock cap of a worker: generous, since a loaded machine stretches wall time.
 
@@ -1393,362 +878,4 @@ def _wall_limit(cpu_seconds: float) -> float:
     return 4.0 * cpu_seconds + 20.0
 
 
-def _cpu_ticks(pid: int) -> tuple[str, int]:
-    """A process's state letter and the CPU clock ticks it has used (all its threads)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-        return fields[0], int(fields[11]) + int(fields[12])
-    except (OSError, IndexError, ValueError):
-        return "?", -1  # not Linux, or gone: never called hung
-
-
-def _kill(pid: int) -> None:
-    for kill in (os.killpg, os.kill):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            kill(pid, signal.SIGKILL)
-
-
-def _reap(pid: int) -> str:
-    while True:
-        try:
-            _, status, usage = os.wait4(pid, 0)
-            if _TRACE:
-                _USAGE[:] = [usage.ru_utime + usage.ru_stime, usage.ru_minflt]
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            return "worker vanished"
-        break
-    if os.WIFSIGNALED(status):
-        signum = os.WTERMSIG(status)
-        with contextlib.suppress(ValueError):
-            return f"killed by {signal.Signals(signum).name}"
-        return f"killed by signal {signum}"
-    return f"exited with status {os.WEXITSTATUS(status)} before reporting"
-
-
-# --------------------------------------------------------------------------- worker
-
-
-def _worker(
-    fd: int,
-    slot: mmap.mmap,
-    target: _Target | None,
-    code: types.CodeType | None,
-    items: list[Any],
-    budgets: list[float | None],
-    session: pytest.Session,
-    data_limit: int,
-    cpu_seconds: float,
-    run_all: bool = False,
-    first_slack: float = FIRST_TEST_SLACK,
-    source: str | None = None,
-) -> None:
-    """Forked child: install the mutant, run the covering items, report, ``_exit``.
-
-    It stops at the first failure, or with ``run_all`` (control runs) runs every item
-    and reports which failed."""
-    status = 0
-    try:
-        with contextlib.suppress(OSError):
-            os.setpgid(0, 0)
-        _set_parent_death_signal()
-        _subreaper()  # its tests' daemons stay its own while it runs (``_Orphans``)
-        with contextlib.suppress(KeyError, ValueError, OSError):
-            os.close(int(os.environ["TESTVET_MUTATE_FD"]))
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for std in (0, 1, 2):
-            os.dup2(devnull, std)
-        _limit_memory(data_limit)
-        _limit_cpu(cpu_seconds)
-        _WORKER_SLOT.append(slot)
-        if target is not None and code is not None:
-            target.install(code)
-            if source is not None and target.end_line:
-                sys.meta_path.insert(0, _MutatedModule(target, source))
-        killed_by = None
-        reason = None
-        verdict = "survived"
-        from _pytest.runner import runtestprotocol
-
-        ran = 0
-        first_cpu = last_cpu = None
-        failures: list[str] = []
-        error = None
-        for index, item in enumerate(items):
-            ran = index + 1
-            # Which test is running, without a syscall (the call phase notes when its
-            # body began: ``_mark_phase``).
-            _SLOT.pack_into(slot, 0, ran, 0.0)
-            nextitem = items[index + 1] if index + 1 < len(items) else None
-            budget = budgets[index]
-            if budget is not None:
-                # CPU time of this one test (SIGPROF ends the worker): a mutant that loops
-                # in the first test costs that test's budget, not the whole list's.
-                slack = first_slack if index == 0 else TEST_SLACK
-                signal.setitimer(signal.ITIMER_PROF, budget + slack)
-            began = time.process_time()
-            with _item_warnings(item) if id(item) in _OWN_WARNING_FILTERS else _NO_CONTEXT:
-                reports = runtestprotocol(item, nextitem=nextitem, log=False)
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            last_cpu = time.process_time() - began
-            if index == 0:
-                first_cpu = last_cpu
-            failed = [r for r in reports if r.failed] + _LOGGED_FAILURES
-            _LOGGED_FAILURES.clear()
-            if failed and run_all:
-                failures.append(item.nodeid)
-            elif failed:
-                killed_by = item.nodeid
-                text = str(failed[0].longrepr or "")
-                if "MemoryError" in text:
-                    verdict, reason = "crashed", "memory limit reached (MemoryError)"
-                else:
-                    verdict = "killed"
-                    when = getattr(failed[0], "when", "call")
-                    error = text[:200] if when == "call" else f"{text[:200]} in {when}"
-                break
-        torn_down = False
-        if verdict == "survived" and not run_all and ran:
-            # Python's exit waits for non-daemon threads and processes: a mutant that
-            # leaves one running makes plain pytest hang after its last test.
-            with contextlib.suppress(BaseException):
-                session._setupstate.teardown_exact(None)
-            torn_down = True
-            left = _left_running()
-            if left:
-                verdict, killed_by = "timeout", items[ran - 1].nodeid
-                reason = f"{left} still running after the tests: the interpreter would not exit"
-        _write_line(
-            fd,
-            {
-                "status": verdict,
-                "killed_by": killed_by,
-                "reason": reason,
-                "error": error,
-                "ran": ran,
-                "failed": failures,
-                "first_cpu": first_cpu,
-                "last_cpu": last_cpu,
-            },
-        )
-        if not torn_down:
-            with contextlib.suppress(BaseException):
-                session._setupstate.teardown_exact(None)
-    except BaseException:
-        status = 70
-    finally:
-        os._exit(status)
-
-
-#: Wall seconds a thread or process a worker's tests left running gets to end by itself.
-LEFT_RUNNING_GRACE = 1.0
-
-
-def _left_running() -> str | None:
-    """What the tests left running that Python's exit would wait for forever: non-daemon
-    threads, and non-daemon ``multiprocessing`` children (given ``LEFT_RUNNING_GRACE``
-    to end); None when nothing."""
-    import threading
-
-    deadline = time.monotonic() + LEFT_RUNNING_GRACE
-    _exit_hooks_of_threading(deadline)
-    main = threading.main_thread()
-    threads = [t for t in threading.enumerate() if t is not main and not t.daemon]
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    names = [f"thread {t.name}" for t in threads if t.is_alive()]
-    multiprocessing = sys.modules.get("multiprocessing")
-    if multiprocessing is not None:
-        with contextlib.suppress(Exception):
-            children = [p for p in multiprocessing.active_children() if not p.daemon]
-            for child in children:
-                child.join(max(0.0, deadline - time.monotonic()))
-            names += [f"process {p.name}" for p in children if p.is_alive()]
-    return ", ".join(names) if names else None
-
-
-def _exit_hooks_of_threading(deadline: float) -> None:
-    """Run what Python's exit runs before it waits for non-daemon threads (the hooks of
-    ``threading._register_atexit``: ``concurrent.futures`` stops its executors' idle
-    threads there), in a daemon thread, until ``deadline`` at most."""
-    import threading
-
-    hooks = list(getattr(threading, "_threading_atexits", ()))
-    if not hooks:
-        return
-
-    def run() -> None:
-        for hook in reversed(hooks):
-            with contextlib.suppress(Exception):
-                hook()
-
-    helper = threading.Thread(target=run, name="testvet-exit-hooks", daemon=True)
-    helper.start()
-    helper.join(max(0.0, deadline - time.monotonic()))
-
-
-def _warm_freezegun() -> None:
-    """Fill freezegun's per-process cache once, if the tests imported it.
-
-    Its first ``freeze_time`` in a process looks at every attribute of every loaded
-    module for datetime references and caches what it found (later ones only check the
-    modules' attribute names): tens of milliseconds, which every worker whose tests
-    freeze time would pay again. One freeze and thaw here fills the cache, through the
-    public API, the same way."""
-    freezegun = sys.modules.get("freezegun")
-    freeze_time = getattr(freezegun, "freeze_time", None)
-    if freeze_time is None:
-        return
-    with contextlib.suppress(Exception):
-        freezer = freeze_time("2000-01-01")
-        try:
-            freezer.start()
-        finally:
-            freezer.stop()  # whatever start did is undone
-
-
-class _MutatedModule(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """A worker's import hook for the mutated function's module: a test that reloads it
-    (``importlib.reload``) or imports it afresh (after removing it from ``sys.modules``)
-    gets new functions from the file, and here they are the mutant too — the module's
-    source with the mutated def in place of the original."""
-
-    def __init__(self, target: _Target, source: str) -> None:
-        self.name = target.module_name
-        self.path = target.filename
-        self.target = target
-        self.source = source
-
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
-        if fullname != self.name:
-            return None
-        package = os.path.basename(self.path) == "__init__.py"
-        locations = [os.path.dirname(self.path)] if package else None
-        return importlib.util.spec_from_file_location(
-            fullname, self.path, loader=self, submodule_search_locations=locations
-        )
-
-    def create_module(self, spec: Any) -> None:
-        return None
-
-    def exec_module(self, module: Any) -> None:
-        with open(self.path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines(keepends=True)
-        first, last = self.target.def_line, self.target.end_line
-        text = "".join([*lines[: first - 1], self.source.rstrip("\n") + "\n", *lines[last:]])
-        exec(compile(text, self.path, "exec", dont_inherit=True), module.__dict__)
-
-    # Counted as importlib's frame by ``warnings`` (as the run's import hook is:
-    # ``testvet_trace.IMPORT_FRAME``): an import-time ``warn(..., stacklevel=2)`` of the
-    # module points at its importer.
-    exec_module.__code__ = exec_module.__code__.replace(
-        co_filename="<testvet: an importlib._bootstrap frame>"
-    )
-
-
 #: ids of the items that need pytest's per-test warning filters set up (``_warm_items``).
-_OWN_WARNING_FILTERS: set[int] = set()
-_NO_CONTEXT = contextlib.nullcontext()
-
-
-def _needs_own_warning_filters(item: Any) -> bool:
-    """Whether a worker must set up the warning filters pytest applies around ``item``.
-
-    pytest's warnings plugin applies them in its ``pytest_runtest_protocol`` wrapper,
-    which workers do not go through: the configuration's and ``-W``'s filters
-    (``filterwarnings = error`` makes a warning fail a test) and the test's own
-    ``filterwarnings`` marks. pytest 9 also keeps the configuration's filters
-    active for the whole session, so there only a test with marks needs them."""
-    config = item.config
-    if not config.pluginmanager.has_plugin("warnings"):  # -p no:warnings
-        return False
-    if any(True for _ in item.iter_markers("filterwarnings")):
-        return True
-    return not hasattr(config, "_catch_configured_warnings")  # per session since 9
-
-
-def _item_warnings(item: Any) -> contextlib.AbstractContextManager[Any]:
-    try:
-        from _pytest.warnings import catch_warnings_for_item
-    except ImportError:
-        return _NO_CONTEXT
-    return catch_warnings_for_item(item.config, item.ihook, "runtest", item)
-
-
-_XUNIT_MODULE_FUNCTIONS = ("setUpModule", "setup_module", "tearDownModule", "teardown_module")
-
-
-def _skip_empty_package_setup(package: Any) -> None:
-    """A test package's setup imports its ``__init__.py`` again and calls its xunit
-    module functions; without those it has nothing to do, but costs every worker a few
-    hundred copied pages. Checked once here, and then skipped in the workers."""
-    try:
-        from _pytest.python import importtestmodule
-
-        module = importtestmodule(package.path / "__init__.py", package.config)
-    except Exception:
-        return  # another pytest, or it does not import: leave its setup alone
-    if any(getattr(module, name, None) is not None for name in _XUNIT_MODULE_FUNCTIONS):
-        return
-    package.setup = _no_setup
-
-
-def _no_setup() -> None:
-    """The setup of a package whose ``__init__.py`` defines no xunit module functions."""
-
-
-def _cheap_failure_reports(item: Any) -> None:
-    """Only "it failed, with what" matters here: skip pytest's costly traceback formatting."""
-
-    def short(excinfo: Any, *args: Any, **kwargs: Any) -> str:
-        # Not even the message: formatting it costs a worker dozens of copied pages, and
-        # only a MemoryError (the memory limit) is told apart from other failures.
-        try:
-            return "MemoryError" if isinstance(excinfo.value, MemoryError) else excinfo.typename
-        except Exception:
-            return "failed"
-
-    with contextlib.suppress(AttributeError, TypeError):
-        item.repr_failure = short
-        item._repr_failure_py = short
-
-
-def _write_line(fd: int, message: dict[str, Any]) -> None:
-    data = (json.dumps(message) + "\n").encode()
-    while data:
-        try:
-            written = os.write(fd, data)
-        except InterruptedError:
-            continue
-        except OSError as exc:
-            if exc.errno == errno.EPIPE:
-                os._exit(0)
-            raise
-        data = data[written:]
-
-
-def _limit_cpu(seconds: float) -> None:
-    """The per-mutant timeout, in CPU seconds: SIGXCPU ends a worker that spins."""
-    limit = max(1, int(seconds + 0.999))
-    with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
-
-
-def _limit_memory(limit: int) -> None:
-    """``RLIMIT_DATA`` = ``limit`` (computed once in the warm process; 0: no limit).
-
-    Not ``RLIMIT_AS``: address space a test maps without writing (sqlite's memory maps
-    of a database file, a sparse file) is no memory eaten, and a mutant that leaks such
-    maps was "crashed" by a limit its suite passes without."""
-    if limit <= 0:
-        return
-    with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
