@@ -378,6 +378,9 @@ class RunResult:
     #: wrote there; ``dir/`` when entries came and went): tests that share files there
     #: would disturb each other when run at the same time.
     wrote: tuple[str, ...] = ()
+    #: Fixed ports the tests bound (``host:port``, in the order first seen): tests of
+    #: different workers binding one port fail each other ("address already in use").
+    ports: tuple[str, ...] = ()
 
 
 class MutantStatus(str, Enum):

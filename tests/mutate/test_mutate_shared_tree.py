@@ -1,7 +1,8 @@
 """Tests that share files in the project's tree (python-box's fixed scratch directory)
-disturb each other when two workers run them at once: a test fails because another
-worker's fixture removed its file, and the mutant is called killed. The run sees the
-suite write into the tree; the mutants then run one at a time."""
+or a fixed port disturb each other when two workers run them at once: a test fails
+because another worker's fixture removed its file or holds its port, and the mutant is
+called killed. The run sees the suite write into the tree or bind a fixed port; the
+mutants then run one at a time."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from testvet.core import AuditOptions, run_audit
 from testvet.model import MutantStatus
 
 ROOT = PROJECTS / "mut_shared"
+PORTS = PROJECTS / "mut_ports"
 
 
 @pytest.mark.slow
@@ -42,3 +44,27 @@ def test_a_suite_that_writes_into_its_tree_gets_one_worker(tmp_path: Path) -> No
     # made its mutants fail now and then
     assert statuses["wordfile:count_words#return-none"] is MutantStatus.SURVIVED
     assert [f.function for f in audit.findings if f.code == "TV401"] == ["wordfile.count_words"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one worker anyway")
+def test_a_suite_that_binds_a_fixed_port_gets_one_worker(tmp_path: Path) -> None:
+    audit = run_audit(AuditOptions(path=PORTS, output_dir=tmp_path / "out", mutation="extreme"))
+    assert audit.run is not None
+    # not the ephemeral port (0), nor the one conftest binds while pytest collects
+    assert audit.run.ports == ("127.0.0.1:47381",)
+    assert audit.run.wrote == ()
+    assert audit.mutation is not None
+    assert audit.mutation.workers == 1
+    assert audit.mutation.notes == (
+        "the suite binds a fixed port (127.0.0.1:47381): mutants ran one at a time, as tests "
+        "running at once in several workers could disturb each other there (set workers "
+        "to run more at once)",
+    )
+    statuses = {m.id: m.status for m in audit.mutation.mutants}
+    # nothing checks what greeting returns (with two workers, a test failed now and then
+    # as the other worker's test held the port: a false kill, or a note that it fails
+    # in the workers only)
+    assert statuses["portcheck:greeting#return-none"] is MutantStatus.SURVIVED
+    assert statuses["portcheck:bound_port#return-none"] is MutantStatus.KILLED
+    assert [f.function for f in audit.findings if f.code == "TV401"] == ["portcheck.greeting"]

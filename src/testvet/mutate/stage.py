@@ -21,6 +21,7 @@ from testvet.model import (
     Mutant,
     MutantStatus,
     MutationResult,
+    RunResult,
     SkippedFunction,
 )
 from testvet.model import Outcome as TestOutcome
@@ -187,11 +188,11 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     executed: dict[str, Mutant] = {}
     unjudged: dict[str, str] = {}
     notes: list[str] = []
-    wrote = audit.run.wrote
-    if wrote and workers > 1 and total:
+    shared = _shared(audit.run)
+    if shared and workers > 1 and total:
         if not cfg.workers:  # unless the user asked for them
             workers = 1
-        notes.append(_shared_tree_note(wrote, workers))
+        notes.append(_shared_note(shared, workers))
     run_began = time.perf_counter()
     fresh: tuple[Alone, ...] = ()
     only_here: list[str] = []
@@ -377,16 +378,27 @@ def _shown(names: Sequence[str]) -> str:
     return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
 
 
-def _shared_tree_note(wrote: tuple[str, ...], workers: int) -> str:
-    where = f"the suite writes into the project's tree while it runs ({_shown(wrote)})"
+def _shared(run: RunResult) -> str:
+    """What tests of different workers would share, in words ("" when nothing)."""
+    shared = []
+    if run.wrote:
+        shared.append(f"writes into the project's tree while it runs ({_shown(run.wrote)})")
+    if run.ports:
+        one = len(run.ports) == 1
+        shared.append(f"binds {'a fixed port' if one else 'fixed ports'} ({_shown(run.ports)})")
+    return " and ".join(shared)
+
+
+def _shared_note(shared: str, workers: int) -> str:
     if workers == 1:
         return (
-            f"{where}: mutants ran one at a time, as tests running at once in several "
-            "workers could disturb each other there (set workers to run more at once)"
+            f"the suite {shared}: mutants ran one at a time, as tests running at once in "
+            "several workers could disturb each other there (set workers to run more at "
+            "once)"
         )
     return (
-        f"{where}, and {workers} workers ran mutants at once: tests of different workers "
-        "may disturb each other there, and a kill may come from that"
+        f"the suite {shared}, and {workers} workers ran mutants at once: tests of different "
+        "workers may disturb each other there, and a kill may come from that"
     )
 
 

@@ -67,6 +67,8 @@ class SuiteRun:
     stopped: str | None = None
     #: Function ids that ran while a module was imported (collection, or in a test).
     imported: set[str] = field(default_factory=set)
+    #: Fixed ports the tests bound (``host:port``) -> the first test that bound each.
+    ports: dict[str, str] = field(default_factory=dict)
     coverage_files: list[Path] = field(default_factory=list)
     mechanism: str | None = None
     logs: list[Path] = field(default_factory=list)
@@ -212,6 +214,8 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
         suite.children = n
         suite.logs.append(log_path)
         suite.warnings.extend(log.warnings)
+        for port, nodeid in log.ports.items():
+            suite.ports.setdefault(port, nodeid)
         suite.mechanism = suite.mechanism or log.mechanism
         if log.setup_error is not None:
             raise SuiteError(f"{log.setup_error} (log: {log_path})")

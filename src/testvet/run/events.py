@@ -53,6 +53,8 @@ class ChildLog:
     imported: set[int] = field(default_factory=set)
     #: Test node id -> registry indices of functions a process it forked ran.
     child_hits: dict[str, set[int]] = field(default_factory=dict)
+    #: Fixed ports the tests bound (``host:port``) -> the first test that bound each.
+    ports: dict[str, str] = field(default_factory=dict)
     collected: list[str] | None = None
     started: list[str] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -98,6 +100,9 @@ class ChildLog:
                 self.imported.update(int(i) for i in event.get("fns") or ())
             elif kind == "child-hit":
                 self.child_hits.setdefault(str(event["nodeid"]), set()).add(int(event["fn"]))
+            elif kind == "ports":
+                for where in event.get("ports") or ():
+                    self.ports.setdefault(str(where), str(event.get("nodeid")))
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))
             elif kind == "result":

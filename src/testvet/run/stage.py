@@ -227,6 +227,7 @@ def execute(
         stopped=suite.stopped,
         imported=frozenset(suite.imported),
         wrote=tuple(change.split(" ", 1)[1] for change in wrote),
+        ports=tuple(suite.ports),
     )
     return result, analysis, scope
 

@@ -1,0 +1,6 @@
+import socket
+
+# Bound while pytest collects: a worker inherits it from the warm process, so it is
+# no port two workers fight over.
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as _probe:
+    _probe.bind(("127.0.0.1", 47382))
