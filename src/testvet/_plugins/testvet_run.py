@@ -146,7 +146,9 @@ class _FixedPorts:
     same port fail each other with "address already in use", and a mutant is called
     killed by a test that passes alone. A suite that binds fixed ports gets its mutants
     run one at a time. Binds while pytest imports and collects are left out: a worker
-    inherits what the warm process bound then.
+    inherits what the warm process bound then. So is a port the system chose for a
+    bind to port 0 (a test's "free port" found that way, then bound again): each
+    worker gets its own.
 
     ``socket.socket.bind`` is wrapped for the run (an audit hook would see binds made
     through ``_socket`` too, but it is called for every audited event: ``id()``,
@@ -156,28 +158,32 @@ class _FixedPorts:
         self.active = False
         self.seen: set[str] = set()
         self.new: list[str] = []
+        #: ports the system chose for a bind to port 0
+        self.chosen: set[int] = set()
         original = socket.socket.bind
         watch = self.watch
 
         def bind(sock: Any, address: Any, /) -> None:
             __tracebackhide__ = True  # pytest shows the test's own call
-            watch(address)
-            return original(sock, address)
+            original(sock, address)
+            watch(sock, address)
 
         bind.__wrapped__ = original  # type: ignore[attr-defined]
         socket.socket.bind = bind  # type: ignore[method-assign]
 
-    def watch(self, address: Any) -> None:
-        if not self.active:
-            return
+    def watch(self, sock: Any, address: Any) -> None:
+        """After ``sock`` was bound to ``address``."""
         try:
-            if isinstance(address, tuple) and len(address) >= 2:
-                port = address[1]
-                if isinstance(port, int) and port > 0:
-                    where = f"{address[0] or '*'}:{port}"
-                    if where not in self.seen:
-                        self.seen.add(where)
-                        self.new.append(where)
+            if not isinstance(address, tuple) or len(address) < 2:
+                return  # a Unix socket's path, a Bluetooth or CAN address
+            port = address[1]
+            if port == 0:
+                self.chosen.add(int(sock.getsockname()[1]))
+            elif self.active and isinstance(port, int) and port not in self.chosen:
+                where = f"{address[0] or '*'}:{port}"
+                if where not in self.seen:
+                    self.seen.add(where)
+                    self.new.append(where)
         except Exception:  # never disturb the suite
             return
 

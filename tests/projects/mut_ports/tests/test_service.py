@@ -18,3 +18,10 @@ def test_serves_on_its_port(n):
 def test_an_ephemeral_port_is_no_fixed_one():
     with listener(0) as sock:
         assert bound_port(sock) > 0
+
+
+def test_a_port_the_system_chose_is_no_fixed_one():
+    with listener(0) as probe:
+        free = bound_port(probe)
+    with listener(free) as sock:  # the "free port" pattern: bound again by number
+        assert bound_port(sock) == free
