@@ -148,7 +148,9 @@ class TestScan:
         self.class_nonempty = class_nonempty(self.test.owner)
         self.defined = set(self.ctx.functions)
         decorators = decorator_names(node, self.aliases)
-        self.nd = nondet.Tracker(self.ctx, self, decorators, self.fixtures)
+        owner = self.test.owner  # a class decorator (``@freeze_time``) applies to it too
+        around = decorator_names(owner, self.aliases) if owner is not None else []
+        self.nd = nondet.Tracker(self.ctx, self, [*decorators, *around], self.fixtures)
         self._xfail(node)
         flow = self.block(node.body, State())
         verdict.finish(self, flow, decorators)

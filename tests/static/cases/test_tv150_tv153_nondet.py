@@ -145,6 +145,17 @@ def test_clock_frozen_by_freezegun_is_fine():
         assert Token().created == datetime.datetime.now()
 
 
+@freeze_time("2024-01-01")
+class TestClockFrozenByTheClassDecorator:
+    def test_clock_reading_is_fine(self):
+        assert Token().created == datetime.datetime.now()
+
+
+class TestClockOfAnUndecoratedClass:
+    def test_clock_reading(self):
+        assert Token().created == datetime.datetime.now()  # expect: TV152
+
+
 def test_clock_reading_compared_within_a_tolerance_is_fine():
     token = Token()
     assert time.time() == pytest.approx(token.created, abs=1)
