@@ -14,6 +14,7 @@ from mutate_helpers import BASIC_MODULES, PROJECTS, by_id, context, make_audit
 
 from testvet import core
 from testvet.core import AuditOptions, StageContext, run_audit, start
+from testvet.harness import eventually
 from testvet.model import Audit, MutantStatus
 from testvet.mutate import stage
 from testvet.mutate.executor import WarmProcess
@@ -28,14 +29,20 @@ REACHED: dict[str, list[str]] = {
 
 
 def _stopped(warm: WarmProcess) -> bool:
-    """The process has exited and nothing of its process group is left."""
+    """The process has exited and nothing of its process group is left (within a
+    second: the group may take a moment to go once its leader is reaped, as seen on a
+    busy machine)."""
     if warm.proc.returncode is None:
         return False
+    return bool(eventually(lambda: not _group_left(warm.proc.pid), timeout=1.0))
+
+
+def _group_left(pgid: int) -> bool:
     try:
-        os.killpg(warm.proc.pid, 0)
+        os.killpg(pgid, 0)
     except ProcessLookupError:
-        return True
-    return False
+        return False
+    return True
 
 
 @pytest.fixture(scope="module")

@@ -43,3 +43,20 @@ def test_a_failed_subtest_fails_its_test(
     assert "5 != 4" in failed.message or "4 != 5" in failed.message
     passed = results["tests/test_half.py::TestHalf::test_half_passes"]
     assert passed.outcome is Outcome.PASSED
+
+
+def test_a_tests_duration_counts_its_subtests_once(
+    tmp_path: Path, tree_writer: Callable[[Path, dict[str, str]], Path]
+) -> None:
+    # each subtest's report is part of the call, which lasts as long as all of them
+    tests = (
+        "import time\n\n\ndef test_steps(subtests):\n"
+        "    for n in range(3):\n"
+        "        with subtests.test(n=n):\n"
+        "            time.sleep(0.2)\n"
+    )
+    files = {"tests/test_steps.py": tests, "pyproject.toml": '[project]\nname = "steps"\n'}
+    audit = discovered_run(tree_writer(tmp_path / "p", files), tmp_path / "out")
+    steps = by_id(audit)["tests/test_steps.py::test_steps"]
+    assert steps.outcome is Outcome.PASSED
+    assert 0.6 <= steps.duration < 1.1  # not 1.2: the subtests once, in the call

@@ -7,7 +7,7 @@ import importlib.util
 import sys
 import textwrap
 from pathlib import Path
-from types import CodeType, MappingProxyType, SimpleNamespace
+from types import CodeType, MappingProxyType
 
 import pytest
 
@@ -374,7 +374,11 @@ def _plugin() -> object:
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(subproc.PLUGIN_DIR))  # for ``import testvet_clock``
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(subproc.PLUGIN_DIR))
     return module
 
 
@@ -433,7 +437,8 @@ def test_testvets_own_run_time_modules_are_never_project_code() -> None:
     assert scope(str(subproc.PLUGIN_DIR.parent / "cli.py"))
     for name in ("testvet_mutate.py", "testvet_swap.py", "testvet_worker.py", "testvet_procs.py"):
         assert scope(str(subproc.PLUGIN_DIR / name))  # their tests import them
-    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py", "testvet_keepout.py"):
+    recording = ("testvet_boot.py", "testvet_trace.py", "testvet_run.py", "testvet_keepout.py")
+    for name in (*recording, "testvet_clock.py"):
         assert not scope(str(subproc.PLUGIN_DIR / name))
 
 
@@ -507,21 +512,3 @@ def test_floors_without_any_coverage_data_fail_with_the_reason() -> None:
         "coverage floor 80% for all project code cannot be checked: no data was saved",
         "coverage floor 90% for 'src/**' cannot be checked: no data was saved",
     ]
-
-
-def test_a_tests_duration_counts_its_subtests_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(subproc.PLUGIN_DIR))  # the plugin imports testvet_trace
-    path = subproc.PLUGIN_DIR / "testvet_run.py"
-    spec = importlib.util.spec_from_file_location("testvet_run_under_test", path)
-    assert spec is not None
-    assert spec.loader is not None
-    plugin = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(plugin)
-    reports = [
-        SimpleNamespace(when="setup", duration=0.5),
-        SimpleNamespace(when="call", duration=0.25, context={"msg": "n=4"}),  # a subtest
-        SimpleNamespace(when="call", duration=0.25, context={"msg": "n=9"}),
-        SimpleNamespace(when="call", duration=1.0),  # the test's call, subtests included
-        SimpleNamespace(when="teardown", duration=0.125),
-    ]
-    assert plugin._duration(reports) == 1.625

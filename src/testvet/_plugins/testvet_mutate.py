@@ -33,11 +33,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:  # the same modules, as mypy finds them
+    from testvet._plugins import testvet_clock as clock
     from testvet._plugins import testvet_procs as procs
     from testvet._plugins import testvet_swap as swap
     from testvet._plugins import testvet_warmup as warmup
     from testvet._plugins import testvet_worker as worker
 else:
+    import testvet_clock as clock
     import testvet_procs as procs
     import testvet_swap as swap
     import testvet_warmup as warmup
@@ -166,7 +168,7 @@ def _await_go(fd: int) -> bool:
 
 
 #: When the plugin was loaded (``TESTVET_MUTATE_TRACE`` times workers from here).
-_T0 = time.monotonic()
+_T0 = clock.monotonic()
 
 
 # --------------------------------------------------------------------------- engine
@@ -181,7 +183,7 @@ class _Running:
         self.fd = fd
         #: Shared page where the worker records the index of the test it is running.
         self.slot = slot
-        self.started = time.monotonic()
+        self.started = clock.monotonic()
         self.deadline = self.started + timeout
         self.buffer = b""
         self.current: str | None = None
@@ -262,7 +264,7 @@ class _Engine:
         self.data_limit = 0
 
     def run(self) -> None:
-        marks = [("go", time.process_time(), time.monotonic())]
+        marks = [("go", time.process_time(), clock.monotonic())]
         self._warm_tmp()
         _send(self.out, {"t": "ready", "items": len(self.items)})
         self.index = swap.Index()
@@ -285,12 +287,12 @@ class _Engine:
         base = procs.data_bytes()
         self.data_limit = base + self.mem_limit if base and self.mem_limit > 0 else 0
         _freeze(collect=True)
-        marks.append(("prepared", time.process_time(), time.monotonic()))
+        marks.append(("prepared", time.process_time(), clock.monotonic()))
         self._drain([*scouts, *later], running, controls=True)
-        marks.append(("mutants", time.process_time(), time.monotonic()))
+        marks.append(("mutants", time.process_time(), clock.monotonic()))
         self._controls(running)
         self.orphans.finish()
-        marks.append(("controls", time.process_time(), time.monotonic()))
+        marks.append(("controls", time.process_time(), clock.monotonic()))
         if procs.TRACE:
             excess = sorted(self.first_excess) or [0.0]
             print(
@@ -591,7 +593,7 @@ class _Engine:
         return ordered, budgets
 
     def _wait(self, running: dict[int, _Running]) -> None:
-        now = time.monotonic()
+        now = clock.monotonic()
         wait = max(0.0, min(r.deadline for r in running.values()) - now)
         # Workers running longer than the grace are looked at a few times a second, from
         # the moment the first of them gets there.
@@ -609,7 +611,7 @@ class _Engine:
             ready = []
         for fd in ready:
             self._read(by_fd[fd], running)
-        now = time.monotonic()
+        now = clock.monotonic()
         for run in list(running.values()):
             if run.deadline <= now:
                 procs.kill(run.pid)
@@ -654,7 +656,7 @@ class _Engine:
                     run.final = json.loads(line)
                     # The verdict is in: give fixture teardown a short grace period, and
                     # let the next worker start while this one tears down and exits.
-                    run.deadline = min(run.deadline, time.monotonic() + 5.0)
+                    run.deadline = min(run.deadline, clock.monotonic() + 5.0)
                     self._conclude(run, "", timed_out=False)
             return
         self._finish(run, running, timed_out=False)
@@ -677,14 +679,14 @@ class _Engine:
             print(
                 f"mutant {run.job['id']} {run.status} ran={(run.final or {}).get('ran')} "
                 f"{run.duration:.4f}s cpu={cpu:.4f}s faults={faults} "
-                f"started={run.started - _T0:.3f} ended={time.monotonic() - _T0:.3f}",
+                f"started={run.started - _T0:.3f} ended={clock.monotonic() - _T0:.3f}",
                 file=sys.stderr,
             )
 
     def _conclude(self, run: _Running, status_word: str, timed_out: bool) -> None:
         """Act on a worker's verdict (reported, or told by how it ended)."""
         run.concluded = True
-        run.duration = duration = time.monotonic() - run.started
+        run.duration = duration = clock.monotonic() - run.started
         final = run.final
         killed_by = run.current
         if final is not None:

@@ -19,14 +19,15 @@ import json
 import os
 import socket
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-if TYPE_CHECKING:  # the same module, as mypy finds it
+if TYPE_CHECKING:  # the same modules, as mypy finds them
+    from testvet._plugins import testvet_clock as clock
     from testvet._plugins import testvet_trace
 else:
+    import testvet_clock as clock
     import testvet_trace
 
 # -------------------------------------------------------------------------- plugin
@@ -70,12 +71,6 @@ def _outcome(reports: list[Any]) -> tuple[str, str | None]:
     if call is None:
         return "error", "the test did not run its call phase"
     return "passed", None
-
-
-def _duration(reports: list[Any]) -> float:
-    """Seconds of the test's own phases: a subtest's report (it has a ``context``) is
-    part of the call, whose duration already includes it."""
-    return float(sum(r.duration for r in reports if getattr(r, "context", None) is None))
 
 
 def _nodeid(item: Any, root: str) -> str:
@@ -223,6 +218,8 @@ class TestvetRunPlugin:
         self.contexts = bool((self.settings.get("coverage") or {}).get("contexts"))
         self.nodeid = ""
         self.reports: list[Any] = []
+        #: seconds of the current test's phases, on testvet's own clock (``_timed``)
+        self.took = 0.0
         #: fixtures of wider scope: the seconds their last set-up took and the project
         #: functions it reached; those set up in the current test's time
         self.fixture_costs: dict[Any, float] = {}
@@ -309,9 +306,9 @@ class TestvetRunPlugin:
             return
         hits = getattr(self.map, "hits", None)
         before = set(hits) if hits is not None else set()
-        began = time.perf_counter()
+        began = clock.monotonic()
         yield
-        self.fixture_costs[fixturedef] = time.perf_counter() - began
+        self.fixture_costs[fixturedef] = clock.monotonic() - began
         self.set_up_now.add(fixturedef)
         if hits is not None:
             self.fixture_hits.setdefault(fixturedef, set()).update(set(hits) - before)
@@ -355,6 +352,7 @@ class TestvetRunPlugin:
             self.map.begin()
         calls = self.memoized.calls() if self.memoized is not None else []
         self.ports.active = True
+        self.took = 0.0
         yield
         self.ports.active = False
         self.recorder.test = None
@@ -376,12 +374,37 @@ class TestvetRunPlugin:
             ev="result",
             nodeid=nodeid,
             outcome=outcome,
-            duration=round(_duration(self.reports), 6),
+            duration=round(self.took, 6),
             fns=sorted(reached),
             msg=message,
             shared=round(shared, 6),
         )
         self.recorder.save_if_due()
+
+    # A test's duration is its three phases, timed here rather than taken from pytest's
+    # reports: pytest times them with ``time.perf_counter``, which a freeze spanning tests
+    # (freezegun in a fixture of module scope) patches. A phase that began on the real
+    # clock and ended on the frozen one lasted billions of seconds, or less than none, and
+    # a frozen one none at all, however long the test slept.
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item: Any) -> Any:
+        yield from self._timed()
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_call(self, item: Any) -> Any:
+        yield from self._timed()
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self, item: Any, nextitem: Any) -> Any:
+        yield from self._timed()
+
+    def _timed(self) -> Any:
+        began = clock.monotonic()
+        try:
+            yield
+        finally:
+            self.took += clock.monotonic() - began
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         self.reports.append(report)

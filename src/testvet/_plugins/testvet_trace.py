@@ -42,7 +42,12 @@ import sys
 import threading
 import time
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same module, as mypy finds it
+    from testvet._plugins import testvet_clock as clock
+else:
+    import testvet_clock as clock
 
 TIMEOUT_EXIT = 86
 HITS_NAME = "__testvet_hits__"
@@ -70,7 +75,13 @@ class _Events:
 #: ``__main__``): never the project's code, even when the project is testvet.
 _RECORDING_FILES = frozenset(
     os.path.normcase(os.path.join(os.path.dirname(os.path.abspath(__file__)), name))
-    for name in ("testvet_boot.py", "testvet_trace.py", "testvet_run.py", "testvet_keepout.py")
+    for name in (
+        "testvet_boot.py",
+        "testvet_trace.py",
+        "testvet_run.py",
+        "testvet_keepout.py",
+        "testvet_clock.py",
+    )
 )
 
 
@@ -505,7 +516,7 @@ class _Watchdog(threading.Thread):
     def arm(self, nodeid: str) -> None:
         with self.lock:
             self.nodeid = nodeid
-            self.deadline = time.monotonic() + self.timeout
+            self.deadline = clock.monotonic() + self.timeout
         self.wake.set()
 
     def disarm(self) -> None:
@@ -520,7 +531,7 @@ class _Watchdog(threading.Thread):
                 self.wake.wait()
                 self.wake.clear()
                 continue
-            remaining = deadline - time.monotonic()
+            remaining = deadline - clock.monotonic()
             if remaining <= 0:
                 self.fire(nodeid)
                 return
@@ -551,7 +562,7 @@ class Recorder:
         self.scope = _Scope(settings)
         self.registry = _Registry(self.events)
         self.cov: Any = None
-        self.last_save = time.monotonic()
+        self.last_save = clock.monotonic()
         self.save_every = float(settings.get("save_every", 2.0))
         #: the coverage.py context of the test phase under way, and how many project
         #: modules are being imported (their lines go to ``IMPORT_CONTEXT`` meanwhile)
@@ -655,11 +666,11 @@ class Recorder:
                 self.cov.save()
             except Exception as exc:  # never let a coverage problem break the suite
                 self.events.write(ev="warning", message=f"coverage save failed: {exc}")
-            self.last_save = time.monotonic()
+            self.last_save = clock.monotonic()
 
     def save_if_due(self) -> None:
         """Coverage data on disk every ``save_every`` seconds, so a crash loses little."""
-        if self.cov is not None and time.monotonic() - self.last_save > self.save_every:
+        if self.cov is not None and clock.monotonic() - self.last_save > self.save_every:
             self.save_coverage()
 
     def _timed_out(self, nodeid: str | None) -> None:

@@ -25,15 +25,22 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:  # the same modules, as mypy finds them
+    from testvet._plugins import testvet_clock as clock
     from testvet._plugins import testvet_procs as procs
     from testvet._plugins import testvet_swap as swap
 else:
+    import testvet_clock as clock
     import testvet_procs as procs
     import testvet_swap as swap
 
 #: CPU seconds a test after a worker's first may use beyond its budget (the first
 #: test's slack is the warm process's to set: ``testvet_mutate.FIRST_TEST_SLACK``).
 TEST_SLACK = 0.02
+
+#: Seconds: the longest per-test CPU limit set (``setitimer`` refuses what a ``time_t``
+#: cannot hold; a budget this long means the test's measured duration was no
+#: measurement, and RLIMIT_CPU, the whole mutant's limit, still holds).
+LONGEST_TIMER = 1e6
 
 #: The shared slot's layout: the 1-based index of the test the worker is running, and
 #: when its body began (``time.monotonic``; 0 during setup and teardown).
@@ -53,7 +60,7 @@ def mark_phase(call: bool) -> None:
     if WORKER_SLOT:
         slot = WORKER_SLOT[0]
         index, _began = SLOT.unpack_from(slot)
-        SLOT.pack_into(slot, 0, index, time.monotonic() if call else 0.0)
+        SLOT.pack_into(slot, 0, index, clock.monotonic() if call else 0.0)
 
 
 def run_worker(
@@ -112,7 +119,7 @@ def run_worker(
                 # CPU time of this one test (SIGPROF ends the worker): a mutant that loops
                 # in the first test costs that test's budget, not the whole list's.
                 slack = first_slack if index == 0 else TEST_SLACK
-                signal.setitimer(signal.ITIMER_PROF, budget + slack)
+                signal.setitimer(signal.ITIMER_PROF, min(budget + slack, LONGEST_TIMER))
             began = time.process_time()
             with _item_warnings(item) if id(item) in OWN_WARNING_FILTERS else _NO_CONTEXT:
                 reports = runtestprotocol(item, nextitem=nextitem, log=False)
@@ -177,19 +184,19 @@ def _left_running() -> str | None:
     to end); None when nothing."""
     import threading
 
-    deadline = time.monotonic() + LEFT_RUNNING_GRACE
+    deadline = clock.monotonic() + LEFT_RUNNING_GRACE
     _exit_hooks_of_threading(deadline)
     main = threading.main_thread()
     threads = [t for t in threading.enumerate() if t is not main and not t.daemon]
     for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
+        thread.join(max(0.0, deadline - clock.monotonic()))
     names = [f"thread {t.name}" for t in threads if t.is_alive()]
     multiprocessing = sys.modules.get("multiprocessing")
     if multiprocessing is not None:
         with contextlib.suppress(Exception):
             children = [p for p in multiprocessing.active_children() if not p.daemon]
             for child in children:
-                child.join(max(0.0, deadline - time.monotonic()))
+                child.join(max(0.0, deadline - clock.monotonic()))
             names += [f"process {p.name}" for p in children if p.is_alive()]
     return ", ".join(names) if names else None
 
@@ -211,7 +218,7 @@ def _exit_hooks_of_threading(deadline: float) -> None:
 
     helper = threading.Thread(target=run, name="testvet-exit-hooks", daemon=True)
     helper.start()
-    helper.join(max(0.0, deadline - time.monotonic()))
+    helper.join(max(0.0, deadline - clock.monotonic()))
 
 
 OWN_WARNING_FILTERS: set[int] = set()
@@ -259,7 +266,7 @@ def _write_line(fd: int, message: dict[str, Any]) -> None:
 def _limit_cpu(seconds: float) -> None:
     """The per-mutant timeout, in CPU seconds: SIGXCPU ends a worker that spins."""
     limit = max(1, int(seconds + 0.999))
-    with contextlib.suppress(ValueError, OSError):
+    with contextlib.suppress(ValueError, OSError, OverflowError):
         _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
