@@ -61,3 +61,20 @@ def test_other_exceptions_propagate_at_once() -> None:
 def test_rejects_a_non_positive_timeout() -> None:
     with pytest.raises(ValueError, match="positive"):
         eventually(lambda: True, timeout=0)
+
+
+def test_a_frozen_clock_does_not_stop_the_deadline() -> None:
+    # freezegun freezes time.monotonic too: the deadline must come on the real clock
+    from freezegun import freeze_time
+
+    attempts = []
+
+    def never() -> bool:
+        attempts.append(1)
+        if len(attempts) > 500:  # 5 s of polling: the deadline never came
+            pytest.fail("eventually went on past its deadline")
+        return False
+
+    with freeze_time("2024-01-01"), pytest.raises(EventuallyTimeout, match=r"within 0\.2s"):
+        eventually(never, timeout=0.2, interval=0.01)
+    assert len(attempts) < 100

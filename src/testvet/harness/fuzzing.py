@@ -8,10 +8,11 @@ inputs until the budget is spent; an exception outside ``allowed`` fails with th
 from __future__ import annotations
 
 import importlib.util
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from testvet.harness import realtime
 
 #: Examples per hypothesis batch; the budget is checked between batches and examples.
 BATCH = 100
@@ -104,7 +105,7 @@ def _run_hypothesis(
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
 
-    start = time.monotonic()
+    start = realtime.monotonic()
     deadline = start + budget
     counts = {"examples": 0, "rejected": 0}
     last_bad: list[Any] = []
@@ -130,7 +131,7 @@ def _run_hypothesis(
     floor = counts["examples"] + min_examples
 
     def wanted() -> bool:
-        return time.monotonic() < deadline or counts["examples"] < floor
+        return realtime.monotonic() < deadline or counts["examples"] < floor
 
     while wanted():
         before = counts["examples"]
@@ -157,5 +158,5 @@ def _run_hypothesis(
         if counts["examples"] == before:  # the strategy has nothing new to offer
             break
     return FuzzResult(
-        "hypothesis", counts["examples"], counts["rejected"], time.monotonic() - start, seed
+        "hypothesis", counts["examples"], counts["rejected"], realtime.monotonic() - start, seed
     )

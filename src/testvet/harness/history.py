@@ -9,12 +9,13 @@ acknowledged with what a final read finds.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from testvet.harness import realtime
 
 OpType = Literal["invoke", "ok", "fail", "info"]
 
@@ -36,7 +37,7 @@ class Op:
     f: str
     #: The operation's argument (invoke) or result (ok of a read or dequeue).
     value: Any
-    #: ``time.monotonic()`` when the event was recorded.
+    #: ``realtime.monotonic()`` when the event was recorded.
     time: float
     #: Index of the invoke this completion belongs to (None for an invoke).
     invoke_index: int | None = None
@@ -54,7 +55,7 @@ class History:
 
     def _append(self, **fields: Any) -> Op:
         with self._lock:
-            op = Op(index=len(self._ops), time=time.monotonic(), **fields)
+            op = Op(index=len(self._ops), time=realtime.monotonic(), **fields)
             self._ops.append(op)
             return op
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testvet.harness import realtime
 from testvet.harness._child import TARGET_ENV
 from testvet.harness.killpoint import KILL_POINT_ENV
 
@@ -141,8 +142,8 @@ def _kill_group(popen: subprocess.Popen[str]) -> None:
 def _await_empty_group(pgid: int, timeout: float = 5.0) -> None:
     """Until every member of the group has died: the leader is reaped first, and a
     grandchild killed in the same instant may still be exiting (tests then saw it alive)."""
-    deadline = time.monotonic() + timeout
-    while group_members(pgid) and time.monotonic() < deadline:
+    deadline = realtime.monotonic() + timeout
+    while group_members(pgid) and realtime.monotonic() < deadline:
         time.sleep(0.001)
 
 
@@ -239,7 +240,7 @@ class Proc:
         ready = self.ready
         if ready is None:
             return
-        deadline = time.monotonic() + self.ready_timeout
+        deadline = realtime.monotonic() + self.ready_timeout
         if ready.kind == "line":
             pattern = re.compile(str(ready.target))
             seen = 0
@@ -255,7 +256,7 @@ class Proc:
                     seen = len(lines)
                     if self._eof:
                         raise self._not_ready(f"exited with {self.wait(1.0)}")
-                    left = deadline - time.monotonic()
+                    left = deadline - realtime.monotonic()
                     if left <= 0:
                         raise self._not_ready(f"not ready after {self.ready_timeout:g}s")
                     self._cond.wait(min(left, 0.1))
@@ -268,7 +269,7 @@ class Proc:
                 return
             if self.returncode is not None:
                 raise self._not_ready(f"exited with {self.returncode}")
-            if time.monotonic() >= deadline:
+            if realtime.monotonic() >= deadline:
                 raise self._not_ready(f"not ready after {self.ready_timeout:g}s")
             time.sleep(_POLL)
 
@@ -312,7 +313,7 @@ class Proc:
         ``TimeoutError`` after ``timeout`` seconds.
         """
         regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
+        deadline = realtime.monotonic() + timeout
         with self._cond:
             while True:
                 first = self._total - len(self._lines)
@@ -325,7 +326,7 @@ class Proc:
                     raise ProcessExited(
                         f"{self.argv[0]} (pid {self.pid}) exited before printing {pattern!r}"
                     )
-                left = deadline - time.monotonic()
+                left = deadline - realtime.monotonic()
                 if left <= 0:
                     raise TimeoutError(f"no output line matching {pattern!r} within {timeout:g}s")
                 self._cond.wait(min(left, 0.1))
@@ -524,11 +525,11 @@ class HardKill:
                     proc.kill()
         survivors: list[int] = []
         for pgid in self._groups:
-            deadline = time.monotonic() + 5.0
+            deadline = realtime.monotonic() + 5.0
             while members := group_members(pgid):  # the group exists, so its id is ours
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(pgid, signal.SIGKILL)
-                if time.monotonic() >= deadline:
+                if realtime.monotonic() >= deadline:
                     survivors += members
                     break
                 time.sleep(_POLL)

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from testvet.harness import realtime
+
 T = TypeVar("T")
 
 _MISSING = object()
@@ -36,7 +38,7 @@ def eventually(
     """
     if timeout <= 0 or interval <= 0:
         raise ValueError("eventually: timeout and interval must be positive")
-    start = time.monotonic()
+    start = realtime.monotonic()
     deadline = start + timeout
     attempts = 0
     last: object = _MISSING
@@ -52,7 +54,7 @@ def eventually(
             if value:
                 return value
             last, last_error = value, None
-        now = time.monotonic()
+        now = realtime.monotonic()
         if now >= deadline:
             break
         time.sleep(min(interval, deadline - now))
@@ -63,5 +65,5 @@ def eventually(
     )
     raise EventuallyTimeout(
         f"eventually: {_describe(condition, description)} did not hold within {timeout:g}s "
-        f"({attempts} attempts, {time.monotonic() - start:.2f}s); {observed}"
+        f"({attempts} attempts, {realtime.monotonic() - start:.2f}s); {observed}"
     )
