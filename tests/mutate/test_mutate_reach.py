@@ -64,6 +64,20 @@ def test_narrowed_mutants_are_still_judged_correctly(audited: Any) -> None:
     )
 
 
+def test_a_continuation_line_of_a_statement_counts_as_run_with_its_statement(
+    audited: Any,
+) -> None:
+    audit, mutants, _, _ = audited
+    # `"+",` on line 33 of a multi-line `if token in [...]` has no line event of its own
+    # (the list is one constant, loaded on line 32): the tests that ran the statement
+    # run it, not test_no_token_is_no_sign, which returns before it
+    for line in (33, 34):
+        mutant = f"reach.grade:is_sign#const-str-empty@{line}:8"
+        assert mutants[mutant]["tests"] == [TESTS + "test_signs"]
+        statuses = {m.id: (m.status, m.killed_by) for m in audit.mutation.mutants}
+        assert statuses[mutant] == (MutantStatus.KILLED, TESTS + "test_signs")
+
+
 def test_workers_run_a_test_packages_setup_module(audited: Any) -> None:
     audit = audited[0]
     # test_ready passes only after tests/__init__.py's setup_module: had the workers

@@ -36,6 +36,11 @@ class MutantSpec:
     source: str
     #: Last line of the mutated expression (operator mutants; 0: just ``line``).
     end_line: int = 0
+    #: First line of the statement that holds it (operator mutants; 0: ``line``). A
+    #: test that ran that statement ran it: a continuation line of a multi-line statement
+    #: may see no line event of its own (Python folds a list of constants into one
+    #: constant, loaded on the statement's first line).
+    stmt_line: int = 0
 
 
 # --------------------------------------------------------------------------- helpers
@@ -353,6 +358,20 @@ def _expr_mutations(node: ast.AST) -> Iterator[tuple[str, ast.AST, str]]:
 _COMPOUND = (ast.Compare, ast.BoolOp, ast.BinOp, ast.UnaryOp)
 
 
+def _statement_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[int, int]:
+    """id of each node of the body -> the first line of the innermost statement holding it
+    (the node itself, for a statement)."""
+    lines: dict[int, int] = {}
+    stack: list[tuple[ast.AST, int]] = [(child, child.lineno) for child in node.body]
+    while stack:
+        child, line = stack.pop()
+        if isinstance(child, ast.stmt):
+            line = child.lineno
+        lines[id(child)] = line
+        stack.extend((grandchild, line) for grandchild in ast.iter_child_nodes(child))
+    return lines
+
+
 def operator_mutants(fn: FunctionSource, function_id: str, path: str) -> list[MutantSpec]:
     """One mutant per applicable operator site of the function's own body."""
     skip = _skipped_subtrees(fn)
@@ -361,6 +380,7 @@ def operator_mutants(fn: FunctionSource, function_id: str, path: str) -> list[Mu
     def_line = fn.def_line
     specs: list[MutantSpec] = []
     seen: dict[str, int] = {}
+    statement = _statement_lines(fn.node)
     for node in nodes:
         for operator, target, text in _expr_mutations(node):
             span = Span.of(target)
@@ -384,6 +404,7 @@ def operator_mutants(fn: FunctionSource, function_id: str, path: str) -> list[Mu
                     diff=f"- {old}\n+ {new}",
                     source=source,
                     end_line=span.end_line,
+                    stmt_line=statement.get(id(target), span.line),
                 )
             )
     return specs

@@ -3,7 +3,8 @@
 The instrumented run records coverage.py contexts when operator mutation is on: the
 lines each test's *call* phase executed under its node id, everything else (imports,
 fixture setup and teardown) under the empty context. A test whose call never executes
-any line of a mutated expression cannot tell the mutant from the original, so the
+any line of a mutated expression (from the first line of its statement: a continuation
+line may have no line event of its own) cannot tell the mutant from the original, so the
 mutant runs only the covering tests that do; nothing runs when none does. Lines also
 executed outside any test's call (a fixture, import time) keep the function's whole
 list: state built there may reach every later test.
@@ -84,7 +85,7 @@ def narrow(
         unknown = {t for t in target.tests if t not in contexts}
         for spec in operator:
             seen: set[str] = set()
-            for line in range(spec.line, max(spec.line, spec.end_line) + 1):
+            for line in range(spec.stmt_line or spec.line, max(spec.line, spec.end_line) + 1):
                 seen.update(lines.get(line, ()))
             if judged_at_import and IMPORT_CONTEXT not in seen:
                 clear.add(spec.id)

@@ -1,6 +1,6 @@
 import pytest
 
-from reach.grade import grade, ready_value, table
+from reach.grade import grade, is_sign, ready_value, table
 
 
 @pytest.fixture
@@ -23,3 +23,13 @@ def test_table(sizes):
 
 def test_ready():
     assert ready_value() == 2
+
+
+def test_signs():
+    assert is_sign("+")
+    assert is_sign("-")
+    assert not is_sign("x")
+
+
+def test_no_token_is_no_sign():
+    assert not is_sign("")

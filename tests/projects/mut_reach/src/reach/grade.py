@@ -23,3 +23,15 @@ def ready_value() -> int:
 
 def mark_ready() -> None:
     _STATE["ready"] = 1
+
+
+def is_sign(token: str) -> bool:
+    """Its list of constants is one constant on the statement's first line."""
+    if not token:
+        return False
+    if token in [
+        "+",
+        "-",
+    ]:
+        return True
+    return False
