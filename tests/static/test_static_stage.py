@@ -210,3 +210,32 @@ def test_fallback_follows_pytest_testpaths_and_norecursedirs(tmp_path: Path) -> 
         },
     )
     assert _run(root, tmp_path) == [("testing/test_a.py", "TV101")]
+
+
+def test_doctest_modules_make_no_module_a_test_file(tmp_path: Path) -> None:
+    """intervaltree: under ``--doctest-modules`` pytest collects every module, but only
+    for its doctests; a ``test_*`` helper in a module that is no test file by name was
+    judged a test (a false TV106) and counted as a test file."""
+    from testvet.core import run_audit
+
+    root = tmp_path / "project"
+    returns = "from pkg.core import double\n\n\ndef test_build():\n    return double(2)\n"
+    _write(
+        root,
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["--doctest-modules"]\n',
+            "pkg/__init__.py": "",
+            "pkg/core.py": 'def double(x):\n    """\n    >>> double(2)\n    4\n    """\n'
+            "    return 2 * x\n\n\ndef test_like():\n    return 1\n",
+            "tests/helpers.py": returns,  # a benchmark's helper, never collected
+            "tests/test_core.py": returns.replace("test_build", "test_returns"),
+        },
+    )
+    audit = run_audit(AuditOptions(path=root, output_dir=tmp_path / "out", static_only=True))
+    assert [(f.path, f.tests) for f in audit.inventory.files] == [
+        ("pkg/core.py", 1),  # its doctest
+        ("tests/test_core.py", 1),
+    ]
+    assert [(f.code, f.test) for f in audit.findings] == [
+        ("TV106", "tests/test_core.py::test_returns")
+    ]

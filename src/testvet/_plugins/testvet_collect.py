@@ -23,6 +23,11 @@ _ROOT = "TESTVET_COLLECT_ROOT"
 _MAX_TEXT = 4000
 
 
+#: pytest's collectors of doctests (``--doctest-modules`` makes one of every module, test
+#: file or not; ``--doctest-glob`` of text files): no test module by themselves.
+_DOCTEST_COLLECTORS = frozenset({"DoctestModule", "DoctestTextfile"})
+
+
 class _Recorder:
     def __init__(self, out: Path, root: Path) -> None:
         self.out = out
@@ -55,7 +60,8 @@ class _Recorder:
         path = _path_of(collector)
         if isinstance(collector, pytest.File) and path is not None and path.name != "__init__.py":
             rel = self.rel(path)
-            self.files.append(rel)
+            if type(collector).__name__ not in _DOCTEST_COLLECTORS:
+                self.files.append(rel)  # a doctest file counts by its items only
             self.progress.write(rel + "\n")
             self.progress.flush()
 
