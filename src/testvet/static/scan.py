@@ -218,7 +218,8 @@ class TestScan:
             inner = replace(st, conditional=st.conditional or not truthy, loop=True)
             body = self.block(stmt.body, inner)
             self.block(stmt.orelse, replace(st, conditional=True))
-            return Flow(checks=head or (body.checks and truthy))
+            searched = self.block_fails(stmt.orelse)  # passes only by a break
+            return Flow(checks=head or (body.checks and truthy) or searched)
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             return self.try_(stmt, st)  # type: ignore[arg-type]
         if isinstance(stmt, ast.With | ast.AsyncWith):
@@ -385,7 +386,10 @@ class TestScan:
         inner = replace(st, conditional=st.conditional or not nonempty, loop=True)
         body = self.block(stmt.body, inner)
         self.block(stmt.orelse, replace(st, conditional=True))
-        return Flow(checks=head or (body.checks and nonempty))
+        # A search loop whose ``else`` fails (it runs when no ``break`` ran, on an empty
+        # iterable too): the test passes only by finding what it looks for.
+        searched = self.block_fails(stmt.orelse)
+        return Flow(checks=head or (body.checks and nonempty) or searched)
 
     def try_(self, stmt: ast.Try, st: State) -> Flow:
         handlers = stmt.handlers

@@ -16,6 +16,33 @@ def test_check_in_loop_over_result():  # expect: TV102
         assert item.valid
 
 
+def test_search_loop_whose_else_fails():
+    # the else runs when no item breaks out, an empty result included: a check
+    for item in items():
+        if item.valid:
+            break
+    else:
+        raise AssertionError("no valid item")
+
+
+def test_search_loop_in_a_branch(flag):
+    if flag:
+        assert parse("a") == "a"
+    else:
+        while items():
+            if parse("b"):
+                break
+        else:
+            pytest.fail("never parsed")
+
+
+def test_loop_whose_else_only_logs():  # expect: TV102
+    for item in items():
+        assert item.valid
+    else:
+        print("done")
+
+
 def test_both_branches_check(flag):
     if flag:
         assert parse("a") == "a"
