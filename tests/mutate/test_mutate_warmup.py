@@ -32,3 +32,14 @@ def test_a_suite_that_does_not_use_freezegun_does_not_import_it(
         monkeypatch.delitem(sys.modules, name)
     plugin.warmup.warm_freezegun()
     assert "freezegun" not in sys.modules
+
+
+def test_freezegun_audited_itself_gets_no_warm_up(
+    plugin: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # its unmutated code would fill the cache that its mutants must build
+    monkeypatch.setattr(freezegun.api, "_GLOBAL_MODULES_CACHE", {})
+    plugin.warmup.warm_freezegun([freezegun.api.__file__])
+    assert freezegun.api._GLOBAL_MODULES_CACHE == {}
+    plugin.warmup.warm_freezegun(["/elsewhere/project/clock.py"])
+    assert __name__ in freezegun.api._GLOBAL_MODULES_CACHE

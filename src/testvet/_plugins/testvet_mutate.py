@@ -431,7 +431,7 @@ class _Engine:
                     packages[id(node)] = node
         for package in packages.values():
             warmup.skip_empty_package_setup(package)
-        warmup.warm_freezegun()
+        warmup.warm_freezegun([function["path"] for function in self.jobs["functions"]])
         # Every worker would set these the same way.
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPROF):
             with contextlib.suppress(ValueError, OSError):

@@ -6,21 +6,27 @@ Part of the ``testvet_mutate`` plugin. Standalone: stdlib and pytest only.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+from collections.abc import Collection
 from typing import Any
 
 
-def warm_freezegun() -> None:
+def warm_freezegun(mutated: Collection[str] = ()) -> None:
     """Fill freezegun's per-process cache once, if the tests imported it.
 
     Its first ``freeze_time`` in a process looks at every attribute of every loaded
     module for datetime references and caches what it found (later ones only check the
     modules' attribute names): tens of milliseconds, which every worker whose tests
     freeze time would pay again. One freeze and thaw here fills the cache, through the
-    public API, the same way."""
+    public API, the same way. Not when freezegun is the audited code (a file of
+    ``mutated``): its unmutated functions would fill the cache its mutants must build."""
     freezegun = sys.modules.get("freezegun")
     freeze_time = getattr(freezegun, "freeze_time", None)
     if freeze_time is None:
+        return
+    home = os.path.dirname(os.path.realpath(getattr(freezegun, "__file__", None) or ""))
+    if home and any(os.path.realpath(path).startswith(home + os.sep) for path in mutated):
         return
     with contextlib.suppress(Exception):
         freezer = freeze_time("2000-01-01")
