@@ -337,3 +337,34 @@ def test_a_top_level_module_gets_its_doctests_from_the_root(
     found = layout.discover(tmp_path)
     assert found.test_paths == (".",)
     assert [m.name for m in found.modules] == ["bench", "pkg"]
+
+
+@pytest.mark.parametrize(
+    ("addopts", "expected"),
+    [
+        ('["--doctest-glob=README.md"]', ("tests", "README.md")),
+        ('["--doctest-glob", "*.rst"]', ("tests", "docs/guide.rst")),
+        ('["-q"]', ("tests", "docs/test_usage.txt")),  # pytest's default glob, test*.txt
+    ],
+)
+def test_doctest_text_files_outside_the_tests_are_collected_as_plain_pytest_would(
+    tmp_path: Path, addopts: str, expected: tuple[str, ...], tree_writer: TreeWriter
+) -> None:
+    """intervaltree: no ``testpaths``, plain ``pytest`` at the root runs the README's
+    doctests; testvet ran only ``tests/``, and called code checked there pseudo-tested."""
+    tree_writer(
+        tmp_path,
+        {
+            "pyproject.toml": f"[tool.pytest.ini_options]\naddopts = {addopts}\n",
+            "pkg/__init__.py": "",
+            "tests/test_a.py": "",
+            "tests/test_more.txt": "",  # collected with tests/ anyway
+            "README.md": "",
+            "docs/guide.rst": "",
+            "docs/test_usage.txt": "",
+            ".venv/README.md": "",
+            "node_modules/x/test_y.txt": "",
+        },
+    )
+    found = layout.discover(tmp_path)
+    assert found.test_paths == expected

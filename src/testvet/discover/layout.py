@@ -14,8 +14,10 @@ Rules, in order (the first that gives an answer wins):
 
 from __future__ import annotations
 
+import fnmatch
+import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,16 +162,44 @@ def test_paths(
             return tuple(dict.fromkeys(existing))
     for name in ("tests", "test"):
         if (root / name).is_dir():
-            # Plain ``pytest`` collects from the root: under ``--doctest-modules`` that
-            # includes the doctests of the code.
-            if "--doctest-modules" not in (ini_option(root, pyproject, "addopts") or ()):
-                return (name,)
+            # Plain ``pytest`` collects from the root: the text files its doctest globs
+            # match, and under ``--doctest-modules`` the doctests of the code.
+            addopts = ini_option(root, pyproject, "addopts") or ()
+            texts = doctest_text_files(root, addopts, skip=name)
+            if "--doctest-modules" not in addopts:
+                return (name, *texts)
             if any((root / c).is_file() for c in code):
                 # A module file named on pytest's command line is collected as a test
                 # module whatever its name; from the root it gives only its doctests.
                 return (".",)
-            return (name, *(c for c in code if (root / c).exists()))
+            return (name, *(c for c in code if (root / c).exists()), *texts)
     return (".",)
+
+
+#: pytest's ``--doctest-glob`` when none is given.
+DEFAULT_DOCTEST_GLOB = "test*.txt"
+
+
+def doctest_text_files(root: Path, addopts: Sequence[str], skip: str) -> tuple[str, ...]:
+    """The text files plain ``pytest`` at ``root`` collects as doctests (their names
+    match a ``--doctest-glob``, ``test*.txt`` by default; ``README.md`` is common),
+    outside the directory ``skip`` that is collected anyway."""
+    patterns = [a.split("=", 1)[1] for a in addopts if a.startswith("--doctest-glob=")]
+    patterns += [b for a, b in itertools.pairwise(addopts) if a == "--doctest-glob"]
+    patterns = patterns or [DEFAULT_DOCTEST_GLOB]
+    found = []
+    for here, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(
+            d
+            for d in subdirs
+            if not d.startswith(".") and d not in SKIP_DIRS and not d.endswith(".egg-info")
+        )
+        if here == str(root):
+            subdirs[:] = [d for d in subdirs if d != skip]
+        for file in sorted(files):
+            if not file.endswith(".py") and any(fnmatch.fnmatch(file, p) for p in patterns):
+                found.append(Path(here, file).relative_to(root).as_posix())
+    return tuple(found)
 
 
 def _walk(directory: Path) -> Iterator[Path]:
