@@ -149,22 +149,42 @@ def test_tests_pytest_never_ran_are_listed_and_fail_the_audit(
     assert report["run"]["stopped"] == reason
 
 
-def test_a_coverage_plugin_only_the_project_can_import_is_left_out_of_the_analysis(
+#: A coverage.py plugin like covdefaults: it excludes lines marked for another platform.
+COVPLUG = (
+    "class _Exclude:\n"
+    "    def configure(self, config):\n"
+    '        lines = list(config.get_option("report:exclude_lines") or [])\n'
+    '        config.set_option("report:exclude_lines", [*lines, "# pragma: win32 cover"])\n'
+    "\n\n"
+    "def coverage_init(reg, options):\n"
+    "    reg.add_configurer(_Exclude())\n"
+)
+WIN32 = (
+    "import sys\n\n\ndef inc(x):\n"
+    '    if sys.platform == "win32":  # pragma: win32 cover\n'
+    "        return x + 2\n"
+    "    return x + 1\n"
+)
+
+
+def test_a_coverage_plugin_only_the_project_can_import_makes_the_report_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """covdefaults, installed in the project's environment (filelock, platformdirs): the
-    child measures with it; testvet's own interpreter, analysing the data, cannot load
-    it. The analysis goes on without it, and the run says so."""
+    """covdefaults, installed in the project's environment (pycodestyle, filelock): the
+    child measures with it; testvet's own interpreter cannot load it, so the project's
+    interpreter makes the report, with the lines the plugin excludes left out (without
+    them pycodestyle's coverage was lower than coverage.py's, and failed a 100% floor)."""
     root = _project(
         tmp_path / "p",
-        INC,
+        WIN32,
         {"test_inc.py": TEST_INC},
         '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
-        '[tool.coverage.run]\nplugins = ["covplug"]\n',
+        '[tool.coverage.run]\nplugins = ["covplug"]\n\n'
+        "[tool.testvet.coverage]\nfail_under = 100\n",
     )
     site = tmp_path / "site"  # the project's environment, not testvet's
     site.mkdir()
-    (site / "covplug.py").write_text("def coverage_init(reg, options):\n    pass\n")
+    (site / "covplug.py").write_text(COVPLUG)
     monkeypatch.setenv("PYTHONPATH", str(site))
     out = tmp_path / "o"
 
@@ -173,8 +193,36 @@ def test_a_coverage_plugin_only_the_project_can_import_is_left_out_of_the_analys
     assert code == ExitCode.OK
     run = json.loads((out / "report.json").read_text())["run"]
     assert [t["outcome"] for t in run["tests"]] == ["passed"]
-    assert run["coverage"]["percent"] == 100.0
-    (note,) = run["notes"]
+    assert run["coverage"]["percent"] == 100.0  # the win32 branch excluded
+    assert run["notes"] == []
+
+
+def test_a_coverage_plugin_no_interpreter_of_the_analysis_loads_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """When the project's interpreter cannot make the report either, the analysis goes
+    on without the plugin and says so."""
+    import coverage
+
+    from testvet.run import covdata
+
+    root = _project(tmp_path / "p", WIN32, {}, '\n[tool.coverage.run]\nplugins = ["covplug"]\n')
+    data = tmp_path / ".coverage"
+    cov = coverage.Coverage(data_file=str(data), config_file=False)
+    cov.start()
+    exec(
+        compile(
+            (root / "pkg" / "__init__.py").read_text(), str(root / "pkg" / "__init__.py"), "exec"
+        ),
+        {},
+    )
+    cov.stop()
+    cov.save()
+    files = [str(root / "pkg" / "__init__.py")]
+    report, notes = covdata._report(data, tmp_path / "r.json", root, files, "/nowhere/python")
+    (entry,) = report["files"].values()
+    assert entry["summary"]["excluded_lines"] == 0  # the plugin's exclusion is missing
+    (note,) = notes
     assert note.startswith("coverage plugin covplug: cannot be loaded by testvet's interpreter")
 
 

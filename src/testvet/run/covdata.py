@@ -9,6 +9,7 @@ for rotten-green tests.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from testvet import globs
 from testvet.errors import ConfigError
 from testvet.model import CoverageData, FileCoverage
 from testvet.run.scope import Scope
+from testvet.subproc import child_env
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,55 @@ def combine(parts: Sequence[Path], target: Path) -> None:
     cov.save()
 
 
+#: Runs in the project's interpreter: ``_report``'s work, with its arguments in a JSON file.
+_REPORT_THERE = """\
+import json, sys
+import coverage
+args = json.load(open(sys.argv[1], encoding="utf-8"))
+sys.path.insert(0, args["root"])  # a plugin that is a module of the project
+cov = coverage.Coverage(data_file=args["data"], config_file=args["config"], messages=False)
+cov.set_option("report:skip_covered", False)
+cov.set_option("report:skip_empty", False)
+cov.load()
+cov.json_report(morfs=args["files"], outfile=args["out"], ignore_errors=True, omit=[], include=[])
+"""
+
+
+def _report_there(
+    python: str, data_file: Path, json_path: Path, root: Path, files: list[str]
+) -> dict[str, Any] | None:
+    """``_report`` in the project's interpreter, where a plugin of its coverage.py
+    configuration is installed; None when that fails too."""
+    args = json_path.with_suffix(".args.json")
+    config = config_file(root)
+    given = {"root": str(root), "data": str(data_file), "config": config, "files": files}
+    args.write_text(json.dumps({**given, "out": str(json_path)}), encoding="utf-8")
+    json_path.unlink(missing_ok=True)
+    try:
+        subprocess.run(
+            [python, "-c", _REPORT_THERE, str(args)],
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=600,
+            check=True,
+        )
+        loaded: dict[str, Any] = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return loaded
+
+
 def _report(
-    data_file: Path, json_path: Path, root: Path, files: list[str]
+    data_file: Path, json_path: Path, root: Path, files: list[str], python: str | None = None
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """coverage.py's JSON report of ``files`` with the project's configuration, and notes.
 
     A plugin that configuration names may be importable only in the project's
-    environment (covdefaults): the child measured with it, and the analysis here goes on
-    without it (the exclusions it adds are then not applied)."""
+    environment (covdefaults, with its exclusions): the report is then made by
+    ``python``, the project's interpreter; when that fails too, the analysis here goes
+    on without the plugin (the exclusions it adds are then not applied)."""
     if not files:
         return {"files": {}}, ()
     last: Exception | None = None
@@ -139,6 +182,9 @@ def _report(
                 if not plugins:
                     message = f"coverage data {data_file}: cannot be analysed ({exc})"
                     raise ConfigError(message) from exc
+                there = _report_there(python, data_file, json_path, root, files) if python else None
+                if there is not None:
+                    return there, tuple(notes)
                 plugins = False
                 notes.append(
                     f"coverage plugin {exc.name or exc}: cannot be loaded by testvet's "
@@ -179,6 +225,7 @@ def analyze(
     json_path: Path,
     source: str = "measured",
     data_label: str | None = None,
+    python: str | None = None,
 ) -> Analysis:
     """Analyse ``data_file``: project files (minus ``omit``) and test files.
 
@@ -197,7 +244,7 @@ def analyze(
             test_executed[rel] = frozenset(raw.lines(name) or ())
         elif scope.is_project(path) and not any(globs.matches(g, rel) for g in omit):
             project.append(name)
-    report, notes = _report(data_file, json_path, scope.root, project)
+    report, notes = _report(data_file, json_path, scope.root, project, python)
     files: list[FileCoverage] = []
     numbers: dict[str, tuple[int, int]] = {}
     gaps: dict[str, tuple[FunctionGap, ...]] = {}

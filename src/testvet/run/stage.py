@@ -177,6 +177,7 @@ def _coverage(
     run_dir: Path,
     suite: SuiteRun,
     imported: Path | None,
+    python: str,
 ) -> covdata.Analysis | None:
     parts = [*suite.coverage_files, *([imported] if imported else [])]
     if not parts:
@@ -191,6 +192,7 @@ def _coverage(
         run_dir / "coverage.json",
         source="file" if user is not None else "measured",
         data_label=str(user) if user is not None else str(combined),
+        python=python,
     )
 
 
@@ -211,7 +213,7 @@ def execute(
     wrote = treewatch.changes(tree_before, treewatch.entries(scope.root, skip=[output]))
     ran = len(suite.results)
     ctx.progress("run", ran, ran)  # done, also when there was nothing to run (0 of 0)
-    analysis = _coverage(audit, ctx, scope, run_dir, suite, imported)
+    analysis = _coverage(audit, ctx, scope, run_dir, suite, imported, spec.command[0])
     reached = {fid for r in suite.results for fid in r.reached}
     known = {fid: where for fid, where in suite.functions.items() if fid in reached}
     result = RunResult(
