@@ -18,8 +18,9 @@ from testvet.mutate.source import FunctionSource, ModuleSource
 
 #: CPU seconds added to every per-mutant budget (fork, fixture setup).
 TIMEOUT_SLACK = 1.0
-#: Tests that ran after a function's only covering test and reached its module, that its
-#: mutants face too (``_ModuleTests.later``).
+#: Tests that ran after a function's only covering test (or after the last covering test
+#: of a function that returns nothing) and reached its module, that its mutants face too
+#: (``_ModuleTests.later``).
 LATER_TESTS = 10
 
 
@@ -115,19 +116,25 @@ class _ModuleTests:
             for module in {fid.split(":", 1)[0] for fid in result.reached}:
                 self.by_module[module].append((index, result.nodeid))
 
-    def later(self, info: FunctionInfo, tests: tuple[str, ...]) -> tuple[str, ...]:
-        """For a function only one test reached: the next ``LATER_TESTS`` passing tests
-        after that one that reached its module.
+    def later(
+        self, info: FunctionInfo, tests: tuple[str, ...], procedure: bool = False
+    ) -> tuple[str, ...]:
+        """For a function only one test reached, or a ``procedure`` (it returns nothing)
+        that several reached: the next ``LATER_TESTS`` passing tests after the last of
+        them (in the run's order) that reached its module.
 
         What a function builds once — a singleton created on first use, the result of an
         ``lru_cache``d factory — is built by the first test that asks for it; later tests
-        use it without reaching the function. In the suite, a mutant's broken object
-        fails them; in a fresh worker only its covering test would run, and the mutant
+        use it without reaching the function. What a procedure undoes — a teardown that
+        unfreezes the clock, a ``stop`` that unpatches — leaks into later tests when a
+        mutant does not undo it (freezegun's ``tearDown``). In the suite, such a mutant
+        fails those tests; in a fresh worker only its covering tests would run, and it
         would wrongly survive."""
-        if len(tests) != 1 or tests[0] not in self.position:
+        ran = [self.position[t] for t in tests if t in self.position]
+        if not ran or (len(tests) != 1 and not procedure):
             return ()
         mine = self.by_module.get(info.module, [])
-        start = bisect.bisect_right(mine, self.position[tests[0]], key=lambda entry: entry[0])
+        start = bisect.bisect_right(mine, max(ran), key=lambda entry: entry[0])
         return tuple(nodeid for _, nodeid in mine[start : start + LATER_TESTS])
 
 
@@ -173,7 +180,8 @@ def build(root: Path, run: RunResult, config: MutationConfig, mode: str) -> Plan
         if not mutants:
             skip("nothing to mutate")
             continue
-        later = module_tests.later(info, tests)
+        procedure = any(m.operator == "empty-body" for m in mutants)
+        later = module_tests.later(info, tests, procedure)
         total = sum(durations[t] for t in (*tests, *later))
         timeout = config.timeout_factor * total + TIMEOUT_SLACK
         plan.targets.append(
