@@ -783,9 +783,8 @@ class _Engine:
             again = {**run.job, "failed_before": error or "failed"}
             self.extra.append((again, None, None, run.spec[3]))
             return
-        self.bad_tests[control] = (
-            f"{control} fails on the unmodified code when run alone ({status})"
-        )
+        how = {"timeout": "runs out of time", "crashed": "crashes"}.get(status, "fails")
+        self.bad_tests[control] = f"{control} {how} on the unmodified code when run alone"
         if status == "killed":
             _send(
                 self.out,
