@@ -298,3 +298,53 @@ def test_a_test_module_skipped_while_importing_is_listed_as_skipped(tmp_path: Pa
     skipped = tests["tests/test_b.py"]
     assert skipped["outcome"] == "skipped"
     assert "no_such_backend_module" in skipped["message"]
+
+
+#: Objects that raise from any attribute look-up: pyasn1's ``noValue`` sentinel (a class
+#: attribute), werkzeug's LocalProxy (``__class__`` too), and a cached function.
+FOREIGN = """import functools
+
+
+class Schema:
+    def __getattr__(self, attr):
+        raise ValueError(f"attempted {attr!r} on a schema object")
+
+
+class Record:
+    spec = Schema()
+
+
+class _Proxy:
+    def __getattribute__(self, name):
+        raise RuntimeError("working outside of the context")
+
+
+current = _Proxy()
+
+
+@functools.lru_cache(maxsize=None)
+def double(x):
+    return 2 * x
+"""
+TEST_DOUBLE = "from pkg import double\n\n\ndef test_1():\n    assert double(1) == 2\n\n\n"
+
+
+def test_project_objects_that_raise_from_any_attribute_do_not_stop_the_run(
+    tmp_path: Path,
+) -> None:
+    """pyasn1: looking for the project's cached functions read ``__func__`` of a class
+    attribute, whose ``__getattr__`` raised a project error: pytest's INTERNALERROR
+    ended the run at its first test, which was called crashed."""
+    tests = TEST_DOUBLE + "def test_2():\n    assert double(1) == 2  # a cache hit\n"
+    root = _project(tmp_path / "p", FOREIGN, {"test_double.py": tests})
+    out = tmp_path / "o"
+
+    code = main(["audit", str(root), "--mutation", "off", "-f", "json", "-o", str(out)])
+
+    assert code == ExitCode.OK
+    run = json.loads((out / "report.json").read_text())["run"]
+    assert [(t["outcome"], t["reached"]) for t in run["tests"]] == [
+        ("passed", ["pkg:double"]),
+        ("passed", ["pkg:double"]),  # the cached function is still found
+    ]
+    assert run["stopped"] is None

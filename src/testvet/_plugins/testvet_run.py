@@ -103,13 +103,19 @@ class _Memoized:
         index = {(e[0], e[1]): i for i, e in enumerate(registry.entries)}
         self.wrappers: list[tuple[Any, int]] = []
         for module in list(sys.modules.values()):
-            name = getattr(module, "__name__", None)
-            file = getattr(module, "__file__", None)
-            if not isinstance(file, str) or not scope(file):
+            try:  # a lazy module or a proxy in sys.modules may raise anything
+                name = getattr(module, "__name__", None)
+                file = getattr(module, "__file__", None)
+                if not isinstance(file, str) or not scope(file):
+                    continue
+                members = _members(module, name)
+            except Exception:
                 continue
-            for value in _members(module, name):
-                if isinstance(value, _CACHE_WRAPPER):
-                    wrapped = getattr(value, "__wrapped__", None)
+            for value in members:
+                # ``type()``, not ``isinstance``: that reads ``__class__``, which a proxy
+                # (werkzeug's LocalProxy) or a sentinel (pyasn1's noValue) may raise from
+                if issubclass(type(value), _CACHE_WRAPPER):
+                    wrapped = value.__wrapped__
                     key = (
                         getattr(wrapped, "__module__", None),
                         getattr(wrapped, "__qualname__", None),
@@ -189,15 +195,19 @@ class _FixedPorts:
 
 
 def _members(module: Any, name: Any) -> list[Any]:
-    """A module's attributes, and those of the classes it defines."""
+    """A module's attributes, and those of the classes it defines (looked at without
+    calling any of their code: the objects may be anything)."""
     try:
         values = list(vars(module).values())
     except TypeError:
         return []
     for value in list(values):
-        if isinstance(value, type) and getattr(value, "__module__", None) == name:
-            for member in vars(value).values():  # a staticmethod holds the wrapper
-                values.append(getattr(member, "__func__", member))
+        if not issubclass(type(value), type) or vars(value).get("__module__") != name:
+            continue
+        for member in vars(value).values():
+            if issubclass(type(member), (staticmethod, classmethod)):
+                member = member.__func__  # a staticmethod holds the wrapper
+            values.append(member)
     return values
 
 
