@@ -262,6 +262,16 @@ class _Engine:
         self.orphans = procs.Orphans()
         #: RLIMIT_DATA of a worker: the warm process's data + ``memory_mb`` (set in ``run``).
         self.data_limit = 0
+        #: whether any worker has reported; canary runs (``_canaries``) asked for, still
+        #: out, whether one reported, how one ended without reporting; why no worker can
+        #: run the suite (then nothing more runs); runs to start before any other
+        self.reported = False
+        self.canaries_asked = False
+        self.canaries = 0
+        self.canary_reported = False
+        self.canary_crash = ""
+        self.unrunnable = ""
+        self.urgent: list[Any] = []
 
     def run(self) -> None:
         marks = [("go", time.process_time(), clock.monotonic())]
@@ -324,11 +334,14 @@ class _Engine:
         """Run ``queue`` (and what finishing workers add to ``self.extra``) to the end.
         ``controls``: once the queue is empty, idle workers check the killing tests
         found so far, so the controls overlap with the last, longest mutants."""
-        while queue or running or self.extra:
+        while queue or running or self.extra or self.urgent:
+            queue[:0] = self.urgent
             queue += self.extra
-            self.extra = []
+            self.urgent, self.extra = [], []
             if controls and not queue and _busy(running) < self.workers:
                 queue += self._control_jobs()
+            if self.unrunnable:
+                queue.clear()
             while queue and _busy(running) < self.workers:
                 spec = self._resolve(queue.pop(0))
                 if spec is not None:
@@ -350,6 +363,50 @@ class _Engine:
             }
             _freeze()  # the new code objects: never traversed by a worker's collector
         return prepared.get(entry.job["id"])
+
+    def _canaries(self) -> list[Any]:
+        """Control runs of the two fastest tests, asked for when a worker ends without
+        reporting before any has reported: a suite whose tests cannot run in a forked
+        worker at all (filelock's conftest ends any fork child that reaches pytest's
+        reports) would have every mutant ``crashed``, counted as detected; when both end
+        without reporting too, no mutant is judged (``_canary``)."""
+        fastest = sorted(
+            (item for item in self.listed if item is not None),
+            key=lambda item: (self.budgets.get(item.nodeid, 0.0), item.nodeid),
+        )[:2]
+        self.canaries = len(fastest)
+        return [
+            (
+                {
+                    "id": f"control:canary:{item.nodeid}",
+                    "timeout": self.budgets.get(item.nodeid, 0.0) + 1.0,
+                    "canary": item.nodeid,
+                },
+                None,
+                None,
+                [item],
+            )
+            for item in fastest
+        ]
+
+    def _canary(self, run: _Running, status: str, status_word: str) -> None:
+        self.canaries -= 1
+        if run.final is not None:
+            self.canary_reported = True  # workers can run this suite
+            if status == "survived":
+                self.passes_alone.add(run.job["canary"])
+        elif status == "crashed":
+            self.canary_crash = status_word
+        if self.canaries or self.canary_reported or not self.canary_crash:
+            return
+        self.unrunnable = (
+            f"the suite's tests cannot run in a forked mutation worker: on the unmodified "
+            f"code, the worker running {run.job['canary']} {self.canary_crash} (a conftest "
+            "that refuses forked processes?)"
+        )
+        _send(self.out, {"t": "unrunnable", "reason": self.unrunnable})
+        for function in self.jobs["functions"]:
+            self._skip(function["id"], self.unrunnable)
 
     def _controls(self, running: dict[int, _Running]) -> None:
         """Run each killing test alone on the unmodified code: a test that fails anyway
@@ -450,7 +507,7 @@ class _Engine:
         try:
             target = swap.Target(function, self.index)
         except swap.SwapError as exc:
-            self._skip(function["id"], str(exc))
+            self._skip(function["id"], f"cannot swap in memory: {exc}")
             return []
         except Exception as exc:  # importing the module failed
             self._skip(function["id"], f"cannot import: {type(exc).__name__}: {exc}"[:300])
@@ -708,6 +765,11 @@ class _Engine:
         else:
             status, reason = "crashed", status_word
         run.status = status
+        if final is not None:
+            self.reported = True
+        elif status == "crashed" and not self.reported and not self.canaries_asked:
+            self.canaries_asked = True
+            self.urgent += self._canaries()
         control_timeout = run.job.get("control_timeout")
         if control_timeout is not None:
             if status == "survived" and not self._tight(run, final):
@@ -722,6 +784,9 @@ class _Engine:
             else:  # they cannot, barely can, or a test fails alone: run again, generous
                 self.budget_too_small.add(control_timeout)
                 self.retry += self.timeouts.pop(control_timeout, [])
+            return
+        if "canary" in run.job:
+            self._canary(run, status, status_word)
             return
         batch = run.job.get("controls")
         if batch is not None:
@@ -742,11 +807,13 @@ class _Engine:
             self._result(mutant, status, killed_by, duration, reason)
         if reason in (ONE_TEST_CPU, STALLED) and not run.job.get("generous"):
             self._suspect(run, killed_by, reason)
-        if status == "killed" and killed_by in self.items:
+        if status in ("killed", "crashed") and killed_by in self.items:
+            # checked alone on the unmodified code (``_controls``): a test that fails, or
+            # crashes, there too killed nothing
             timeout = max(self.killers.get(killed_by, 0.0), float(run.job["timeout"]))
             self.killers[killed_by] = timeout
             self.kills.setdefault(killed_by, []).append(run.spec)
-            if killed_by not in self.bad_tests:
+            if status == "killed" and killed_by not in self.bad_tests:
                 learned = self.learned.setdefault(run.job.get("function", ""), [])
                 if killed_by not in learned:
                     learned.append(killed_by)
@@ -835,7 +902,7 @@ class _Engine:
 
 def _is_control(job: dict[str, Any]) -> bool:
     """A run of tests on the unmodified code."""
-    return any(key in job for key in ("control", "controls", "control_timeout"))
+    return any(key in job for key in ("control", "controls", "control_timeout", "canary"))
 
 
 def _confirming(spec: tuple[Any, ...], test: str) -> tuple[Any, ...]:

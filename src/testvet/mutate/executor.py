@@ -80,6 +80,8 @@ class Report:
     failure: str | None = None
     #: Tests that failed when run alone on the unmodified code (control runs).
     alone: tuple[Alone, ...] = ()
+    #: Why no worker can run the suite's tests (every function is in ``skipped``).
+    unrunnable: str | None = None
 
 
 def _jobs_document(
@@ -250,6 +252,7 @@ def execute(
     alone: list[Alone] = []
     skipped: dict[str, str] = {}
     failure: str | None = None
+    unrunnable: str | None = None
     ready = False
     done = False
     buffer = b""
@@ -292,6 +295,8 @@ def execute(
                 elif kind == "alone":
                     error = str(message.get("error") or "failed")
                     alone.append(Alone(message["test"], message["outcome"], error))
+                elif kind == "unrunnable":
+                    unrunnable = str(message.get("reason"))
                 elif kind == "done":
                     done = True
     finally:
@@ -302,7 +307,7 @@ def execute(
             f"mutation worker exited with status {status} before finishing"
             f"{': ' + _tail(log_path) if _tail(log_path) else ''}"
         )
-    return Report(tuple(outcomes), skipped, failure, tuple(alone))
+    return Report(tuple(outcomes), skipped, failure, tuple(alone), unrunnable)
 
 
 def _stop(proc: subprocess.Popen[bytes], at_once: bool) -> None:

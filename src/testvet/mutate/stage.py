@@ -251,6 +251,8 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
         if tree_note:
             notes.append(tree_note)
         skipped += _swap_skips(plan, report.skipped)
+        if report.unrunnable:
+            notes.append(f"no mutant was judged: {report.unrunnable}")
         for spec_id, (_, target, _) in specs.items():
             if target.info.id in report.skipped:  # reported skipped: none of its mutants
                 done.pop(spec_id, None)  # (those of lines no test runs were judged early)
@@ -469,16 +471,14 @@ def _tests_run(target: Target, narrowed: tuple[str, ...] | None) -> tuple[str, .
 
 
 def _swap_skips(plan: Plan, reasons: dict[str, str]) -> list[SkippedFunction]:
+    """The functions the warm process could not mutate, with its reasons (``cannot swap
+    in memory: …``, ``cannot import: …``, or the suite's tests cannot run in a worker)."""
     out = []
     for target in plan.targets:
         reason = reasons.get(target.info.id)
         if reason:
             info = target.info
-            out.append(
-                SkippedFunction(
-                    info.dotted, info.path, info.line, f"cannot swap in memory: {reason}"
-                )
-            )
+            out.append(SkippedFunction(info.dotted, info.path, info.line, reason))
     return out
 
 
