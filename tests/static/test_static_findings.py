@@ -299,3 +299,37 @@ def test_test_level_finding_keeps_its_fingerprint_when_the_body_changes(tmp_path
     after = _analyze(tmp_path / "after", {"tests/test_level.py": edited})
     assert [f.code for f in after] == ["TV101", "TV102", "TV114"]
     assert [f.fingerprint for f in after] == [f.fingerprint for f in before]
+
+
+# ---------------------------------------------------------------- where the checks sit
+
+CONDITIONAL_CHECKS = """\
+from pkg import parse
+
+
+def test_only_if_nothing_raises():
+    try:
+        parse("a")
+    except ValueError:
+        assert 0, "parse raised"
+
+
+def test_only_under_an_if():
+    result = parse("a")
+    if result:
+        assert result == "a"
+"""
+
+
+def test_a_check_only_in_an_except_handler_is_named_as_such(tmp_path: Path) -> None:
+    """pyasn1: 35 tests check only in the handler of a call that must not raise; the
+    finding said the checks were under an if or in a loop."""
+    found = {f.test: f.message for f in _analyze(tmp_path, {"tests/test_a.py": CONDITIONAL_CHECKS})}
+    assert found["tests/test_a.py::test_only_if_nothing_raises"] == (
+        "test_only_if_nothing_raises: every check is in an except handler, which runs only "
+        "when something raises, so the test can pass without checking anything."
+    )
+    assert found["tests/test_a.py::test_only_under_an_if"] == (
+        "test_only_under_an_if: every check is under an if, in a loop that may run zero "
+        "times or in an except handler, so the test can pass without checking anything."
+    )

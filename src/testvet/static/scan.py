@@ -123,6 +123,8 @@ class TestScan:
     nonempty_names: set[str] = field(default_factory=set)
     #: Counted checks by kind (reachable, not swallowed).
     counts: dict[str, int] = field(default_factory=dict)
+    #: Checks counted outside any ``except`` handler.
+    outside_handlers: int = 0
     trivial: list[tuple[ast.Assert, str]] = field(default_factory=list)
     reported: set[tuple[str, int]] = field(default_factory=set)
     #: (function name, owner module/object name) replaced by patch()/setattr().
@@ -186,6 +188,8 @@ class TestScan:
             return False
         key = kind.value if isinstance(kind, Kind) else kind
         self.counts[key] = self.counts.get(key, 0) + 1
+        if not st.handler:
+            self.outside_handlers += 1
         name = last_name(node.func) if isinstance(node, ast.Call) else None
         if kind in ("assert-stmt", Kind.MOCK) or (name or "").startswith("assert"):
             self.seen_check = True  # an assertion, not a probe like run(check=True)

@@ -70,11 +70,16 @@ def finish(scan: TestScan, flow: Flow, decorators: list[str]) -> None:
         return
     trivial_low(scan)
     if not flow.checks and not is_exempt:
+        where = (
+            "in an except handler, which runs only when something raises"
+            if not scan.outside_handlers
+            else "under an if, in a loop that may run zero times or in an except handler"
+        )
         scan.report(
             "TV102",
             node,
-            f"{node.name}: every check is under an if or in a loop that may run zero "
-            "times, so the test can pass without checking anything.",
+            f"{node.name}: every check is {where}, so the test can pass without "
+            "checking anything.",
             anchor=def_anchor(node),
         )
     mocks.mocked_unit(scan)
