@@ -13,6 +13,7 @@ from mutate_helpers import (
     HOSTILE_MODULES,
     HOSTILE_REACHED,
     PROJECTS,
+    audit_untouched,
     by_id,
     context,
     make_audit,
@@ -172,3 +173,15 @@ def test_processes_a_mutant_leaves_running_end_with_the_mutation_stage(
     for pid in left:  # do not leave them behind ourselves
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+@pytest.mark.slow
+def test_a_worker_writes_its_output_to_a_regular_file_as_pytest_captures_it(
+    tmp_path: Path,
+) -> None:
+    """pycodestyle: a mutant's ``os.path.isfile(True)`` looks at descriptor 1, a regular
+    file under pytest's capture; on a worker's ``/dev/null`` the mutant survived."""
+    audit = audit_untouched(PROJECTS / "mut_stdio", tmp_path / "out", mode="full")
+    assert audit.mutation is not None
+    judged = {m.id: m.status for m in audit.mutation.mutants}
+    assert judged["cfg:settings#const-bool@12:49"] is MutantStatus.KILLED

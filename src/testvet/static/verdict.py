@@ -78,8 +78,7 @@ def finish(scan: TestScan, flow: Flow, decorators: list[str]) -> None:
         scan.report(
             "TV102",
             node,
-            f"{node.name}: every check is {where}, so the test can pass without "
-            "checking anything.",
+            f"{node.name}: every check is {where}, so the test can pass without checking anything.",
             anchor=def_anchor(node),
         )
     mocks.mocked_unit(scan)
