@@ -129,8 +129,12 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     out = os.fdopen(int(os.environ["TESTVET_MUTATE_FD"]), "w", buffering=1, encoding="utf-8")
     try:
         _Engine(session, jobs, out).run()
-    finally:
+    except Exception as exc:  # the engine's own error: the audit must not take it for done
+        _send(out, {"t": "error", "reason": f"{type(exc).__name__}: {exc}"[:300]})
+        raise
+    else:
         _send(out, {"t": "done"})
+    finally:
         out.close()
     return True
 

@@ -59,17 +59,17 @@ def _candidates(obj: Any, depth: int = 0) -> list[Any]:
             continue
         if value is not None and value is not obj:
             inner.append(value)
-    closure = getattr(obj, "__closure__", None) if isinstance(obj, types.FunctionType) else None
+    closure = getattr(obj, "__closure__", None) if type(obj) is types.FunctionType else None
     for cell in closure or ():
         with contextlib.suppress(ValueError):
             if callable(cell.cell_contents):
                 inner.append(cell.cell_contents)
-    if not isinstance(obj, (type, types.ModuleType, types.FunctionType)):
+    if not issubclass(type(obj), (type, types.ModuleType, types.FunctionType)):
         # A decorator's object that keeps the function as an attribute of its own
         # (click's ``Command.callback``).
         with contextlib.suppress(Exception):
             attrs = object.__getattribute__(obj, "__dict__")
-            inner += [v for v in attrs.values() if isinstance(v, types.FunctionType)]
+            inner += [v for v in attrs.values() if type(v) is types.FunctionType]
     for value in inner:
         found += _candidates(value, depth + 1)
     return found
@@ -130,7 +130,7 @@ class Index:
         self.holders: dict[int, list[types.FunctionType]] = {}
         paths: dict[str, str] = {}
         for obj in gc.get_objects():
-            if isinstance(obj, types.FunctionType):
+            if type(obj) is types.FunctionType:
                 code = obj.__code__
                 name = code.co_filename
                 if name not in paths:
@@ -217,7 +217,7 @@ class Target:
         obj: Any = module
         for part in parts:
             names = [part]
-            if isinstance(obj, type) and part.startswith("__") and not part.endswith("__"):
+            if issubclass(type(obj), type) and part.startswith("__") and not part.endswith("__"):
                 names.insert(0, f"_{obj.__name__.lstrip('_')}{part}")  # a private method
             for name in names:
                 try:
@@ -243,15 +243,15 @@ class Target:
         obj = self._walk(module, parts)
         candidates = _candidates(obj)
         for candidate in candidates:
-            if isinstance(candidate, types.FunctionType) and _code_matches(
+            if type(candidate) is types.FunctionType and _code_matches(
                 candidate.__code__, self.filename, self.lines, self.name
             ):
                 self.live = [candidate]
                 self.original = candidate.__code__
                 return
-        if not any(isinstance(c, types.FunctionType) for c in candidates):
+        if not any(type(c) is types.FunctionType for c in candidates):
             owner = getattr(obj, "__module__", None)
-            if isinstance(obj, types.BuiltinFunctionType) and owner != self.module_name:
+            if type(obj) is types.BuiltinFunctionType and owner != self.module_name:
                 # ``from os import getuid`` in the other branch of ``if sys.platform ==``:
                 # the run reached the def in a module a test imported again.
                 raise SwapError(
@@ -272,7 +272,7 @@ class Target:
         cut = parts.index("<locals>")
         outer = self._walk(module, parts[:cut])
         for candidate in _candidates(outer):
-            if isinstance(candidate, types.FunctionType) and _find_nested(
+            if type(candidate) is types.FunctionType and _find_nested(
                 candidate.__code__, self.filename, self.lines, self.name
             ):
                 self.holder = candidate

@@ -295,6 +295,8 @@ def execute(
                 elif kind == "alone":
                     error = str(message.get("error") or "failed")
                     alone.append(Alone(message["test"], message["outcome"], error))
+                elif kind == "error":
+                    failure = f"the mutation engine failed: {message.get('reason')}"
                 elif kind == "unrunnable":
                     unrunnable = str(message.get("reason"))
                 elif kind == "done":

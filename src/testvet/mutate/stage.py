@@ -267,7 +267,10 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
             if s not in done and s not in invalid_ids and target.info.id not in report.skipped
         }
         if report.failure and missing:
-            skipped += _failed_functions(plan, missing, report.failure)
+            failed = _failed_functions(plan, missing, report.failure)
+            skipped += failed
+            one = len(failed) == 1
+            notes.append(f"{report.failure}: {len(failed)} function{'' if one else 's'} unjudged")
         if total and len(executed) < total:
             ctx.progress("mutation", total, total)
     run_seconds = time.perf_counter() - run_began if total else 0.0
