@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ from testvet.model import MutantStatus
 
 ROOT = PROJECTS / "mut_shared"
 PORTS = PROJECTS / "mut_ports"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.mark.slow
@@ -48,16 +55,22 @@ def test_a_suite_that_writes_into_its_tree_gets_one_worker(tmp_path: Path) -> No
 
 @pytest.mark.slow
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one worker anyway")
-def test_a_suite_that_binds_a_fixed_port_gets_one_worker(tmp_path: Path) -> None:
+def test_a_suite_that_binds_a_fixed_port_gets_one_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ports of this run's own: no process of an earlier run may hold them
+    port, collect_port = _free_port(), _free_port()
+    monkeypatch.setenv("PORTCHECK_PORT", str(port))
+    monkeypatch.setenv("PORTCHECK_COLLECT_PORT", str(collect_port))
     audit = run_audit(AuditOptions(path=PORTS, output_dir=tmp_path / "out", mutation="extreme"))
     assert audit.run is not None
     # not the ephemeral port (0), nor the one conftest binds while pytest collects
-    assert audit.run.ports == ("127.0.0.1:47381",)
+    assert audit.run.ports == (f"127.0.0.1:{port}",)
     assert audit.run.wrote == ()
     assert audit.mutation is not None
     assert audit.mutation.workers == 1
     assert audit.mutation.notes == (
-        "the suite binds a fixed port (127.0.0.1:47381): mutants ran one at a time, as tests "
+        f"the suite binds a fixed port (127.0.0.1:{port}): mutants ran one at a time, as tests "
         "running at once in several workers could disturb each other there (set workers "
         "to run more at once)",
     )

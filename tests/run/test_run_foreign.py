@@ -207,21 +207,17 @@ def test_a_coverage_plugin_no_interpreter_of_the_analysis_loads_is_left_out(
     from testvet.run import covdata
 
     root = _project(tmp_path / "p", WIN32, {}, '\n[tool.coverage.run]\nplugins = ["covplug"]\n')
+    source = str(root / "pkg" / "__init__.py")
     data = tmp_path / ".coverage"
-    cov = coverage.Coverage(data_file=str(data), config_file=False)
-    cov.start()
-    exec(
-        compile(
-            (root / "pkg" / "__init__.py").read_text(), str(root / "pkg" / "__init__.py"), "exec"
-        ),
-        {},
-    )
-    cov.stop()
-    cov.save()
-    files = [str(root / "pkg" / "__init__.py")]
+    # written, not measured: a tracer started here would stop the run's own
+    recorded = coverage.CoverageData(basename=str(data))
+    recorded.add_lines({source: [1, 4, 5, 7]})  # the win32 branch (line 6) never ran
+    recorded.write()
+    files = [source]
     report, notes = covdata._report(data, tmp_path / "r.json", root, files, "/nowhere/python")
     (entry,) = report["files"].values()
     assert entry["summary"]["excluded_lines"] == 0  # the plugin's exclusion is missing
+    assert entry["missing_lines"] == [6]
     (note,) = notes
     assert note.startswith("coverage plugin covplug: cannot be loaded by testvet's interpreter")
 
