@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
 import subprocess
 import sys
 import types
@@ -14,6 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl: Linux")
 
+PR_GET_PDEATHSIG = 2
 PR_GET_CHILD_SUBREAPER = 37
 
 
@@ -30,12 +32,28 @@ def _in_a_child(check: Callable[[], bool]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
+def test_the_warm_process_and_its_workers_die_with_their_parent(
+    plugin: types.ModuleType,
+) -> None:
+    procs = plugin.procs
+
+    def check() -> bool:
+        procs._PRCTL.clear()  # as in a new warm process (this one may hold it already)
+        procs.set_parent_death_signal()
+        signum = ctypes.c_int(-1)
+        procs._PRCTL[0](PR_GET_PDEATHSIG, ctypes.byref(signum))
+        return signum.value == signal.SIGKILL
+
+    assert _in_a_child(check) == 0
+
+
 def test_a_worker_becomes_the_subreaper_of_what_its_tests_start(
     plugin: types.ModuleType,
 ) -> None:
     procs = plugin.procs
 
     def check() -> bool:
+        procs._PRCTL.clear()
         procs.set_parent_death_signal()  # loads prctl, as the warm process does
         became = procs.subreaper()
         flag = ctypes.c_int(-1)
@@ -49,6 +67,7 @@ def test_orphans_know_the_children_there_were_before(plugin: types.ModuleType) -
     procs = plugin.procs
 
     def check() -> bool:
+        procs._PRCTL.clear()
         procs.set_parent_death_signal()
         sleeper = subprocess.Popen(["sleep", "30"])
         try:
