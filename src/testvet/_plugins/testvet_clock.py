@@ -14,5 +14,7 @@ from __future__ import annotations
 import functools
 import time
 
-#: Seconds of the real monotonic clock (``time.monotonic``, whatever a test patches).
+#: Seconds of the real monotonic clock (``time.monotonic``, whatever a test patches). Its
+#: twin for the harness is ``testvet.harness.realtime``: the plugins import nothing from
+#: testvet.
 monotonic = functools.partial(time.monotonic)

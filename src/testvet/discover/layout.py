@@ -187,29 +187,30 @@ def doctest_text_files(root: Path, addopts: Sequence[str], skip: str) -> tuple[s
     patterns = [a.split("=", 1)[1] for a in addopts if a.startswith("--doctest-glob=")]
     patterns += [b for a, b in itertools.pairwise(addopts) if a == "--doctest-glob"]
     patterns = patterns or [DEFAULT_DOCTEST_GLOB]
-    found = []
-    for here, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(
-            d
-            for d in subdirs
-            if not d.startswith(".") and d not in SKIP_DIRS and not d.endswith(".egg-info")
-        )
-        if here == str(root):
-            subdirs[:] = [d for d in subdirs if d != skip]
-        for file in sorted(files):
-            if not file.endswith(".py") and any(fnmatch.fnmatch(file, p) for p in patterns):
-                found.append(Path(here, file).relative_to(root).as_posix())
-    return tuple(found)
+    found = (path.relative_to(root).as_posix() for path in _files(root))
+    return tuple(
+        rel
+        for rel in found
+        if not rel.startswith(f"{skip}/")
+        and ".egg-info/" not in rel
+        and not rel.endswith(".py")
+        and any(fnmatch.fnmatch(rel.rsplit("/", 1)[-1], p) for p in patterns)
+    )
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _files(directory: Path) -> Iterator[Path]:
+    """Every file below ``directory``, in order, hidden and ``SKIP_DIRS`` ones left out."""
     for entry in sorted(directory.iterdir()):
         if entry.name.startswith(".") or entry.name in SKIP_DIRS:
             continue
         if entry.is_dir():
-            yield from _walk(entry)
-        elif entry.suffix == ".py":
+            yield from _files(entry)
+        else:
             yield entry
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    return (path for path in _files(directory) if path.suffix == ".py")
 
 
 def _under(rel: str, bases: tuple[str, ...]) -> bool:

@@ -12,5 +12,7 @@ from __future__ import annotations
 import functools
 import time
 
-#: Seconds of the real monotonic clock.
+#: Seconds of the real monotonic clock. (The plugins in the project's interpreter have their
+#: own, ``testvet_clock``: they import nothing from testvet, and the harness nothing of
+#: theirs.)
 monotonic = functools.partial(time.monotonic)
