@@ -177,12 +177,43 @@ class TestvetRun:
     audit: Any
     seconds: dict[str, float]
     peak_mib: float
+    #: Where the mutate stage's CPU went (``engine_cpu``); empty unless traced.
+    cpu: dict[str, float]
+
+
+def engine_cpu(log: Path) -> dict[str, float]:
+    """The CPU split of a traced mutate stage (``TESTVET_MUTATE_TRACE=1``), from the
+    warm process's log: worker runs (mutants, and the control runs among them), their
+    CPU and minor page faults in all, and the warm process's CPU while it forked them."""
+    runs = cpu = faults = 0.0
+    out: dict[str, float] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
+        if line.startswith("mutant ") and "cpu" in fields:
+            runs += 1
+            cpu += float(fields["cpu"].rstrip("s"))
+            faults += int(fields.get("faults", "0"))
+        elif line.startswith("engine phases"):  # "... prepared C W, mutants C W, controls C W"
+            numbers = [float(w.rstrip("s,")) for w in line.split()[3:] if w[:1].isdigit()]
+            if len(numbers) >= 6:
+                out["warm_seconds"] = numbers[4] - numbers[0]
+    if runs:
+        out.update(runs=runs, worker_seconds=cpu, worker_faults=faults)
+    return out
 
 
 def testvet_audit(
-    project: Pinned, root: Path, python: Path, mode: str, workers: int, out: Path
+    project: Pinned,
+    root: Path,
+    python: Path,
+    mode: str,
+    workers: int,
+    out: Path,
+    *,
+    trace: bool,
 ) -> TestvetRun:
-    """discover -> run -> mutate in this process (the project's suite in ``python``)."""
+    """discover -> run -> mutate in this process (the project's suite in ``python``);
+    ``trace``: with the engine's per-worker log, for ``TestvetRun.cpu``."""
     from testvet.core import AuditOptions, StageContext, start
     from testvet.discover import stage as discover
     from testvet.mutate import stage as mutate
@@ -200,6 +231,8 @@ def testvet_audit(
         audit, config=replace(audit.config, mutation=mutation, pytest_args=project.args)
     )
     seconds: dict[str, float] = {}
+    if trace:
+        os.environ["TESTVET_MUTATE_TRACE"] = "1"
     with PeakMemory(os.getpid()) as memory:
         try:
             for name, stage in (
@@ -214,7 +247,10 @@ def testvet_audit(
                 seconds[name] = time.perf_counter() - began
         finally:
             ctx.close_handoffs()
-    return TestvetRun(audit, seconds, memory.mib)
+            os.environ.pop("TESTVET_MUTATE_TRACE", None)
+    log = out / "mutation-work" / "worker.log"
+    cpu = engine_cpu(log) if trace and log.is_file() else {}
+    return TestvetRun(audit, seconds, memory.mib, cpu)
 
 
 def pytest_seconds(python: Path, root: Path, project: Pinned, repeat: int = 3) -> float:

@@ -44,7 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         python = venv(project.name, ["pytest", "coverage", *project.deps], editable=root)
         plain = pytest_seconds(python, root, project)
         result = testvet_audit(
-            project, root, python, "extreme", args.workers, WORK / f"out-{project.name}"
+            project,
+            root,
+            python,
+            "extreme",
+            args.workers,
+            WORK / f"out-{project.name}",
+            trace=False,
         )
         mutation = result.audit.mutation
         assert mutation is not None

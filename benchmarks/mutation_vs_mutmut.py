@@ -8,8 +8,8 @@ with its default parallelism (``--workers N`` sets both to N); mutmut runs in it
 virtualenv on its own copy of the sdist (it writes a ``mutants/`` directory into the
 project), testvet on a pristine copy (it writes nothing there); testvet's figures are
 the median of ``--rounds`` audits. Printed: mutants, wall seconds, mutants per second and
-the ratio;
-peak memory of each process tree (summed PSS); and, for the mutants both tools generate
+the ratio; the CPU a worker run costs in the worker and in the warm process that forks
+it; peak memory of each process tree (summed PSS); and, for the mutants both tools generate
 (same function, same mutated body after normalising both with ``ast.unparse``), how
 often their killed/survived verdicts agree.
 
@@ -120,7 +120,7 @@ def run_testvet(
     name = project.name if pinned else f"{project.name}-{project.version}"
     python = venv(name, ["pytest", "coverage", *project.deps], editable=root)
     out = WORK / f"out-{project.name}"
-    result = testvet_audit(project, root, python, "full", workers, out)
+    result = testvet_audit(project, root, python, "full", workers, out, trace=True)
     mutation = result.audit.mutation
     assert mutation is not None
     operator = [m for m in mutation.mutants if m.kind == "operator"]
@@ -147,6 +147,7 @@ def run_testvet(
     seconds["engine"] = mutation.duration
     seconds["cost_floor"] = mutation.cost_floor
     seconds["workers"] = float(mutation.workers)
+    seconds.update({f"cpu_{k}": v for k, v in result.cpu.items()})
     return verdicts, len(operator), seconds, result.peak_mib
 
 
@@ -197,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     efficiency = tv_seconds["cost_floor"] / max(1e-9, tv_seconds["engine"] * workers)
     print(f"  cost floor {tv_seconds['cost_floor']:.3f}s, efficiency {100 * efficiency:.2f}%")
     print(f"  peak memory {tv_peak:.0f} MiB")
+    runs = tv_seconds.get("cpu_runs", 0.0)
+    if runs:  # where the stage's CPU went (see docs/mutation.md, "What remains")
+        print(
+            f"  CPU per worker run ({runs:.0f} runs): worker "
+            f"{1000 * tv_seconds['cpu_worker_seconds'] / runs:.1f} ms, "
+            f"{tv_seconds['cpu_worker_faults'] / runs:.0f} page faults; warm process "
+            f"{1000 * tv_seconds.get('cpu_warm_seconds', 0.0) / runs:.1f} ms"
+        )
     if args.skip_mutmut:
         return 0
     mm, mm_count, mm_seconds, mm_peak = run_mutmut(project, args.workers)
