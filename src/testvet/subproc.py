@@ -72,17 +72,28 @@ def child_env(
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    # Keep the child's own progress output plain and its hash seed stable.
+    # A stable hash seed. Colour stays as the user's environment has it (``NO_COLOR``
+    # is the suite's business too: code under test honours it): the logs are read
+    # through ``plain``.
     env.setdefault("PYTHONHASHSEED", "0")
     env.pop("PYTEST_ADDOPTS", None)
     env.pop("PYTEST_PLUGINS", None)
-    env["NO_COLOR"] = "1"
     if work_dir is not None:
         env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(work_dir / "hypothesis")
         env["TESTVET_WORK_DIR"] = str(work_dir)  # for the ``testvet_keepout`` plugin
     if extra:
         env.update(extra)
     return env
+
+
+#: Terminal escape sequences (colours, cursor moves) in a log pytest wrote.
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def plain(text: str) -> str:
+    """``text`` from a child's log without terminal escape sequences (a ``PY_COLORS=1``
+    or ``FORCE_COLOR`` in the user's environment colours pytest's output)."""
+    return _ESCAPES.sub("", text)
 
 
 def fresh_cache_dir(work_dir: Path) -> Path:

@@ -66,7 +66,7 @@ def _tail(path: Path) -> str:
             handle.seek(0, os.SEEK_END)
             size = handle.tell()
             handle.seek(max(0, size - _TAIL))
-            return handle.read().decode("utf-8", "replace")
+            return subproc.plain(handle.read().decode("utf-8", "replace"))
     except OSError:
         return ""
 

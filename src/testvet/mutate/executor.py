@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from testvet.output import write_atomic
-from testvet.subproc import child_env, fresh_cache_dir, overrides, pytest_command
+from testvet.subproc import child_env, fresh_cache_dir, overrides, plain, pytest_command
 
 PLUGIN = "testvet_mutate"
 
@@ -123,7 +123,7 @@ def _jobs_document(
 
 def _tail(path: Path, lines: int = 3) -> str:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = plain(path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return ""
     kept = [ln for ln in text.splitlines() if ln.strip()][-lines:]

@@ -23,6 +23,7 @@ from typing import Any
 from testvet.errors import SuiteError
 from testvet.model import NAMESAKE, Outcome, TestResult
 from testvet.run.events import ChildLog, EventReader
+from testvet.subproc import plain
 
 #: Exit status of a child whose watchdog stopped a test (keep in sync with the plugin).
 TIMEOUT_EXIT = 86
@@ -96,7 +97,7 @@ _QUALIFIED = re.compile(r"^(?:\w+\.)+(?=\w+:)")
 
 def _log_tail(path: Path) -> str:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = plain(path.read_text(encoding="utf-8", errors="replace")).splitlines()
     except OSError:
         return ""
     marker = "INTERNALERROR>"
