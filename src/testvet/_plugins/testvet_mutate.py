@@ -213,14 +213,18 @@ class _Engine:
         self.session = session
         self.jobs = jobs
         self.out = out
-        self.items = {item.nodeid: item for item in session.items}
+        #: node id -> its items: pytest runs every item of a node id that several share
+        #: (a plugin's items named alike), and so does a worker given that node id
+        self.items: dict[str, list[Any]] = {}
+        for item in session.items:
+            self.items.setdefault(item.nodeid, []).append(item)
         self.workers = max(1, int(jobs.get("workers", 1)))
         self.mem_limit = int(jobs.get("memory_mb", 1024)) * 1024 * 1024
         #: the jobs' test table: functions and mutants list positions in it
         names: list[str] = jobs.get("tests", [])
         budgets = jobs.get("budgets", [])
         self.budgets: dict[str, float] = {n: float(budgets[i]) for i, n in enumerate(names)}
-        self.listed: list[Any] = [self.items.get(name) for name in names]
+        self.listed: list[list[Any]] = [self.items.get(name, []) for name in names]
         #: killing test -> the mutants it killed (as queued), and the largest timeout
         self.kills: dict[str, list[Any]] = {}
         self.killers: dict[str, float] = {}
@@ -375,7 +379,7 @@ class _Engine:
         reports) would have every mutant ``crashed``, counted as detected; when both end
         without reporting too, no mutant is judged (``_canary``)."""
         fastest = sorted(
-            (item for item in self.listed if item is not None),
+            (item for items in self.listed for item in items),
             key=lambda item: (self.budgets.get(item.nodeid, 0.0), item.nodeid),
         )[:2]
         self.canaries = len(fastest)
@@ -444,7 +448,7 @@ class _Engine:
         elif batch:
             timeout = sum(self.killers[n] for n in batch)
             job = {"id": "control:batch", "timeout": timeout, "controls": batch}
-            queue.append((job, None, None, [self.items[n] for n in batch]))
+            queue.append((job, None, None, [i for n in batch for i in self.items[n]]))
         for ran, retry in list(self.timeouts.items()):
             if ran in self.timeout_checked:
                 continue  # its control is under way
@@ -456,12 +460,12 @@ class _Engine:
             self.timeout_checked.add(ran)
             control = {"id": f"control:{ran[-1]}", "timeout": retry[0][0]["timeout"]}
             control["control_timeout"] = ran
-            queue.append((control, None, None, [self.items[nodeid] for nodeid in ran]))
+            queue.append((control, None, None, [i for n in ran for i in self.items[n]]))
         return queue
 
     def _control_job(self, nodeid: str) -> tuple[Any, ...]:
         job = {"id": f"control:{nodeid}", "timeout": self.killers[nodeid], "control": nodeid}
-        return (job, None, None, [self.items[nodeid]])
+        return (job, None, None, self.items[nodeid])
 
     def _without_bad_tests(self) -> list[Any]:
         """Mutants "killed" by a test that fails on its own, to run again without it."""
@@ -481,7 +485,7 @@ class _Engine:
         """Do once here what every worker would otherwise redo for each item it runs:
         pytest's cached ``location`` (paths, stat calls) and the cheap failure reports."""
         packages: dict[int, Any] = {}
-        for item in self.items.values():
+        for item in (item for items in self.items.values() for item in items):
             with contextlib.suppress(Exception):
                 _ = item.location
             warmup.cheap_failure_reports(item)
@@ -552,7 +556,7 @@ class _Engine:
     def _listed(self, positions: list[int]) -> list[Any]:
         """The collected items at ``positions`` of the jobs' test table."""
         listed = self.listed
-        return [listed[i] for i in positions if listed[i] is not None]
+        return [item for i in positions for item in listed[i]]
 
     def _skip(self, function_id: str, reason: str) -> None:
         _send(self.out, {"t": "skip", "function": function_id, "reason": reason})

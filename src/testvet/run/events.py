@@ -70,6 +70,8 @@ class ChildLog:
     setup_error: str | None = None
     #: How many events were fed so far (the parent's sign of life).
     seen: int = 0
+    #: How many results came (items: node ids that several items share come again).
+    finished_items: int = 0
 
     @property
     def ids(self) -> dict[int, str]:
@@ -106,7 +108,10 @@ class ChildLog:
             elif kind == "start":
                 self.started.append(str(event["nodeid"]))
             elif kind == "result":
-                self.results[str(event["nodeid"])] = event
+                nodeid = str(event["nodeid"])
+                self.finished_items += 1
+                earlier = self.results.get(nodeid)
+                self.results[nodeid] = event if earlier is None else merged(earlier, event)
             elif kind == "collected":
                 self.collected = [str(n) for n in event["nodeids"]]
             elif kind == "timeout":
@@ -127,6 +132,25 @@ class ChildLog:
     @property
     def running(self) -> str | None:
         """The test that started last and has no result (None when idle)."""
-        if self.started and self.started[-1] not in self.results:
+        if len(self.started) > self.finished_items:
             return self.started[-1]
         return None
+
+
+#: Outcomes in the order a node id that several items share takes them: the first of
+#: its items' outcomes in this list is the node id's (any failure fails it).
+_FIRST = ("failed", "error", "xpassed", "passed", "xfailed", "skipped")
+
+
+def merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The result of a node id that two items share (a plugin's items named alike, as
+    docopt-ng's test cases are): pytest runs both, so does the run, and the node id's
+    result is the worse outcome, with the time and reach of both."""
+    rank = {outcome: i for i, outcome in enumerate(_FIRST)}
+    worse = min((first, second), key=lambda e: rank.get(str(e.get("outcome")), -1))
+    return {
+        **worse,
+        "duration": float(first.get("duration") or 0.0) + float(second.get("duration") or 0.0),
+        "shared": float(first.get("shared") or 0.0) + float(second.get("shared") or 0.0),
+        "fns": sorted({*(first.get("fns") or ()), *(second.get("fns") or ())}),
+    }

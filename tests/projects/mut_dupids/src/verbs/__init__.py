@@ -1,0 +1,4 @@
+def classify(word: str) -> str:
+    if word == "-":
+        return "stdin"
+    return "file"
