@@ -261,6 +261,9 @@ class TestResult:
     #: Seconds of set-up of the wider-scoped fixtures it uses that ran in an earlier
     #: test's time: a process that runs this test first pays them too.
     shared_setup: float = 0.0
+    #: An xfailed test whose pass would fail the suite (a strict ``xfail``, unittest's
+    #: ``expectedFailure``): a check like a passing test's.
+    strict: bool = False
 
 
 @dataclass(frozen=True)

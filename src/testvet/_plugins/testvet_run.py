@@ -73,6 +73,25 @@ def _outcome(reports: list[Any]) -> tuple[str, str | None]:
     return "passed", None
 
 
+def _strict_xfail(item: Any) -> bool:
+    """Whether an item that xfailed would fail the suite by passing: a strict ``xfail``
+    mark (or ``xfail_strict``), or unittest's ``expectedFailure``. A mutant that makes
+    it pass is caught. (``pytest.xfail()`` called in the body never is.)"""
+    try:
+        from _pytest.skipping import xfailed_key
+    except ImportError:
+        xfailed = None
+    else:
+        xfailed = item.stash.get(xfailed_key, None)
+    if xfailed is not None and getattr(xfailed, "strict", False):
+        return True
+    method = getattr(item, "obj", None)
+    return bool(
+        getattr(method, "__unittest_expecting_failure__", False)
+        or getattr(getattr(item, "cls", None), "__unittest_expecting_failure__", False)
+    )
+
+
 def _nodeid(item: Any, root: str) -> str:
     """The node id with its file part relative to the project root (pytest's rootdir may differ)."""
     path = getattr(item, "path", None)
@@ -380,6 +399,7 @@ class TestvetRunPlugin:
         ports = self.ports.taken()
         if ports:
             self.events.write(ev="ports", nodeid=nodeid, ports=ports)
+        strict = outcome == "xfailed" and _strict_xfail(item)
         self.events.write(
             ev="result",
             nodeid=nodeid,
@@ -388,6 +408,7 @@ class TestvetRunPlugin:
             fns=sorted(reached),
             msg=message,
             shared=round(shared, 6),
+            **({"strict": True} if strict else {}),
         )
         self.recorder.save_if_due()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from testvet import globs
 from testvet.config import MutationConfig
-from testvet.model import FunctionInfo, Outcome, RunResult, SkippedFunction
+from testvet.model import FunctionInfo, Outcome, RunResult, SkippedFunction, TestResult
 from testvet.mutate.operators import MutantSpec, extreme_mutants, operator_mutants
 from testvet.mutate.skips import skip_reason
 from testvet.mutate.source import FunctionSource, ModuleSource
@@ -67,27 +67,29 @@ class Plan:
     durations: dict[str, float] = field(default_factory=dict)
 
 
+def _checks(result: TestResult) -> bool:
+    """Whether a test of the run fails the suite when a mutant changes what it sees."""
+    return result.outcome is Outcome.PASSED or (result.outcome is Outcome.XFAILED and result.strict)
+
+
 def covering_tests(
     run: RunResult,
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, float], frozenset[str]]:
     """function id -> the tests that reach it, fastest first; nodeid -> duration; and
     which of those tests skipped themselves at run time.
 
-    The tests are the passing ones, and for a function a passing test reaches, also those
-    that reached it and then skipped (a ``skip`` in the middle of a test, after checks
-    that exercised it: defusedxml). A test's duration here is what it costs in a fresh
+    The tests are the passing ones and the strict expected failures (a mutant that makes
+    one pass fails the suite), and for a function such a test reaches, also those that
+    reached it and then skipped (a ``skip`` in the middle of a test, after checks that
+    exercised it: defusedxml). A test's duration here is what it costs in a fresh
     worker: its own, plus the set-up of the wider-scoped fixtures it uses that an
     earlier test paid for in the run.
     """
-    usable = [
-        r
-        for r in run.results
-        if r.outcome is Outcome.PASSED or (r.outcome is Outcome.SKIPPED and r.reached)
-    ]
+    usable = [r for r in run.results if _checks(r) or (r.outcome is Outcome.SKIPPED and r.reached)]
     durations = {r.nodeid: r.duration + r.shared_setup for r in usable}
     by_function: dict[str, list[str]] = defaultdict(list)
     for result in usable:
-        if result.outcome is Outcome.PASSED:
+        if _checks(result):
             for fid in result.reached:
                 by_function[fid].append(result.nodeid)
     skipping = frozenset(r.nodeid for r in usable if r.outcome is Outcome.SKIPPED)
@@ -104,13 +106,14 @@ def covering_tests(
 
 
 class _ModuleTests:
-    """Module -> the passing tests that reached its functions, in the run's order."""
+    """Module -> the passing tests (and strict expected failures) that reached its
+    functions, in the run's order."""
 
     def __init__(self, run: RunResult) -> None:
         self.position: dict[str, int] = {}
         self.by_module: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for index, result in enumerate(run.results):
-            if result.outcome is not Outcome.PASSED:
+            if not _checks(result):
                 continue
             self.position[result.nodeid] = index
             for module in {fid.split(":", 1)[0] for fid in result.reached}:

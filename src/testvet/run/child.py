@@ -364,4 +364,5 @@ def _result(event: dict[str, Any], log: ChildLog) -> TestResult:
         reached=reached,
         message=str(message) if message else None,
         shared_setup=float(event.get("shared") or 0.0),
+        strict=bool(event.get("strict")),
     )
