@@ -332,7 +332,8 @@ def test_mutants_on_lines_no_test_executes_survive_without_running(tmp_path: Pat
     reached = {k: v for k, v in BASIC_REACHED.items() if k.endswith("::test_clamp_low")}
     audit = make_audit(ROOT, BASIC_MODULES, reached, {"mode": "full", "paths": {"src/**": 0}})
     assert audit.run is not None
-    files = (FileCoverage("src/calc/core.py", statements=40, missing=(31,)),)
+    executed = tuple(line for line in range(1, 41) if line != 31)
+    files = (FileCoverage("src/calc/core.py", statements=40, missing=(31,), executed=executed),)
     audit = replace(audit, run=replace(audit.run, coverage=CoverageData(files, 90.0)))
     out = stage.run(audit, context(tmp_path, ROOT))
     mutants = by_id(out)

@@ -81,8 +81,16 @@ def narrow(
                 lines = {}
         judged_at_import = at_import and target.info.id in imported
         # A covering test with no context at all (its data was lost, e.g. the run's
-        # process died before saving) may reach anything: it is always kept.
+        # process died before saving) may reach anything: it is always kept. So is one
+        # that reached the function (the run's own hook saw it called) while coverage.py
+        # saw none of its lines: run under a tracer of the test's own, or in a thread
+        # ``_thread`` started.
         unknown = {t for t in target.tests if t not in contexts}
+        if lines:
+            traced: set[str] = set()
+            for line in range(target.info.line, max(target.info.line, target.info.end_line) + 1):
+                traced.update(lines.get(line, ()))
+            unknown.update(t for t in target.tests if t not in traced)
         for spec in operator:
             seen: set[str] = set()
             for line in range(spec.stmt_line or spec.line, max(spec.line, spec.end_line) + 1):

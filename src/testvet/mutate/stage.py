@@ -153,17 +153,22 @@ def _run(audit: Audit, ctx: StageContext, warm: WarmProcess | None) -> Audit:
     specs: dict[str, tuple[MutantSpec, Target, str]] = {}
     done: dict[str, Mutant] = {}
     to_run: list[Target] = []
-    not_run = _missing_lines(audit)
+    not_run, ran_lines = _missing_lines(audit), _executed_lines(audit)
     reach, clear = narrow(root, audit.run, plan.targets, audit.run.imported)
     unexecuted: set[str] = set()
     for target in plan.targets:
         tests_digest = sources.digest(target.run_tests)
         pending = False
+        # Reached (the run's hook saw it called) with no line of its body executed for
+        # coverage.py: it ran unseen (under a tracer of the test's own, in a thread
+        # ``_thread`` started), and coverage's missing lines say nothing of it.
+        unseen = _unseen(target, ran_lines)
         for spec in target.mutants:
             k = key(spec.id, spec.source, target.source.text, target.run_tests, tests_digest)
             specs[spec.id] = (spec, target, k)
             unreached = spec.id in reach and not reach[spec.id]
-            if spec.kind == OPERATOR and (unreached or spec.line in not_run.get(spec.path, ())):
+            unrun = not unseen and spec.line in not_run.get(spec.path, ())
+            if spec.kind == OPERATOR and (unreached or unrun):
                 # No (passing covering) test executes it (coverage.py): nothing can notice.
                 done[spec.id] = _mutant(spec, MutantStatus.SURVIVED, None, 0.0, cached=False)
                 unexecuted.add(spec.id)
@@ -426,6 +431,23 @@ def _missing_lines(audit: Audit) -> dict[str, frozenset[int]]:
     if coverage is None:
         return {}
     return {f.path: frozenset(f.missing) for f in coverage.files}
+
+
+def _executed_lines(audit: Audit) -> dict[str, frozenset[int]]:
+    """Path -> lines some test executed, from the run's coverage.py data."""
+    coverage = audit.run.coverage if audit.run is not None else None
+    if coverage is None:
+        return {}
+    return {f.path: frozenset(f.executed) for f in coverage.files}
+
+
+def _unseen(target: Target, executed: Mapping[str, frozenset[int]]) -> bool:
+    """Whether coverage.py measured ``target``'s file but saw no line of its body run."""
+    lines = executed.get(target.info.path)
+    if lines is None:
+        return False
+    info = target.info
+    return not any(info.line < line <= info.end_line for line in lines)
 
 
 def _job(
