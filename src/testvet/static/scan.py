@@ -264,10 +264,7 @@ class TestScan:
             add_import(stmt, self.aliases)
             return Flow()
         if isinstance(stmt, ast.Match):
-            head = self.expr(stmt.subject, st) is not None
-            for case in stmt.cases:
-                self.block(case.body, replace(st, conditional=True))
-            return Flow(checks=head)
+            return self.match_(stmt, st)
         found = False
         for child in ast.iter_child_nodes(stmt):
             if isinstance(child, ast.expr):
@@ -383,6 +380,23 @@ class TestScan:
             head or (body.checks and (orelse.checks or truth is True)) or body.fails or orelse.fails
         )
         return Flow(checks=checks, fails=body.fails and orelse.fails)
+
+    def match_(self, stmt: ast.Match, st: State) -> Flow:
+        """Cases are branches, as ``if``/``elif``/``else`` are: one that fails makes a
+        check; so do checks in every case of a match whose last case takes any value."""
+        head = self.expr(stmt.subject, st) is not None
+        seen_before = seen_in_cases = self.seen_check
+        flows = []
+        for case in stmt.cases:
+            self.seen_check = seen_before  # a case is not "after" another
+            flows.append(self.block(case.body, replace(st, conditional=True)))
+            seen_in_cases = seen_in_cases or self.seen_check
+        self.seen_check = seen_in_cases
+        exhaustive = bool(stmt.cases) and _irrefutable(stmt.cases[-1])
+        checks = (
+            head or any(f.fails for f in flows) or (exhaustive and all(f.checks for f in flows))
+        )
+        return Flow(checks=checks, fails=exhaustive and all(f.fails for f in flows))
 
     def for_(self, stmt: ast.For | ast.AsyncFor, st: State) -> Flow:
         head = self.expr(stmt.iter, st) is not None
@@ -695,3 +709,15 @@ def _raises_assertion(stmt: ast.Raise) -> bool:
         exc = exc.func
     name = exc.id if isinstance(exc, ast.Name) else getattr(exc, "attr", None)
     return name in ("AssertionError", "failureException")
+
+
+def _irrefutable(case: ast.match_case) -> bool:
+    """``case _:`` or ``case name:`` (no guard): the case takes any value."""
+    pattern = case.pattern
+    while isinstance(pattern, ast.MatchAs) and pattern.pattern is not None:
+        pattern = pattern.pattern  # ``case (_ as whole):``
+    if isinstance(pattern, ast.MatchOr):
+        return case.guard is None and any(
+            _irrefutable(ast.match_case(pattern=p, guard=None, body=[])) for p in pattern.patterns
+        )
+    return case.guard is None and isinstance(pattern, ast.MatchAs) and pattern.pattern is None

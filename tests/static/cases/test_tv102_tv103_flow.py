@@ -138,3 +138,26 @@ def test_loop_over_range_of_a_length():  # expect: TV102
 def test_loop_over_empty_range():  # expect: TV102
     for n in range(0):
         assert parse(str(n)) == n
+
+
+def test_match_whose_wildcard_fails():
+    # like if/else with pytest.fail: a value no case expects fails the test
+    match parse("a"):
+        case "a":
+            pass
+        case _:
+            pytest.fail("not parsed")
+
+
+def test_exhaustive_match_checking_in_every_case():
+    match parse("a"):
+        case str(text):
+            assert text == "a"
+        case other:
+            raise AssertionError(other)
+
+
+def test_match_checking_in_one_case_only():  # expect: TV102
+    match parse("a"):
+        case "a":
+            assert items()
