@@ -132,7 +132,8 @@ def overrides(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[st
     in one). They come after the project's options, so they win. Only options the
     project uses are answered: a plugin's options exist only where the plugin is loaded
     (installed, and plugins not kept from loading by ``PYTEST_DISABLE_PLUGIN_AUTOLOAD``)."""
-    words = [*(pytestconfig.words(pytestconfig.options(root).get("addopts")) or ()), *pytest_args]
+    ini = pytestconfig.options(root)
+    words = [*(pytestconfig.words(ini.get("addopts")) or ()), *pytest_args]
 
     def used(option: str) -> bool:
         return any(word == option or word.startswith(f"{option}=") for word in words)
@@ -141,6 +142,14 @@ def overrides(root: Path, pytest_args: Sequence[str], work_dir: Path) -> list[st
     for given, option, name in _WRITES:
         if any(used(o) for o in given):
             args.append(f"{option}={work_dir / name}")
+    # pytest's logging plugin writes the ``log_file`` its configuration names (relative
+    # to the rootdir: the project); ``--debug`` writes ``pytestdebug.log`` in the
+    # current directory (the project) unless given a name.
+    logging_off = any(word.endswith("no:logging") for word in words)
+    if (ini.get("log_file") or used("--log-file")) and not logging_off:
+        args.append(f"--log-file={work_dir / 'pytest.log'}")
+    if used("--debug"):
+        args.append(f"--debug={work_dir / 'pytestdebug.log'}")
     if any(word.startswith("--cov") for word in words):
         args.append("--no-cov")
     if any(_DISTRIBUTES.match(word) for word in words):

@@ -28,3 +28,28 @@ def test_no_stage_writes_what_the_projects_pytest_options_write(tmp_path: Path) 
     assert {m.status for m in audit.mutation.mutants} == {MutantStatus.KILLED}
     # redirected, not switched off: the JUnit report is written, in the output directory
     assert list(out.rglob("junit.xml"))
+
+
+@pytest.mark.slow
+def test_log_and_debug_files_the_configuration_names_go_to_the_output_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run_logfiles`` names pytest's ``log_file``, ``--debug``'s trace and coverage.py's
+    ``debug_file``: paths relative to the rootdir or the current directory, the project,
+    where the audit runs from here (as a user does)."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "run_logfiles", root)
+    monkeypatch.chdir(root)
+    out = tmp_path / "out"
+    audit = audit_untouched(root, out)  # the tree's digest holds
+    assert audit.run is not None
+    assert [r.outcome for r in audit.run.results] == [Outcome.PASSED]
+    assert audit.mutation is not None
+    assert {m.status for m in audit.mutation.mutants} == {MutantStatus.KILLED}
+    logs = list(out.rglob("pytest.log"))
+    assert logs
+    assert any("doubling 2" in log.read_text() for log in logs)
+    assert list(out.rglob("pytestdebug.log"))
+    assert list(out.rglob("coverage-debug.txt"))

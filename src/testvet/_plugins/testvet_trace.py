@@ -594,6 +594,9 @@ class Recorder:
             messages=False,
         )
         cov.set_option("run:relative_files", False)
+        if cov.get_option("run:debug_file"):  # relative to the current directory: the project
+            folder = os.path.dirname(os.path.abspath(options["data_file"]))
+            cov.set_option("run:debug_file", os.path.join(folder, "coverage-debug.txt"))
         cov.set_option("run:dynamic_context", None)  # per-test contexts cost 3-6x: never
         if options.get("contexts"):
             cov.set_option("run:context", None)  # contexts are exactly the node ids
