@@ -137,16 +137,24 @@ def test_failure_paths(self):
     except ValueError:
         pass
     assert not 0
+    ok = parse("1") == 1
+    if not ok:
+        assert ok, "parse is wrong"
+    if parse("2") != 2:
+        assert parse("2") == 2
+    if ok:
+        assert ok
 """
 
 
 def test_a_failure_path_is_no_check_that_should_run() -> None:
-    """``pytest.fail()``, ``self.fail()``, ``assert False`` fail the test when reached: a
+    """``pytest.fail()``, ``self.fail()``, ``assert False`` fail the test when reached, as
+    does an ``assert`` under an ``if`` on its negation (``if not ok: assert ok``): a
     passing test never runs them, and that is what it checks."""
     tree = ast.parse(FAILURE_PATHS_SOURCE)
     func = tree.body[1]
     assert isinstance(func, ast.FunctionDef)
-    assert rotten.assertion_lines(func) == [13, 21]
+    assert rotten.assertion_lines(func) == [13, 21, 28]
 
 
 def test_assertion_lines_cover_asserts_unittest_raises_mocks_and_helpers() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from testvet.model import Category, Finding, Outcome, Severity, TestResult
 from testvet.run.testdefs import Def as _Def
 from testvet.run.testdefs import find_def, methods_by_name, parse_nodeid
+from testvet.static.astutil import negates
 from testvet.static.checks import DOCTEST_RUNNERS
 
 CODE = "TV310"
@@ -161,9 +162,16 @@ def assertion_spans(func: _Def, helpers: tuple[str, ...] = ()) -> list[tuple[int
     A ``with pytest.raises(...)`` spans its header only: the body runs either way.
     """
     spans: set[tuple[int, int]] = set()
+    guarded = {  # ``if not ok: assert ok``: fails whenever it runs, as ``assert False``
+        id(inner)
+        for stmt in _statements(func.body)
+        if isinstance(stmt, ast.If)
+        for inner in stmt.body
+        if isinstance(inner, ast.Assert) and negates(stmt.test, inner.test)
+    }
     for stmt in _statements(func.body):
         end = stmt.end_lineno or stmt.lineno
-        if _fails_when_reached(stmt):
+        if _fails_when_reached(stmt) or id(stmt) in guarded:
             continue  # a failure path: a passing test never runs it
         if isinstance(stmt, ast.Assert):
             spans.add((stmt.lineno, end))

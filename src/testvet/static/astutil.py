@@ -77,6 +77,37 @@ def const_truthy(expr: ast.expr) -> bool | None:
     return None
 
 
+#: Comparison operators and their negations.
+_NEGATED: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+    ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
+    ast.Gt: ast.LtE, ast.LtE: ast.Gt,
+}  # fmt: skip
+
+
+def negates(condition: ast.expr, test: ast.expr) -> bool:
+    """Whether ``test`` is false wherever ``condition`` is true: ``if not ok: assert ok``,
+    ``if a != b: assert a == b``. Such an ``assert`` under such an ``if`` always fails
+    when reached: a failure path, as ``assert False`` is."""
+    if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
+        return ast.dump(condition.operand) == ast.dump(test)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.dump(test.operand) == ast.dump(condition)
+    if (
+        isinstance(condition, ast.Compare)
+        and isinstance(test, ast.Compare)
+        and len(condition.ops) == len(test.ops) == 1
+    ):
+        flipped = _NEGATED.get(type(condition.ops[0]))
+        return (
+            flipped is not None
+            and isinstance(test.ops[0], flipped)
+            and ast.dump(condition.left) == ast.dump(test.left)
+            and ast.dump(condition.comparators[0]) == ast.dump(test.comparators[0])
+        )
+    return False
+
+
 def is_literal(expr: ast.expr) -> bool:
     """True for a constant or a container display of constants (evaluating it cannot raise)."""
     if isinstance(expr, ast.Constant):

@@ -22,6 +22,7 @@ from testvet.static.astutil import (
     dotted,
     has_yield,
     last_name,
+    negates,
     parametrize_argnames,
     walk,
 )
@@ -376,6 +377,10 @@ class TestScan:
         seen_in_body, self.seen_check = self.seen_check, seen_before  # else is not "after" if
         orelse = self.block(stmt.orelse, replace(st, conditional=True))
         self.seen_check = self.seen_check or seen_in_body
+        if not body.fails and any(
+            isinstance(s, ast.Assert) and negates(stmt.test, s.test) for s in stmt.body
+        ):
+            body = Flow(checks=body.checks, fails=True)  # ``if not ok: assert ok``
         checks = (
             head or (body.checks and (orelse.checks or truth is True)) or body.fails or orelse.fails
         )

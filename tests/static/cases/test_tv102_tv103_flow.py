@@ -161,3 +161,21 @@ def test_match_checking_in_one_case_only():  # expect: TV102
     match parse("a"):
         case "a":
             assert items()
+
+
+def test_failure_path_asserting_the_flag_it_tests():
+    # the assert fails whenever it runs, as `assert False` would (emoji's tests)
+    ok = parse("a") == "a"
+    if not ok:
+        assert ok, "not parsed"
+
+
+def test_failure_path_asserting_the_negated_comparison():
+    if parse("a") != "a":
+        assert parse("a") == "a"
+
+
+def test_check_under_the_same_condition():  # expect: TV102
+    ok = parse("a") == "a"
+    if ok:
+        assert ok
