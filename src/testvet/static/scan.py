@@ -259,7 +259,14 @@ class TestScan:
                     self.expr(target, st)
             assert self.nd is not None
             self.nd.assign(targets, value)
-            self._track_nonempty(targets, value)
+            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+                # ``items += more``: a non-empty sequence stays non-empty, whatever more is
+                if not (
+                    isinstance(stmt.target, ast.Name) and stmt.target.id in self.nonempty_names
+                ):
+                    self._track_nonempty(targets, value)
+            else:
+                self._track_nonempty(targets, value)
             return Flow(checks=found)
         if isinstance(stmt, ast.Import | ast.ImportFrom):
             add_import(stmt, self.aliases)

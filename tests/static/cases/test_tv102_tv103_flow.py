@@ -179,3 +179,18 @@ def test_check_under_the_same_condition():  # expect: TV102
     ok = parse("a") == "a"
     if ok:
         assert ok
+
+
+def test_loop_over_a_literal_extended_by_maybe_nothing(flag):
+    # dateutil's test_import_tz_all: what += adds may be empty, the list is not
+    names = ["a", "b"]
+    names += ["c"] if flag else []
+    for name in names:
+        assert parse(name)
+
+
+def test_loop_over_a_literal_reassigned_to_maybe_nothing(flag):  # expect: TV102
+    names = ["a", "b"]
+    names = ["c"] if flag else []
+    for name in names:
+        assert parse(name)
