@@ -38,8 +38,8 @@ def test_full_table_is_parsed(tmp_path: Path) -> None:
 [tool.testvet]
 fail_on = ["cannot-fail:high", "TV301", "pseudo-tested"]
 assert_helpers = ["check_*"]
-ignore = ["TV131", "flaky"]
-severity = { TV141 = "low" }
+ignore = ["TV111", "flaky"]
+severity = { TV114 = "low" }
 test_timeout = 30
 pytest_args = "-x"
 
@@ -69,8 +69,8 @@ components = { "src/pkg/**" = { unit = 70, integration = 20, e2e = 10 } }
         FailRule("pseudo-tested"),
     )
     assert cfg.assert_helpers == ("check_*",)
-    assert cfg.ignore == ("TV131", "flaky")
-    assert cfg.severity == {"TV141": Severity.LOW}
+    assert cfg.ignore == ("TV111", "flaky")
+    assert cfg.severity == {"TV114": Severity.LOW}
     assert cfg.test_timeout == 30.0
     assert cfg.pytest_args == ("-x",)
     assert cfg.coverage.fail_under == 80.0
@@ -98,6 +98,10 @@ components = { "src/pkg/**" = { unit = 70, integration = 20, e2e = 10 } }
         ),
         ({"fail_on": ["cannot-fail:hihg"]}, "unknown severity 'hihg'"),
         ({"ignore": ["TVX"]}, "neither a category nor a rule code: 'TVX'"),
+        ({"ignore": ["TV199"]}, "ignore[0] names unknown rule 'TV199'"),
+        ({"severity": {"TV999": "low"}}, "severity.TV999 names unknown rule 'TV999'"),
+        ({"fail_on": ["TV1O2"]}, "unknown category 'TV1O2'"),
+        ({"fail_on": ["TV410:high"]}, "fail_on[0] names unknown rule 'TV410' (did you mean"),
         ({"severity": {"TV101": "critical"}}, "must be one of high, medium, low"),
         ({"scenarios": {"ignore": ["hard-kil"]}}, "did you mean 'hard-kill'?"),
         ({"test_timeout": 0}, "test_timeout must be greater than 0"),
@@ -137,7 +141,7 @@ def test_mapping_settings_are_read_only_when_defaulted_as_when_given(tmp_path: P
         tmp_path / "given",
         """
 [tool.testvet]
-severity = { TV141 = "low" }
+severity = { TV114 = "low" }
 [tool.testvet.coverage]
 paths = { "src/**" = 90 }
 [tool.testvet.mutation]

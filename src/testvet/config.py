@@ -255,6 +255,8 @@ def parse_fail_rule(text: str, ctx: str = "fail_on") -> FailRule:
     target = target.strip()
     if not (target in _CATEGORIES or _is_rule_code(target)):
         raise ConfigError(f"{ctx} names unknown category {target!r}{_nearest(target, _CATEGORIES)}")
+    if _is_rule_code(target):
+        _known_code(target, ctx)
     if not severity:
         return FailRule(target)
     levels = tuple(s.value for s in Severity)
@@ -267,6 +269,16 @@ def parse_fail_rule(text: str, ctx: str = "fail_on") -> FailRule:
 
 def _is_rule_code(text: str) -> bool:
     return len(text) == 5 and text.startswith("TV") and text[2:].isdigit()
+
+
+def _known_code(code: str, ctx: str) -> None:
+    """A rule code the configuration names must exist (a typo would do nothing)."""
+    from testvet.codes import all_codes  # every stage's rules: imported when needed
+
+    codes = sorted(info.code for info in all_codes())
+    if code not in codes:
+        series = [known for known in codes if known[:3] == code[:3]]  # TV1xx: static rules
+        raise ConfigError(f"{ctx} names unknown rule {code!r}{_nearest(code, series)}")
 
 
 def _fail_rules(value: Any, ctx: str) -> tuple[FailRule, ...]:
@@ -283,6 +295,8 @@ def _ignore(value: Any, ctx: str) -> tuple[str, ...]:
                 f"{ctx}[{i}] is neither a category nor a rule code: {item!r}"
                 f"{_nearest(item, _CATEGORIES)}"
             )
+        if _is_rule_code(item):
+            _known_code(item, f"{ctx}[{i}]")
     return items
 
 
@@ -291,6 +305,7 @@ def _codes_to_severity(value: Any, ctx: str) -> Mapping[str, Severity]:
     for code in table:
         if not _is_rule_code(code):
             raise ConfigError(f'{ctx}."{code}" is not a rule code like TV101')
+        _known_code(code, f"{ctx}.{code}")
     return table
 
 
