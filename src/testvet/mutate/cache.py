@@ -27,7 +27,7 @@ from testvet.mutate.treewatch import files
 from testvet.output import write_atomic
 
 #: Bump when a change to the engine makes old verdicts meaningless.
-ENGINE_VERSION = "4"
+ENGINE_VERSION = "5"
 FILE = "results.json"
 #: Statuses worth keeping: a timeout may come from a loaded machine, so it is rerun.
 CACHEABLE = frozenset({"killed", "survived", "crashed"})

@@ -37,7 +37,9 @@ def test_address():
 def test_chunk():
     text = chunk(3)
     if text != "xxx":
-        for _ in range(500):  # 20 MB: far beyond any pipe buffer
+        # 4 MB: far beyond any pipe buffer, and written within the CPU budget of the
+        # test (20 MB was not, on a slow day: a timeout, detected but not this kill)
+        for _ in range(100):
             sys.stdout.write("y" * 20000 + "\n")
             sys.stderr.write("z" * 20000 + "\n")
     assert text == "xxx"
