@@ -123,3 +123,12 @@ def test_tests_a_dying_child_never_reached_are_errors(tmp_path: Path) -> None:
     assert second.outcome is Outcome.ERROR
     assert (second.message or "").startswith("not run: the test process ended before reaching")
     assert suite.children == 2
+
+
+def test_a_crash_in_the_second_item_of_a_shared_node_id_is_the_node_ids(tmp_path: Path) -> None:
+    """The first item's result is in, the second item's start is the last event: the
+    node id crashed (it had been taken for passed, its first item's result)."""
+    suite = run_suite(_spec("shared_ids/words.cases", tmp_path), tmp_path, lambda d, t: None)
+    assert [(r.nodeid, r.outcome) for r in suite.results] == [
+        ("shared_ids/words.cases::block(1)", Outcome.CRASHED)
+    ]

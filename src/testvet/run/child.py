@@ -252,7 +252,8 @@ def run_suite(spec: ChildSpec, run_dir: Path, progress: Callable[[int, int], Non
             if "::" not in nodeid:  # a module that skipped itself while being collected
                 done[nodeid] = _result(event, log)
         running = log.running
-        if running is not None and running not in done:
+        # (in ``done`` already when an earlier item of its node id had its result)
+        if running is not None:
             if log.timeout == running or returncode == TIMEOUT_EXIT:
                 done[running] = TestResult(
                     nodeid=running,
