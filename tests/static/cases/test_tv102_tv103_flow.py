@@ -157,6 +157,15 @@ def test_exhaustive_match_checking_in_every_case():
             raise AssertionError(other)
 
 
+def test_exhaustive_match_asserting_in_every_case():
+    # no case fails outright, but whatever the value, one case checks it
+    match parse("a"):
+        case "a" | "b":
+            assert items()
+        case _:
+            assert not items()
+
+
 def test_match_checking_in_one_case_only():  # expect: TV102
     match parse("a"):
         case "a":
