@@ -55,7 +55,7 @@ typecheck: $(STAMP)
 self-audit: $(STAMP)
 	$(BIN)/testvet audit . --static-only --output-dir .testvet/self
 
-## self-audit-full: the same with the instrumented run and extreme mutation (~6 min)
+## self-audit-full: the same with the instrumented run and extreme mutation (18-36 min from an empty cache)
 self-audit-full: $(STAMP) system-deps
 	TESTVET_TEST_ARTIFACTS=$(CURDIR)/.testvet/self-full-artifacts \
 	  $(BIN)/testvet audit . --mutation extreme --output-dir .testvet/self-full
